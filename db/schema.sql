@@ -73,8 +73,11 @@ CREATE TABLE IF NOT EXISTS claims (
     unit         VARCHAR NOT NULL,
     approx       VARCHAR NOT NULL,       -- exact | about | over
     rate         BOOLEAN NOT NULL,       -- a per-person / per-month standard: never summed
+    is_part      BOOLEAN NOT NULL,       -- a part of a total stated just before (其中…):
+                                         -- never added beside its total
     period_start INTEGER,
     period_end   INTEGER,
+    period_text  VARCHAR,                -- the phrase the period was read from: 2016年以来, 每年
     value_text   VARCHAR NOT NULL,       -- the number as written: 2000 余万元
     quote        VARCHAR NOT NULL,       -- the clause as written
     quote_start  INTEGER NOT NULL,       -- span of the quote in articles.text

@@ -141,5 +141,7 @@ class ClaimMatch:
     value_text: str
     period_start: int | None = None
     period_end: int | None = None
+    period_text: str | None = None
     category: str | None = None
     rule: str | None = None
+    is_part: bool = False

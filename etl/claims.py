@@ -1,0 +1,340 @@
+"""Numeric claims: which numbers in an article are funds, people resettled, children schooled
+or honour counts, read by the rules of ``etl/rules/metrics.yml``.
+
+Each quantity found by ``etl.numbers`` is offered to the rule for its unit kind (money →
+funds; persons → children schooled, then people resettled; times → honours). A rule looks
+for its trigger and subject words in the number's clause and sentence (``etl.clauses``) and
+refuses it on a negative word. What a rule accepts becomes a ``ClaimMatch`` carrying the span
+of the number and of the clause it was read from, the period its sentence states, and, for
+money, a spending category (``etl.categories``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+
+from etl.categories import fund_category
+from etl.clauses import ArticleText, Span
+from etl.metric_rules import FUNDS, HONOURS, PART_MARKER, PERSON_RULES, PersonRule
+from etl.models import ClaimMatch
+from etl.numbers import Quantity, find_quantities
+from etl.periods import period_for
+from etl.wordsets import WordSet
+
+# A quote longer than this is cut to a window around its number, so evidence stays readable.
+MAX_QUOTE_CHARS = 120
+QUOTE_CONTEXT_CHARS = 50
+# How far back a paragraph-scope subject may stand (characters).
+PARAGRAPH_LOOKBACK = 300
+# Other people named right after a count (4154名专职工作人员) are looked for this far.
+OTHER_PEOPLE_WINDOW = 16
+QUOTE_EDGE = "，,。；;：:、 \t\n\u3000"
+
+
+class _Article:
+    """One article's text with its boundaries and year, shared by every rule."""
+
+    def __init__(self, text: str, year: int | None) -> None:
+        self.text = text
+        self.year = year
+        self.bounds = ArticleText(text)
+        self.quantities = list(find_quantities(text))
+        self._starts = [q.start for q in self.quantities]
+
+    def first_number(self, start: int, end: int) -> int | None:
+        """Start of the first quantity inside ``[start, end)``, if any."""
+        i = bisect.bisect_left(self._starts, start)
+        if i < len(self._starts) and self._starts[i] < end:
+            return self._starts[i]
+        return None
+
+    def number_end(self, number_start: int) -> int:
+        return self.quantities[bisect.bisect_left(self._starts, number_start)].end
+
+    def clause(self, pos: int) -> Span:
+        return self.bounds.clause(pos)
+
+    def sentence(self, pos: int) -> Span:
+        return self.bounds.sentence(pos)
+
+
+def _inside_book_title(text: str, pos: int) -> bool:
+    """True inside 《…》: numbers in the titles of plans and laws are not claims."""
+    opened = text.rfind("《", max(0, pos - 60), pos)
+    return opened >= 0 and text.find("》", opened, pos) < 0
+
+
+def _quote_span(text: str, clause: Span, quantity: Quantity) -> tuple[int, int]:
+    start, end = clause.start, clause.end
+    if end - start > MAX_QUOTE_CHARS:
+        start = max(start, quantity.start - QUOTE_CONTEXT_CHARS)
+        end = min(end, quantity.end + QUOTE_CONTEXT_CHARS)
+    while start < quantity.start and text[start] in QUOTE_EDGE:
+        start += 1
+    while end > quantity.end and text[end - 1] in QUOTE_EDGE:
+        end -= 1
+    return start, end
+
+
+def _claim(
+    art: _Article,
+    quantity: Quantity,
+    metric: str,
+    rule: str,
+    rate: bool = False,
+    category: str | None = None,
+) -> ClaimMatch:
+    clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
+    quote_start, quote_end = _quote_span(art.text, clause, quantity)
+    period = None
+    if quantity.kind != "times":  # an honour count is cumulative: it covers no period
+        period = period_for(art.text, sentence.start, clause.end, quantity.numeral_start, art.year)
+    unit = "次" if quantity.kind == "times" else (quantity.unit or "元")
+    return ClaimMatch(
+        metric=metric,
+        value=quantity.value,
+        unit=unit,
+        approx=quantity.approx,
+        rate=rate,
+        quote_start=quote_start,
+        quote_end=quote_end,
+        value_start=quantity.start,
+        value_end=quantity.end,
+        value_text=quantity.text,
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
+        period_text=period.text if period else None,
+        category=category,
+        rule=rule,
+    )
+
+
+# --- funds -------------------------------------------------------------------------------
+
+
+def _is_rate(art: _Article, quantity: Quantity) -> bool:
+    clause = art.clause(quantity.start)
+    if FUNDS.rate_before.within(
+        art.text, max(clause.start, quantity.start - FUNDS.rate_window), quantity.start
+    ):
+        return True
+    return FUNDS.rate_after.starts_at(art.text, quantity.end, quantity.end + 4) is not None
+
+
+def _funds(art: _Article, quantity: Quantity) -> ClaimMatch | None:
+    if quantity.kind == "bare" and not FUNDS.bare_amount_words.within(
+        art.text, quantity.start - FUNDS.bare_amount_window, quantity.start
+    ):
+        return None
+    clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
+    category = fund_category(art.text, clause, sentence, quantity.start, quantity.end)
+    return _claim(art, quantity, "funds", "funds", _is_rate(art, quantity), category)
+
+
+# --- people and children -----------------------------------------------------------------
+
+
+def _has_subject(art: _Article, rule: PersonRule, quantity: Quantity, clause: Span) -> bool:
+    sentence = art.sentence(quantity.start)
+    if rule.subjects.within(art.text, sentence.start, sentence.end):
+        return True
+    if rule.subject_scope == "paragraph" and rule.strong_triggers.within(
+        art.text, clause.start, clause.end
+    ):
+        start = max(0, quantity.start - PARAGRAPH_LOOKBACK)
+        cut = art.text.rfind("\n\n", start, quantity.start)
+        return rule.subjects.within(art.text, cut + 2 if cut >= 0 else start, quantity.start)
+    return False
+
+
+def _confirmed_weak_trigger(art: _Article, rule: PersonRule, quantity: Quantity) -> bool:
+    """A weak trigger (接收) counts when its sentence, before any 其中 part, confirms it."""
+    clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
+    part = art.text.find(PART_MARKER, sentence.start, sentence.end)
+    confirm_end = part if part >= 0 else sentence.end
+    return any(
+        trigger.within(art.text, clause.start, clause.end)
+        and confirm.within(art.text, sentence.start, confirm_end)
+        for trigger, confirm in rule.weak_triggers
+    )
+
+
+def _list_scope(art: _Article, quantity: Quantity) -> list[tuple[int, int]]:
+    """The parts of a number's clause that speak about it.
+
+    In a list (安置转业军官313名、退役士兵7名 / 29名…、49名…全部安置到位 /
+    解决随军家属调动36人、…子女入学入托449人) each item is about its own number; the verb
+    before the first item and the predicate after the last item are shared by all items.
+    """
+    clause = art.clause(quantity.start)
+    items = _list_items(art, clause)
+    if len(items) < 2:
+        return [(clause.start, clause.end)]
+    own = next(i for i, (a, b, _) in enumerate(items) if a <= quantity.start < b)
+    ranges = [(items[own][0], items[own][1])]
+    if own > 0:
+        ranges.append((items[0][0], items[0][2]))  # the first item up to its number
+    if own < len(items) - 1:
+        _, last_end, last_number = items[-1]
+        ranges.append((art.number_end(last_number), last_end))  # after the last number
+    return ranges
+
+
+def _list_items(art: _Article, clause: Span) -> list[tuple[int, int, int]]:
+    """Items of a 、-separated list in ``clause`` that hold a number: (start, end, number at).
+
+    Items without a number (转业干部、复员干部和…49名) belong to the next numbered item.
+    """
+    items: list[tuple[int, int, int]] = []
+    start = clause.start
+    for cut in [*_enumeration_commas(art.text, clause), clause.end]:
+        number = art.first_number(start, cut)
+        if number is not None:
+            items.append((start, cut, number))
+            start = cut
+    if items and start < clause.end:
+        first, _, number = items[-1]
+        items[-1] = (first, clause.end, number)
+    return items
+
+
+def _enumeration_commas(text: str, clause: Span) -> list[int]:
+    return [i + 1 for i in range(clause.start, clause.end) if text[i] == "、"]
+
+
+def _within_any(words: WordSet, text: str, ranges: list[tuple[int, int]]) -> bool:
+    return any(words.within(text, a, b) for a, b in ranges)
+
+
+def _person_claim(
+    art: _Article, rule: PersonRule, quantity: Quantity, continues: bool
+) -> ClaimMatch | None:
+    clause = art.clause(quantity.start)
+    scope = _list_scope(art, quantity)
+    if _within_any(rule.negatives, art.text, scope):
+        return None
+    if rule.other_people.within(
+        art.text, quantity.end, min(clause.end, quantity.end + OTHER_PEOPLE_WINDOW)
+    ):
+        return None
+    if not _has_subject(art, rule, quantity, clause):
+        return None
+    if _within_any(rule.triggers, art.text, scope):
+        return _claim(art, quantity, rule.metric, f"{rule.metric}:trigger")
+    if _confirmed_weak_trigger(art, rule, quantity):
+        return _claim(art, quantity, rule.metric, f"{rule.metric}:weak_trigger")
+    if continues and rule.subjects.within(art.text, clause.start, clause.end):
+        return _claim(art, quantity, rule.metric, f"{rule.metric}:continued")
+    return None
+
+
+def _person(art: _Article, quantity: Quantity, last: dict[str, int]) -> ClaimMatch | None:
+    """Children first (the narrower rule), then people resettled. A clause with no trigger
+    continues the previous clause's claim of the same metric in its sentence."""
+    clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
+    previous = art.clause(clause.start - 1) if clause.start > sentence.start else None
+    for rule in PERSON_RULES:
+        continues = previous is not None and last.get(rule.metric, -1) >= previous.start
+        found = _person_claim(art, rule, quantity, continues)
+        if found is not None:
+            last[rule.metric] = quantity.start
+            return found
+    return None
+
+
+# --- honours -----------------------------------------------------------------------------
+
+
+def _title_position(art: _Article, quantity: Quantity) -> int | None:
+    """Offset of the 双拥模范 title this count refers to, or None when it names none.
+
+    A count followed by an award verb (八次荣获…) names the first title after it in its
+    clause; a streak (“九连冠”) or a back reference (获此殊荣) the last title before it in
+    its sentence.
+    """
+    text = art.text
+    clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
+    verb_end = quantity.end + HONOURS.award_verb_window
+    if HONOURS.award_verbs.within(text, quantity.end, verb_end):
+        title = HONOURS.title_words.first(text, quantity.end, clause.end)
+        if title is not None and not HONOURS.back_references.within(
+            text, quantity.end, title.start()
+        ):
+            return title.start()
+    if quantity.text.endswith("连冠") or HONOURS.back_references.within(
+        text, quantity.end, clause.end
+    ):
+        title = HONOURS.title_words.last(text, sentence.start, quantity.start)
+        if title is not None:
+            return title.start()
+    return None
+
+
+def _honour_metric(art: _Article, quantity: Quantity, title_at: int) -> str | None:
+    """National or provincial, from the scope word nearest before the title."""
+    lower = art.sentence(quantity.start).start if title_at < quantity.start else quantity.end
+    start = max(lower, title_at - HONOURS.scope_window)
+    national = HONOURS.national_scope.last(art.text, start, title_at)
+    provincial = HONOURS.provincial_scope.last(art.text, start, title_at)
+    if national and (not provincial or national.end() >= provincial.end()):
+        return "honour_national"
+    if provincial:
+        return "honour_provincial"
+    return None
+
+
+def _honours(art: _Article, quantity: Quantity) -> ClaimMatch | None:
+    clause = art.clause(quantity.start)
+    if HONOURS.targets.within(
+        art.text, max(clause.start, quantity.start - HONOURS.target_window), quantity.start
+    ):
+        return None
+    title_at = _title_position(art, quantity)
+    if title_at is None:
+        return None
+    metric = _honour_metric(art, quantity, title_at)
+    return None if metric is None else _claim(art, quantity, metric, "honours")
+
+
+# --- article -----------------------------------------------------------------------------
+
+
+def _mark_parts(art: _Article, claims: list[ClaimMatch]) -> list[ClaimMatch]:
+    """Flag a claim that follows 其中 after a claim of the same metric in its sentence:
+    it is part of that total and must never be added beside it."""
+    marked: list[ClaimMatch] = []
+    for i, claim in enumerate(claims):
+        sentence = art.sentence(claim.value_start)
+        earlier = [
+            c
+            for c in claims[:i]
+            if c.metric == claim.metric and c.value_start >= sentence.start and not c.rate
+        ]
+        if earlier and PART_MARKER in art.text[earlier[-1].value_end : claim.value_start]:
+            claim = dataclasses.replace(claim, is_part=True)
+        marked.append(claim)
+    return marked
+
+
+def extract_claims(text: str, year: int | None = None) -> list[ClaimMatch]:
+    """Every claim of the five metrics in one article's clean text, in reading order.
+
+    ``year`` is the article's year, used to turn 4年来 or 今年 into calendar years.
+    """
+    art = _Article(text, year)
+    claims: list[ClaimMatch] = []
+    last_person: dict[str, int] = {}
+    for quantity in art.quantities:
+        if _inside_book_title(text, quantity.start):
+            continue
+        found: ClaimMatch | None = None
+        if quantity.kind in ("money", "bare"):
+            found = _funds(art, quantity)
+        elif quantity.kind == "times":
+            found = _honours(art, quantity)
+        elif quantity.kind == "person":
+            found = _person(art, quantity, last_person)
+        if found is not None:
+            claims.append(found)
+    return _mark_parts(art, claims)

@@ -1,0 +1,127 @@
+"""The period a figure covers: 2016年以来, 4年来, 今年上半年, 2022年, “十三五”期间, 每年.
+
+Figures are comparable only when their periods are of the same kind, so every claim records
+the period its sentence states (as years) and the phrase it came from. Patterns and the
+arithmetic for relative periods (``year - n + 1``) live in ``etl/rules/quantities.yml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from etl.numbers import parse_numeral
+from etl.rulebook import rule_file
+
+
+@dataclass(frozen=True)
+class PeriodRule:
+    name: str
+    pattern: regex.Pattern[str]
+    start: str | None
+    end: str | None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int | None
+    end: int | None
+    text: str
+    position: int
+
+
+def _load_rules() -> list[PeriodRule]:
+    rules = []
+    for entry in rule_file("quantities")["periods"]:
+        rules.append(
+            PeriodRule(
+                name=entry["name"],
+                pattern=regex.compile(entry["pattern"]),
+                start=None if entry["start"] is None else str(entry["start"]),
+                end=None if entry["end"] is None else str(entry["end"]),
+            )
+        )
+    return rules
+
+
+PERIOD_RULES = _load_rules()
+# One alternation over all rules, so a sentence is scanned once; the rule that matched is
+# found again by trying each at the match position (earlier rules win).
+_ANY_PERIOD = regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in PERIOD_RULES))
+_ALLOWED_NAMES = frozenset({"y1", "y2", "n", "year"})
+
+
+def _evaluate(expression: str | None, names: dict[str, int | None]) -> int | None:
+    """Evaluate ``year - n + 1``-style expressions from the rule file, without ``eval``."""
+    if expression is None:
+        return None
+    total = 0
+    sign = 1
+    for token in expression.replace("-", " - ").replace("+", " + ").split():
+        if token == "-":
+            sign = -1
+            continue
+        if token == "+":
+            sign = 1
+            continue
+        if token.isdigit():
+            value: int | None = int(token)
+        elif token in _ALLOWED_NAMES:
+            value = names.get(token)
+        else:
+            raise ValueError(f"unknown name {token!r} in period expression {expression!r}")
+        if value is None:
+            return None
+        total += sign * value
+        sign = 1
+    return total
+
+
+def _names(match: regex.Match[str], year: int | None) -> dict[str, int | None]:
+    names: dict[str, int | None] = {"year": year, "y1": None, "y2": None, "n": None}
+    for key in ("y1", "y2"):
+        if match.groupdict().get(key):
+            names[key] = int(match.group(key))
+    if match.groupdict().get("n"):
+        parsed = parse_numeral(match.group("n"))
+        names["n"] = int(parsed) if parsed is not None else None
+    return names
+
+
+def find_periods(text: str, start: int, end: int, year: int | None) -> list[Period]:
+    """Period phrases in ``text[start:end]``, in order, resolved against the article's year."""
+    found: list[Period] = []
+    pos = start
+    while True:
+        match = _ANY_PERIOD.search(text, pos, end)
+        if match is None:
+            return found
+        for rule in PERIOD_RULES:
+            own = rule.pattern.match(text, match.start(), end)
+            if own is None:
+                continue
+            names = _names(own, year)
+            found.append(
+                Period(
+                    start=_evaluate(rule.start, names),
+                    end=_evaluate(rule.end, names),
+                    text=own.group(),
+                    position=own.start(),
+                )
+            )
+            break
+        pos = max(match.end(), match.start() + 1)
+
+
+def period_for(
+    text: str, sentence_start: int, clause_end: int, value_start: int, year: int | None
+) -> Period | None:
+    """The period that governs a figure: the nearest period phrase before it in its sentence,
+    else the first one after it in its own clause (投入资金150万元（2022年）)."""
+    periods = find_periods(text, sentence_start, clause_end, year)
+    before = [p for p in periods if p.position < value_start]
+    if before:
+        return before[-1]
+    after = [p for p in periods if p.position >= value_start]
+    return after[0] if after else None
