@@ -1,0 +1,557 @@
+"""Split a document's clean text into its articles (one region's report each).
+
+A document is a letter, a newspaper page, or a compilation (汇编) of many regions' reports
+with a table of contents. What marks an article's start, strongest cue first:
+
+1. A table of contents: a body line whose normalised text equals a TOC title (or is very
+   close to it, sharing its first characters) is that article's title. TOC titles the body
+   does not hold are reported in ``missing_from_body`` and never become articles:
+   compilations often list more than they contain.
+2. The genre's title shape: a short line ending in a title suffix (综述, 纪实, 走笔, 答复…)
+   followed by a date line, or any short line followed by a bracketed date line.
+3. Failing both, the document is one article: it starts at a title-like line in the
+   letterhead/masthead zone, else at its first non-blank line (``title=None`` when that
+   line is body text).
+
+All cues are in ``rules/segmenting.yml``. The scan is one pass over the lines plus work
+proportional to the title-like lines, so it stays linear in the text size.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from itertools import accumulate
+from typing import Any
+
+import yaml
+
+from etl.dating import ascii_digits, parse_date
+from etl.models import ArticleSegment, Segmentation
+
+
+def _load_rules() -> dict[str, Any]:
+    """Read the segmenting rules once, at import."""
+    path = resources.files("etl") / "rules" / "segmenting.yml"
+    rules: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return rules
+
+
+_RULES = _load_rules()
+_SHAPE: dict[str, Any] = _RULES["title_shape"]
+_TOC: dict[str, Any] = _RULES["toc"]
+
+_SUFFIX = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, _RULES["title_suffixes"]), key=len, reverse=True)) + ")$"
+)
+_ENUMERATION = re.compile(_SHAPE["enumeration"])
+_FORBIDDEN = re.compile("[" + re.escape(_SHAPE["forbidden_chars"]) + "]")
+_BAD_ENDINGS = tuple(_SHAPE["forbidden_endings"])
+_MIN_CHARS = int(_SHAPE["min_chars"])
+_MAX_CHARS = int(_SHAPE["max_chars"])
+_MIN_CJK = int(_SHAPE["min_cjk"])
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = "(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff])"
+_ENOUGH_CJK = re.compile(f"{_CJK_RUN}{{{_MIN_CJK}}}")
+
+_BRACKETED_DATE = re.compile(_RULES["bracketed_date"])
+_DATE_GAP = int(_RULES["date_line_gap"])
+_DATE_MAX_CHARS = 40
+
+_TOC_MARKER = re.compile(_TOC["marker"])
+_ENTRY_NUMBER = re.compile(_TOC["entry_number"])
+_ANY_NUMBER = re.compile(r"(\d+)\s*[.．、](?!\d)")
+# The marker as a whole line, to find TOCs with one scan of the text.
+_TOC_MARKER_LINE = re.compile(r"^[^\S\n]*(?:" + _TOC["marker"] + r")[^\S\n]*$", re.MULTILINE)
+_LEADER = re.compile(_TOC["leader"])
+_LEADER_PAGE = re.compile(_TOC["leader_page"])
+_LEADER_HINT = re.compile(_TOC["leader_hint"])
+_PAGE_TAIL = re.compile(_TOC["page_tail"])
+_PAGE_LINE_MAX = int(_TOC["page_line_max_chars"])
+_SECTION = re.compile(_TOC["section"])
+_MIN_UNMARKED = int(_TOC["min_unmarked_lines"])
+_FUZZY_DICE = float(_TOC["fuzzy_min_dice"])
+_FUZZY_PREFIX = int(_TOC["fuzzy_prefix_chars"])
+# Dice >= d needs the shorter bigram set to be at least d / (2 - d) of the longer one.
+_FUZZY_LEN_RATIO = _FUZZY_DICE / (2 - _FUZZY_DICE)
+_ENTRY_MAX = int(_TOC["entry_max_chars"])
+_PARA_MIN_CHARS = int(_RULES["paragraph"]["min_chars"])
+_PARA_MIN_CJK = int(_RULES["paragraph"]["min_cjk"])
+_SENTENCE = re.compile("[" + re.escape(_RULES["paragraph"]["sentence_chars"]) + "]")
+
+_CUT_MARKERS: tuple[str, ...] = tuple(_RULES["cut"]["markers"])
+_CUT_TAIL = int(_RULES["cut"]["tail_lines"])
+_DOC_NUMBER = re.compile(_RULES["doc_number"])
+_DOC_NUMBER_MAX = int(_RULES["doc_number_max_line"])
+
+_NON_WORD = re.compile(r"[\W_]+")
+_TRAILING_DIGITS = re.compile(r"\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """The text's lines as parallel lists (one object per line costs more than the scan).
+
+    ``text[i]`` is line ``i`` stripped of surrounding whitespace; ``start[i]`` its offset,
+    with one extra entry so that ``start[i + 1]`` is where the next line would begin.
+    """
+
+    text: list[str]
+    start: list[int]
+    size: int
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def end(self, i: int) -> int:
+        """Offset just past line ``i``, its newline included."""
+        return min(self.start[i + 1], self.size)
+
+
+@dataclass(frozen=True, slots=True)
+class _Toc:
+    """A table-of-contents block: lines ``first..last`` (inclusive) and the titles listed."""
+
+    first: int
+    last: int
+    entries: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A TOC title prepared for matching against body lines."""
+
+    index: int
+    key: str
+    bigrams: frozenset[str]
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def _split_lines(text: str) -> _Lines:
+    """Lines split on ``\\n`` only, so indices agree with ``text.count('\\n')`` numbering."""
+    raw = text.split("\n")
+    starts = [0, *accumulate(len(line) + 1 for line in raw)]
+    return _Lines([line.strip() for line in raw], starts, len(text))
+
+
+def _title_shaped(s: str) -> bool:
+    """Whether a stripped line could be a title: short, no sentence punctuation, unnumbered."""
+    if not _MIN_CHARS <= len(s) <= _MAX_CHARS:
+        return False
+    if s.endswith(_BAD_ENDINGS) or _FORBIDDEN.search(s) or _ENUMERATION.match(s):
+        return False
+    return _ENOUGH_CJK.match(s) is not None and parse_date(s) is None
+
+
+def _next_nonblank(lines: _Lines, i: int, gap: int) -> int | None:
+    """Index of the first non-blank line after ``i``, skipping at most ``gap`` blank lines."""
+    for j in range(i + 1, min(len(lines), i + gap + 2)):
+        if lines.text[j]:
+            return j
+    return None
+
+
+def _date_after(lines: _Lines, i: int) -> tuple[int, date] | None:
+    """The date line right under line ``i`` (blank lines allowed), with its date."""
+    j = _next_nonblank(lines, i, _DATE_GAP)
+    if j is None or len(lines.text[j]) > _DATE_MAX_CHARS:
+        return None
+    found = parse_date(lines.text[j])
+    return (j, found) if found is not None else None
+
+
+def _key(s: str) -> str:
+    """Matching key: NFKC, letters/digits only, no page number at the end.
+
+    TOC and body spell the same title with different brackets (``(县)``/``（县）``),
+    spacing and punctuation, and the TOC glues the page number to the title.
+    """
+    folded = _NON_WORD.sub("", unicodedata.normalize("NFKC", s)).lower()
+    return _TRAILING_DIGITS.sub("", folded)
+
+
+def _bigrams(key: str) -> frozenset[str]:
+    return frozenset(key[k : k + 2] for k in range(len(key) - 1))
+
+
+# --------------------------------------------------------------------------- table of contents
+
+
+def _is_toc_marker(s: str) -> bool:
+    return bool(s) and len(s) <= 12 and _TOC_MARKER.fullmatch(s) is not None
+
+
+def _is_page_line(s: str) -> bool:
+    """A short line ending in a page number (an entry of a plain 目录 list)."""
+    return len(s) <= _PAGE_LINE_MAX and _PAGE_TAIL.search(s) is not None and _key(s) != ""
+
+
+def _toc_block_end(lines: _Lines, i: int) -> int:
+    """Last line of the TOC whose entries start at line ``i`` (``i - 1`` if none).
+
+    The block continues over blank lines, part headings, entries whose number goes up,
+    leader+page lines and short lines ending in a page number; the first other line (a
+    slogan, a title, body text) ends it.
+    """
+    last, last_number = i - 1, 0
+    for j in range(i, len(lines)):
+        s = lines.text[j]
+        if not s:
+            continue
+        number = _ENTRY_NUMBER.match(s)
+        if number and int(number[1]) > last_number:
+            last_number = int(number[1])
+        elif not (_LEADER_PAGE.search(s) or _SECTION.match(s) or _is_page_line(s)):
+            break
+        last = j
+    return last
+
+
+def _unmarked_block_end(lines: _Lines, i: int) -> int:
+    """Last line of a run of leader+page lines starting at ``i`` (a TOC without 目录)."""
+    last, count = i - 1, 0
+    for j in range(i, len(lines)):
+        s = lines.text[j]
+        if not s:
+            continue
+        if not _LEADER_PAGE.search(s):
+            break
+        last, count = j, count + 1
+    return last if count >= _MIN_UNMARKED else i - 1
+
+
+def _next_entry(block: str, expected: int, pos: int) -> tuple[int, int, int] | None:
+    """``(start, end, number)`` of the entry number after ``pos``, ``expected`` preferred.
+
+    A page number can be glued to the next entry's number (``……74.`` is page 7, entry 4),
+    so a number whose digits end with the expected one counts, split where it begins.
+    """
+    want = str(expected)
+    for m in _ANY_NUMBER.finditer(block, pos, pos + _ENTRY_MAX):
+        if m[1].endswith(want):
+            return m.end(1) - len(want), m.end(), expected
+    other = _ENTRY_NUMBER.search(block, pos)
+    return (other.start(1), other.end(), int(other[1])) if other else None
+
+
+def _numbered_chunks(block: str) -> list[str]:
+    """Entry texts of a numbered TOC, found by following the numbering 1, 2, 3….
+
+    Entries can run together on one line (``……7 4.三门峡…``), so the next entry is the
+    next occurrence of the next number rather than the next line.
+    """
+    first = _ENTRY_NUMBER.search(block)
+    if first is None:
+        return []
+    chunks: list[str] = []
+    number, body = int(first[1]), first.end()
+    while (nxt := _next_entry(block, number + 1, body)) is not None:
+        start, end, number = nxt
+        chunks.append(block[body:start])
+        body = end
+    chunks.append(block[body:])
+    return chunks
+
+
+def _unnumbered_chunks(block: str) -> list[str]:
+    """Entry texts of a TOC without numbers: pieces separated by leader+page."""
+    chunks: list[str] = []
+    for line in block.split("\n"):
+        s = line.strip()
+        if s and not _SECTION.match(s) and not _is_toc_marker(s):
+            chunks.extend(_LEADER_PAGE.split(s))
+    return chunks
+
+
+def _clean_entry(chunk: str) -> str:
+    """The title in an entry's text: before the dotted leader, else its first line minus page."""
+    leader = _LEADER.search(chunk)
+    if leader:
+        title = chunk[: leader.start()]
+    else:
+        title = _PAGE_TAIL.sub("", chunk.strip().split("\n", 1)[0])
+    title = title.strip()
+    return "" if _SECTION.match(title) or not _key(title) else title
+
+
+def _parse_entries(block: str) -> list[str]:
+    chunks = _numbered_chunks(block) or _unnumbered_chunks(block)
+    return [title for title in map(_clean_entry, chunks) if title]
+
+
+def _toc_candidates(lines: _Lines, text: str) -> list[int]:
+    """Lines that may open a TOC (a 目录 line, a leader+page line), by whole-text scans.
+
+    Scanning the text with two regexes is much cheaper than testing every line in Python.
+    """
+    starts = lines.start
+    found = {bisect_right(starts, m.start()) - 1 for m in _TOC_MARKER_LINE.finditer(text)}
+    checked: set[int] = set()
+    for m in _LEADER_HINT.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        if i not in checked:
+            checked.add(i)
+            if _LEADER_PAGE.search(lines.text[i]):
+                found.add(i)
+    return sorted(found)
+
+
+def _find_tocs(lines: _Lines, text: str) -> list[_Toc]:
+    """Every TOC block: opened by a 目录 line, or a run of leader+page lines."""
+    tocs: list[_Toc] = []
+    done = -1
+    for i in _toc_candidates(lines, text):
+        if i <= done:
+            continue
+        marker = _is_toc_marker(lines.text[i])
+        first = i + 1 if marker else i
+        last = _toc_block_end(lines, first) if marker else _unmarked_block_end(lines, i)
+        if last >= first:
+            entries = _parse_entries(text[lines.start[first] : lines.end(last)])
+            tocs.append(_Toc(i, last, entries))
+            done = last
+    return tocs
+
+
+# --------------------------------------------------------------------------- title finding
+
+
+def _match_toc(
+    entries: list[str], lines: _Lines, shaped: list[int]
+) -> tuple[dict[int, int], set[int]]:
+    """Body line index → TOC entry index, exact keys first, then close spellings.
+
+    Also returns the entries found in the body (a title listed twice is found once for
+    both listings).
+    """
+    if not entries:
+        return {}, set()
+    keys = [_key(title) for title in entries]
+    exact: dict[str, list[int]] = {}
+    for n, key in enumerate(keys):
+        exact.setdefault(key, []).append(n)
+    matched: dict[int, int] = {}
+    found: set[int] = set()
+    unmatched: list[tuple[int, str]] = []
+    for i in shaped:
+        key = _key(lines.text[i])
+        if key in exact:
+            matched[i] = exact[key][0]
+            found.update(exact[key])
+        else:
+            unmatched.append((i, key))
+    by_prefix: dict[str, list[_Entry]] = {}
+    for n, key in enumerate(keys):
+        if n not in found and len(key) > _FUZZY_PREFIX:
+            by_prefix.setdefault(key[:_FUZZY_PREFIX], []).append(_Entry(n, key, _bigrams(key)))
+    for i, key in unmatched:
+        best = _closest(key, by_prefix.get(key[:_FUZZY_PREFIX], []))
+        if best is not None:
+            matched[i] = best
+            found.add(best)
+    return matched, found
+
+
+def _closest(key: str, candidates: list[_Entry]) -> int | None:
+    """The candidate whose bigram Dice with ``key`` is highest and above the threshold."""
+    if not candidates:
+        return None
+    grams = _bigrams(key)
+    best, best_score = None, _FUZZY_DICE
+    for entry in candidates:
+        sizes = sorted((len(grams), len(entry.bigrams)))
+        if sizes[0] < sizes[1] * _FUZZY_LEN_RATIO:
+            continue
+        total = sizes[0] + sizes[1]
+        score = 2 * len(grams & entry.bigrams) / total if total else 0.0
+        if score >= best_score:
+            best, best_score = entry.index, score
+    return best
+
+
+def _heuristic_titles(lines: _Lines, shaped: list[int]) -> set[int]:
+    """Title lines by shape: suffix + date line, or any title shape + bracketed date line."""
+    titles: set[int] = set()
+    for i in shaped:
+        dated = _date_after(lines, i)
+        if dated is None:
+            continue
+        if _SUFFIX.search(lines.text[i]) or _BRACKETED_DATE.match(lines.text[dated[0]]):
+            titles.add(i)
+    return titles
+
+
+def _collapse_adjacent(lines: _Lines, starts: list[int]) -> list[int]:
+    """Keep one of two candidate titles with nothing between them.
+
+    A slogan printed above a title can resemble a TOC entry; the line that carries the date
+    is the title (the gold convention), otherwise the first of the two.
+    """
+    kept: list[int] = []
+    for i in starts:
+        if kept and all(not lines.text[k] for k in range(kept[-1] + 1, i)):
+            if _date_after(lines, i) is not None:
+                kept[-1] = i
+            continue
+        kept.append(i)
+    return kept
+
+
+# --------------------------------------------------------------------------- single article
+
+
+def _single_article_start(lines: _Lines, shape: list[bool], first: int) -> tuple[int, str | None]:
+    """Start line of a one-article document and its title (None when untitled).
+
+    The title is a suffix-titled line in the opening zone of short lines (letterhead,
+    masthead, byline) if there is one; else the first line, when it looks like a title.
+    """
+    for j in range(first, len(lines)):
+        s = lines.text[j]
+        if not s:
+            continue
+        if not shape[j] and parse_date(s) is None:
+            break
+        if shape[j] and _SUFFIX.search(s):
+            return j, s
+    return first, (lines.text[first] if shape[first] else None)
+
+
+# --------------------------------------------------------------------------- document facts
+
+
+def _document_year(lines: _Lines) -> int | None:
+    """Year of the first document number that opens a line (``洛…督办〔2024〕3号``)."""
+    for s in lines.text:
+        if s and len(s) <= _DOC_NUMBER_MAX and "号" in s:
+            m = _DOC_NUMBER.match(ascii_digits(s))
+            if m:
+                return int(m["y"])
+    return None
+
+
+def _truncated(lines: _Lines) -> bool:
+    """Whether one of the last non-blank lines holds a cut marker (``✂``, ``未完待续``)."""
+    seen = 0
+    for s in reversed(lines.text):
+        if not s:
+            continue
+        if any(marker in s for marker in _CUT_MARKERS):
+            return True
+        seen += 1
+        if seen >= _CUT_TAIL:
+            break
+    return False
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _title_text(s: str, entry: str | None) -> str:
+    """The title as written, minus a page number glued on where the TOC has none."""
+    if entry is not None and s[-1:].isdigit() and not entry[-1:].isdigit():
+        return s.rstrip("0123456789").rstrip()
+    return s
+
+
+def _article(lines: _Lines, i: int, end: int, title: str | None) -> ArticleSegment:
+    """The segment for an article whose first line is ``i`` and which ends at ``end``."""
+    start = lines.start[i]
+    if title is None:
+        return ArticleSegment(start=start, body_start=start, end=end, title=None)
+    dated = _date_after(lines, i)
+    body_start = lines.end(dated[0]) if dated else lines.end(i)
+    return ArticleSegment(
+        start=start,
+        body_start=min(body_start, end),
+        end=end,
+        title=title,
+        date=dated[1] if dated else None,
+    )
+
+
+def _first_body_line(lines: _Lines, in_toc: bytearray, begin: int) -> int | None:
+    """First non-blank line at or after ``begin`` outside any TOC block."""
+    for j in range(begin, len(lines)):
+        if lines.text[j] and not in_toc[j]:
+            return j
+    return None
+
+
+def _is_paragraph(s: str) -> bool:
+    """Running text: mostly Chinese, and punctuated like a sentence or longer than a title.
+
+    Numbered list lines without punctuation (a table of contents that nothing marked) are
+    not running text.
+    """
+    if len(s) < _PARA_MIN_CHARS or len(_CJK.findall(s)) < _PARA_MIN_CJK:
+        return False
+    return len(s) > _MAX_CHARS or _SENTENCE.search(s) is not None
+
+
+def _lead_start(
+    lines: _Lines, shape: list[bool], in_toc: bytearray, tocs: list[_Toc], starts: list[int]
+) -> tuple[int, str | None] | None:
+    """Start and title of the one article that has no title found by the cues above.
+
+    With no title found, the document is one article: it begins after the table of
+    contents (if one opens the text). With titles found but no TOC, running text before
+    the first title (a newspaper page's lead story above a dated piece) is an article too.
+    A compilation's preface before its first listed title is not: the TOC says what the
+    articles are.
+    """
+    if starts and tocs:
+        return None
+    begin = tocs[0].last + 1 if tocs else 0
+    first = _first_body_line(lines, in_toc, begin)
+    if first is None and begin:
+        first = _first_body_line(lines, in_toc, 0)
+    if first is None:
+        return None
+    if starts and not any(_is_paragraph(lines.text[j]) for j in range(first, starts[0])):
+        return None
+    i, title = _single_article_start(lines, shape, first)
+    return (i, title) if not starts or i < starts[0] else None
+
+
+def segment(text: str) -> Segmentation:
+    """Split ``text`` (a document's clean text) into articles.
+
+    ``ArticleSegment.start`` is the title line's offset (the first non-blank line for an
+    untitled document); ``body_start`` follows the title and its date line; ``end`` is the
+    next article's start or the end of the text, so a slogan printed above a title stays
+    in the previous article, as in the gold.
+    """
+    lines = _split_lines(text)
+    shape = [bool(s) and _title_shaped(s) for s in lines.text]
+    tocs = _find_tocs(lines, text)
+    entries = [title for toc in tocs for title in toc.entries]
+    in_toc = bytearray(len(lines))
+    for toc in tocs:
+        in_toc[toc.first : toc.last + 1] = b"\x01" * (toc.last + 1 - toc.first)
+    shaped = [i for i, ok in enumerate(shape) if ok and not in_toc[i]]
+
+    matched, found = _match_toc(entries, lines, shaped)
+    starts = _collapse_adjacent(lines, sorted(set(matched) | _heuristic_titles(lines, shaped)))
+    titles: dict[int, str | None] = {
+        i: _title_text(lines.text[i], entries[matched[i]] if i in matched else None) for i in starts
+    }
+    lead = _lead_start(lines, shape, in_toc, tocs, starts)
+    if lead is not None:
+        starts = [lead[0], *starts]
+        titles[lead[0]] = lead[1]
+
+    ends = [lines.start[i] for i in starts[1:]] + [len(text)] if starts else []
+    return Segmentation(
+        articles=[_article(lines, i, end, titles[i]) for i, end in zip(starts, ends, strict=True)],
+        toc_entries=entries,
+        missing_from_body=[title for n, title in enumerate(entries) if n not in found],
+        truncated=_truncated(lines),
+        document_year=_document_year(lines),
+    )
