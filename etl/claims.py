@@ -211,14 +211,14 @@ def _person_claim(
     art: _Article, rule: PersonRule, quantity: Quantity, continues: bool
 ) -> ClaimMatch | None:
     clause = art.clause(quantity.start)
+    if not _has_subject(art, rule, quantity, clause):
+        return None
     scope = _list_scope(art, quantity)
     if _within_any(rule.negatives, art.text, scope):
         return None
     if rule.other_people.within(
         art.text, quantity.end, min(clause.end, quantity.end + OTHER_PEOPLE_WINDOW)
     ):
-        return None
-    if not _has_subject(art, rule, quantity, clause):
         return None
     if _within_any(rule.triggers, art.text, scope):
         return _claim(art, quantity, rule.metric, f"{rule.metric}:trigger")

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 SENTENCE_END = frozenset("。！？；!?;")
 CLAUSE_END = frozenset("，,：:")
-_BOUNDARY = re.compile("[" + re.escape("".join(SENTENCE_END | CLAUSE_END)) + "\n]")
+_SENTENCE_END_RE = re.compile("[" + re.escape("".join(sorted(SENTENCE_END))) + "]")
+_CLAUSE_END_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
+_NEWLINE = re.compile("\n")
 # A line shorter than this that ends without punctuation is a heading, not a wrap.
 WRAPPED_LINE_MIN_CHARS = 25
 
@@ -31,19 +33,21 @@ class ArticleText:
     def __init__(self, text: str) -> None:
         self.text = text
         self.sentence_starts, self.clause_starts = _boundaries(text)
+        # Rules ask for the same number's clause many times: remember the answers.
+        self._sentences: dict[int, Span] = {}
+        self._clauses: dict[int, Span] = {}
 
     def sentence(self, pos: int) -> Span:
-        return _enclosing(self.sentence_starts, pos, len(self.text))
+        found = self._sentences.get(pos)
+        if found is None:
+            found = self._sentences[pos] = _enclosing(self.sentence_starts, pos, len(self.text))
+        return found
 
     def clause(self, pos: int) -> Span:
-        return _enclosing(self.clause_starts, pos, len(self.text))
-
-    def previous_clause(self, clause: Span) -> Span | None:
-        """The clause before ``clause`` in the same sentence, if any."""
-        sentence = self.sentence(clause.start)
-        if clause.start <= sentence.start:
-            return None
-        return self.clause(clause.start - 1)
+        found = self._clauses.get(pos)
+        if found is None:
+            found = self._clauses[pos] = _enclosing(self.clause_starts, pos, len(self.text))
+        return found
 
 
 def _enclosing(starts: list[int], pos: int, length: int) -> Span:
@@ -59,31 +63,26 @@ def _soft_newline(line: str) -> bool:
     return len(line) >= WRAPPED_LINE_MIN_CHARS and line[-1] not in SENTENCE_END
 
 
-def _boundaries(text: str) -> tuple[list[int], list[int]]:
-    sentences, clauses = [0], [0]
+def _hard_newlines(text: str) -> list[int]:
+    """Offsets just after each newline that ends a sentence (see the module docstring)."""
+    hard: list[int] = []
     line_start = 0
     soft = False  # blank lines keep the verdict of the last line with text
-    for match in _BOUNDARY.finditer(text):
-        i, ch = match.start(), match.group()
-        if ch in SENTENCE_END:
-            sentences.append(i + 1)
-            clauses.append(i + 1)
-        elif ch in CLAUSE_END:
-            clauses.append(i + 1)
-        else:
-            line = text[line_start:i]
-            if line.strip():
-                soft = _soft_newline(line)
-            if not soft:
-                sentences.append(i + 1)
-                clauses.append(i + 1)
-            line_start = i + 1
-    return _dedupe(sentences), _dedupe(clauses)
+    for match in _NEWLINE.finditer(text):
+        i = match.start()
+        line = text[line_start:i]
+        if line.strip():
+            soft = _soft_newline(line)
+        if not soft:
+            hard.append(i + 1)
+        line_start = i + 1
+    return hard
 
 
-def _dedupe(starts: list[int]) -> list[int]:
-    out: list[int] = []
-    for s in starts:
-        if not out or s != out[-1]:
-            out.append(s)
-    return out
+def _boundaries(text: str) -> tuple[list[int], list[int]]:
+    newlines = _hard_newlines(text)
+    sentence_ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
+    clause_ends = [m.end() for m in _CLAUSE_END_RE.finditer(text)]
+    sentences = sorted({0, *sentence_ends, *newlines})
+    clauses = sorted({0, *sentence_ends, *clause_ends, *newlines})
+    return sentences, clauses

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import cn2an
 import regex
@@ -34,21 +35,26 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+_INSIDE = _alternation(APPROX_INSIDE)
+_MULT = _alternation(MULTIPLIERS)
+_UNIT = _alternation(UNITS)
+# A numeral counts only when a marker, multiplier or unit follows it: the regex engine then
+# skips years, list numbers and the 一 of 一是 without a Python call for each.
 QUANTITY_PATTERN = regex.compile(
     rf"""
     (?P<before>{_alternation(APPROX_BEFORE)})?
-    (?P<num>\d+(?:\.\d+)?|[{_CN_DIGITS}]+)?
-    (?P<in1>{_alternation(APPROX_INSIDE)})?
-    (?P<mult>{_alternation(MULTIPLIERS)})?
-    (?P<in2>{_alternation(APPROX_INSIDE)})?
-    (?P<unit>{_alternation(UNITS)})?
+    (?:
+        (?P<num>\d+(?:\.\d+)?|[{_CN_DIGITS}]+)(?=(?:{_INSIDE}|{_MULT}|{_UNIT}))
+        (?P<in1>{_INSIDE})?
+        (?P<mult>{_MULT})?
+      |
+        (?P<mult>{_MULT})(?=(?:{_INSIDE}))    # 万余人次: a multiplier standing for one
+    )
+    (?P<in2>{_INSIDE})?
+    (?P<unit>{_UNIT})?
     (?P<after>{_alternation(APPROX_AFTER)})?
     """,
     regex.VERBOSE,
-)
-# Where a quantity can start: a digit, a Chinese numeral, a marker or a bare multiplier.
-_START = regex.compile(
-    rf"\d|[{_CN_DIGITS}]|{_alternation(APPROX_BEFORE)}|{_alternation(MULTIPLIERS)}"
 )
 _VAGUE = regex.compile(_alternation(VAGUE_NUMERALS))
 
@@ -67,6 +73,7 @@ class Quantity:
     numeral_start: int  # where the numeral itself starts (after 约/近/超过)
 
 
+@lru_cache(maxsize=4096)
 def parse_numeral(numeral: str) -> Decimal | None:
     """Value of an Arabic or Chinese numeral, or None where it is not a number (百 alone is 100)."""
     if numeral[0].isdigit():
@@ -82,31 +89,24 @@ def parse_numeral(numeral: str) -> Decimal | None:
         return None
 
 
-def _approx(match: regex.Match[str]) -> str:
+def _approx(groups: dict[str, str | None]) -> str:
     """The approximation a match states: a leading marker wins (近7000余万元 is about)."""
-    before = match.group("before")
+    before = groups["before"]
     if before and APPROX_BEFORE[before] != "exact":
         return APPROX_BEFORE[before]
-    for group in ("in1", "in2"):
-        if match.group(group):
-            return APPROX_INSIDE[match.group(group)]
-    after = match.group("after")
-    if after:
-        return APPROX_AFTER[after]
-    return "exact"
-
-
-def _is_ordinal(text: str, numeral_start: int) -> bool:
-    return numeral_start > 0 and text[numeral_start - 1] in ORDINAL_PREFIXES
+    inside = groups["in1"] or groups["in2"]
+    if inside:
+        return APPROX_INSIDE[inside]
+    after = groups["after"]
+    return APPROX_AFTER[after] if after else "exact"
 
 
 def _quantity(text: str, match: regex.Match[str]) -> Quantity | None:
-    numeral, mult, unit = match.group("num"), match.group("mult"), match.group("unit")
-    if not (numeral or mult) or not (unit or mult):
+    groups = match.groupdict()
+    numeral, mult, unit = groups["num"], groups["mult"], groups["unit"]
+    if not (unit or mult):
         return None
     if numeral is None:
-        if not match.group("in2"):
-            return None  # a bare 万元 is a word, not a figure
         value = Decimal(1)  # 万余人次: one 万, approximately
         numeral_start = match.start("mult")
     else:
@@ -115,7 +115,7 @@ def _quantity(text: str, match: regex.Match[str]) -> Quantity | None:
             return None
         value = parsed
         numeral_start = match.start("num")
-    if _is_ordinal(text, numeral_start):
+    if numeral_start > 0 and text[numeral_start - 1] in ORDINAL_PREFIXES:
         return None
     if mult:
         value *= MULTIPLIERS[mult]
@@ -124,13 +124,11 @@ def _quantity(text: str, match: regex.Match[str]) -> Quantity | None:
         spec = UNITS[unit]
         kind, base = str(spec["kind"]), str(spec["base"])
         value *= Decimal(str(spec["factor"]))
-    end = match.end("after") if match.group("after") else match.end("unit") if unit else match.end()
-    if not unit:
-        end = match.end("in2") if match.group("in2") else match.end("mult")
-    before = match.group("before")
-    start = match.start("num") if before and APPROX_BEFORE[before] == "exact" else match.start()
-    if numeral is None and before and APPROX_BEFORE[before] == "exact":
-        start = match.start("mult")
+        end = match.end()
+    else:  # 136万: the figure ends with its multiplier (and 余/多)
+        end = match.end("in2") if groups["in2"] else match.end("mult")
+    before = groups["before"]
+    start = numeral_start if before and APPROX_BEFORE[before] == "exact" else match.start()
     return Quantity(
         start=start,
         end=end,
@@ -138,7 +136,7 @@ def _quantity(text: str, match: regex.Match[str]) -> Quantity | None:
         value=float(value),
         unit=base,
         kind=kind,
-        approx=_approx(match),
+        approx=_approx(groups),
         numeral_start=numeral_start,
     )
 
@@ -149,19 +147,10 @@ def find_quantities(text: str) -> Iterator[Quantity]:
     Numerals preceded by a vague word (数亿元, 几千块钱) and ordinals (第十一届) are skipped:
     they name no figure that could be ranked.
     """
-    pos = 0
-    n = len(text)
-    while pos < n:
-        start = _START.search(text, pos)
-        if start is None:
-            return
-        match = QUANTITY_PATTERN.match(text, start.start())
-        quantity = _quantity(text, match) if match and match.end() > start.start() else None
+    for match in QUANTITY_PATTERN.finditer(text):
+        quantity = _quantity(text, match)
         if quantity is None:
-            pos = max(start.start() + 1, match.end("num") if match and match.group("num") else 0)
             continue
         if quantity.numeral_start > 0 and _VAGUE.match(text, quantity.numeral_start - 1):
-            pos = quantity.end
             continue
         yield quantity
-        pos = quantity.end

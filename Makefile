@@ -1,0 +1,52 @@
+# One entry point for people and CI alike: `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     := data/shuangyong.duckdb
+PORT   ?= 8501
+
+.PHONY: setup system-deps run ingest test check format lint types pytest bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Chromium and CJK fonts: chart export (kaleido) and the browser tests need them.
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+setup: $(STAMP) system-deps
+
+$(DB): $(STAMP) $(wildcard corpus/*.txt)
+	$(BIN)/python -m etl ingest --no-progress --db $(DB)
+
+ingest: $(STAMP)
+	$(BIN)/python -m etl ingest --db $(DB)
+
+run: setup $(DB)
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest
+
+# What CI runs: format, lint, types, then every test.
+test: lint types pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_etl.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info

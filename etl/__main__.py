@@ -1,0 +1,45 @@
+"""Command line of the ETL (see SPEC.md, "Command-line contract").
+
+python -m etl extract [--articles] FILE...     JSON lines on standard output
+python -m etl ingest [PATH...] [--db FILE]     load into DuckDB (default: sample corpus)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl.ingest import DEFAULT_CORPUS, DEFAULT_DB, run_extract, run_ingest
+from etl.loading import DatabaseError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    extract = commands.add_parser("extract", help="print claims (or articles) as JSON lines")
+    extract.add_argument("--articles", action="store_true", help="print articles, not claims")
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    ingest = commands.add_parser("ingest", help="load reports into the DuckDB database")
+    ingest.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help=f"files or folders ({DEFAULT_CORPUS})"
+    )
+    ingest.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"database ({DEFAULT_DB})")
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "extract":
+        return run_extract(args.files, args.articles, sys.stdout, sys.stderr)
+    paths = args.paths or [DEFAULT_CORPUS]
+    try:
+        return run_ingest(paths, args.db, sys.stderr, progress=not args.no_progress)
+    except DatabaseError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""The two commands of the ETL: ``extract`` (claims as JSON lines) and ``ingest`` (DuckDB).
+
+Documents are read and extracted in worker processes (the work is CPU-bound Python, one
+document per task) and written to the database by this process alone, one transaction per
+document. A bad file is reported on one line naming the file and the reason; the others still
+load, and the exit status says that something failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from tqdm import tqdm
+
+from etl.gazetteer import Gazetteer
+from etl.loading import IdCounter, database_copy, known_hashes, load_regions, write_document
+from etl.pipeline import DocumentResult, process
+from etl.reading import ReadError, read_document
+from etl.validation import NotAReportError, check_is_report
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
+DEFAULT_DB = PROJECT_ROOT / "data" / "shuangyong.duckdb"
+DOCUMENT_SUFFIXES = (".txt",)
+# Below this many files the process pool costs more than it saves.
+PARALLEL_MIN_FILES = 4
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: Path
+    result: DocumentResult | None = None
+    error: str | None = None
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the report files inside folders named, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in DOCUMENT_SUFFIXES)
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def extract_one(path: Path) -> Outcome:
+    """Read and extract one file; every expected failure becomes a one-line error."""
+    try:
+        doc = read_document(path)
+        check_is_report(doc)
+        return Outcome(path, result=process(doc, Gazetteer.load()))
+    except (ReadError, NotAReportError) as exc:
+        return Outcome(path, error=str(exc))
+    except OSError as exc:
+        return Outcome(path, error=f"{path}: cannot read: {exc.strerror or exc}")
+
+
+def extract_all(paths: list[Path], progress: bool = False) -> Iterator[Outcome]:
+    """Outcomes in input order, computed in parallel on a large corpus."""
+    bar = tqdm(total=len(paths), unit="file", disable=not progress, file=sys.stderr)
+    try:
+        if len(paths) < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
+            for path in paths:
+                yield extract_one(path)
+                bar.update()
+            return
+        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+            for outcome in pool.map(extract_one, paths, chunksize=1):
+                yield outcome
+                bar.update()
+    finally:
+        bar.close()
+
+
+def run_extract(paths: list[Path], articles: bool, out: TextIO, err: TextIO) -> int:
+    """``python -m etl extract``: one JSON object per claim (or article) per line."""
+    status = 0
+    for outcome in extract_all(expand_paths(paths)):
+        if outcome.error or outcome.result is None:
+            print(outcome.error, file=err)
+            status = 1
+            continue
+        records = outcome.result.articles if articles else outcome.result.claims
+        for record in records:
+            out.write(json.dumps(record.spec_dict(), ensure_ascii=False, default=str) + "\n")
+    return status
+
+
+def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = True) -> int:
+    """``python -m etl ingest``: load files into the database; unchanged files are skipped."""
+    files = expand_paths(paths)
+    status = 0
+    loaded = skipped = 0
+    with database_copy(db_path) as con:
+        load_regions(con, Gazetteer.load())
+        ids = IdCounter(con)
+        known = known_hashes(con)
+        pending = []
+        for path in files:
+            if path.is_file() and known.get(path.name) == _sha256(path):
+                skipped += 1
+            else:
+                pending.append(path)
+        for outcome in extract_all(pending, progress=progress and len(pending) > 1):
+            if outcome.error or outcome.result is None:
+                print(outcome.error, file=err)
+                status = 1
+                continue
+            write_document(
+                con, outcome.result, outcome.path, ids, replace=outcome.path.name in known
+            )
+            loaded += 1
+    print(
+        f"{db_path}: {loaded} loaded, {skipped} unchanged, {len(pending) - loaded} failed",
+        file=err,
+    )
+    return status
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

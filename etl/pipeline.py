@@ -1,0 +1,206 @@
+"""From one decoded document to its article and claim records.
+
+This is where the stages meet: ``segmenting`` splits the clean text into articles,
+``dating`` and ``gazetteer`` say when and where each is from, ``claims`` reads its numbers.
+Rules run on the clean text; every span handed on is mapped back to the text as written, so
+a quote in the dashboard is the user's own document, character for character.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from etl.claims import extract_claims
+from etl.dating import article_date
+from etl.gazetteer import Gazetteer, resolve_region
+from etl.models import ArticleSegment, ClaimMatch, RegionResolution, Segmentation, SourceText
+from etl.segmenting import segment
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """One article as the SPEC describes it, plus what the database keeps beside it."""
+
+    source: str
+    seq: int
+    line: int
+    title: str | None
+    region: str | None
+    region_code: str | None
+    province: str | None
+    prefecture: str | None
+    tier: str | None
+    region_status: str
+    region_as_written: str | None
+    region_candidates: tuple[str, ...]
+    region_evidence: str | None
+    date: date | None
+    year: int | None
+    year_inferred: bool
+    text: str  # the article as written; claim spans point into it
+
+    def spec_dict(self) -> dict[str, Any]:
+        """The fields of SPEC.md's Article, as ``python -m etl extract --articles`` prints."""
+        return {
+            "source": self.source,
+            "line": self.line,
+            "title": self.title,
+            "region": self.region,
+            "province": self.province,
+            "tier": self.tier,
+            "date": self.date.isoformat() if self.date else None,
+            "year": self.year,
+            "year_inferred": self.year_inferred,
+            "region_status": self.region_status,
+            "region_code": self.region_code,
+            "prefecture": self.prefecture,
+        }
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """One claim: the article's identity and the number, with spans into the article text."""
+
+    article_seq: int
+    source: str
+    line: int
+    claim_line: int
+    region: str | None
+    region_code: str | None
+    province: str | None
+    tier: str | None
+    year: int | None
+    metric: str
+    category: str | None
+    value: float
+    unit: str
+    approx: str
+    rate: bool
+    is_part: bool
+    period_start: int | None
+    period_end: int | None
+    period_text: str | None
+    value_text: str
+    quote: str
+    quote_start: int
+    quote_end: int
+    value_start: int
+    value_end: int
+    rule: str | None
+
+    def spec_dict(self) -> dict[str, Any]:
+        """The fields of SPEC.md's Claim, as ``python -m etl extract`` prints."""
+        out = asdict(self)
+        out.pop("article_seq")
+        value = self.value
+        out["value"] = int(value) if float(value).is_integer() else value
+        return out
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the database keeps of a decoded document (not its text: articles hold that)."""
+
+    name: str
+    sha256: str
+    encoding: str
+    traditional: bool
+    n_chars: int
+
+
+@dataclass
+class DocumentResult:
+    """Everything extracted from one document; small enough to pass between processes."""
+
+    document: DocumentInfo
+    segmentation: Segmentation
+    articles: list[ArticleRecord] = field(default_factory=list)
+    claims: list[ClaimRecord] = field(default_factory=list)
+
+
+def _region_fields(found: RegionResolution) -> dict[str, Any]:
+    region = found.region
+    if found.status == "not_found" and region is None:
+        region = found.name_as_written
+    return {
+        "region": region,
+        "region_code": found.code,
+        "province": found.province,
+        "prefecture": found.prefecture,
+        "tier": found.tier,
+        "region_status": found.status,
+        "region_as_written": found.name_as_written,
+        "region_candidates": tuple(found.candidates),
+        "region_evidence": found.evidence,
+    }
+
+
+def _article(
+    doc: SourceText, seg: ArticleSegment, seq: int, segmentation: Segmentation, gaz: Gazetteer
+) -> ArticleRecord:
+    body = doc.clean[seg.body_start : seg.end]
+    when, year, inferred = article_date(seg.date, body, segmentation.document_year)
+    raw_start, raw_end = doc.raw_span(seg.start, seg.end)
+    return ArticleRecord(
+        source=doc.name,
+        seq=seq,
+        line=doc.line_of(seg.start),
+        title=seg.title,
+        **_region_fields(resolve_region(seg.title, body, gaz)),
+        date=when,
+        year=year,
+        year_inferred=inferred,
+        text=doc.raw[raw_start:raw_end],
+    )
+
+
+def _claim(doc: SourceText, seg: ArticleSegment, art: ArticleRecord, m: ClaimMatch) -> ClaimRecord:
+    """Map a claim found in the clean article text back to the article as written."""
+    article_raw_start = doc.raw_span(seg.start, seg.end)[0]
+    q_start, q_end = doc.raw_span(seg.start + m.quote_start, seg.start + m.quote_end)
+    v_start, v_end = doc.raw_span(seg.start + m.value_start, seg.start + m.value_end)
+    return ClaimRecord(
+        article_seq=art.seq,
+        source=art.source,
+        line=art.line,
+        claim_line=doc.line_of(seg.start + m.value_start),
+        region=art.region,
+        region_code=art.region_code,
+        province=art.province,
+        tier=art.tier,
+        year=art.year,
+        metric=m.metric,
+        category=m.category,
+        value=m.value,
+        unit=m.unit,
+        approx=m.approx,
+        rate=m.rate,
+        is_part=m.is_part,
+        period_start=m.period_start,
+        period_end=m.period_end,
+        period_text=m.period_text,
+        value_text=doc.raw[v_start:v_end],
+        quote=doc.raw[q_start:q_end],
+        quote_start=q_start - article_raw_start,
+        quote_end=q_end - article_raw_start,
+        value_start=v_start - article_raw_start,
+        value_end=v_end - article_raw_start,
+        rule=m.rule,
+    )
+
+
+def process(doc: SourceText, gazetteer: Gazetteer | None = None) -> DocumentResult:
+    """Articles and claims of one decoded document."""
+    gaz = gazetteer or Gazetteer.load()
+    segmentation = segment(doc.clean)
+    info = DocumentInfo(doc.name, doc.sha256, doc.encoding, doc.traditional, len(doc.raw))
+    result = DocumentResult(document=info, segmentation=segmentation)
+    for seq, seg in enumerate(segmentation.articles, start=1):
+        art = _article(doc, seg, seq, segmentation, gaz)
+        result.articles.append(art)
+        # Rules run on the whole article, title included: a title can state an honour.
+        for match in extract_claims(doc.clean[seg.start : seg.end], art.year):
+            result.claims.append(_claim(doc, seg, art, match))
+    return result
