@@ -243,7 +243,7 @@ def _next_entry(block: str, expected: int, pos: int) -> tuple[int, int, int] | N
 def _numbered_chunks(block: str) -> list[str]:
     """Entry texts of a numbered TOC, found by following the numbering 1, 2, 3….
 
-    Entries can run together on one line (``……7 4.三门峡…``), so the next entry is the
+    Entries can run together on one line (``……7 4.某市…``), so the next entry is the
     next occurrence of the next number rather than the next line.
     """
     first = _ENTRY_NUMBER.search(block)
@@ -292,13 +292,12 @@ def _toc_candidates(lines: _Lines, text: str) -> list[int]:
     """
     starts = lines.start
     found = {bisect_right(starts, m.start()) - 1 for m in _TOC_MARKER_LINE.finditer(text)}
-    checked: set[int] = set()
-    for m in _LEADER_HINT.finditer(text):
+    m = _LEADER_HINT.search(text)
+    while m:
         i = bisect_right(starts, m.start()) - 1
-        if i not in checked:
-            checked.add(i)
-            if _LEADER_PAGE.search(lines.text[i]):
-                found.add(i)
+        if _LEADER_PAGE.search(lines.text[i]):
+            found.add(i)
+        m = _LEADER_HINT.search(text, lines.end(i))  # each line is tested once
     return sorted(found)
 
 
@@ -427,7 +426,7 @@ def _single_article_start(lines: _Lines, shape: list[bool], first: int) -> tuple
 
 
 def _document_year(lines: _Lines) -> int | None:
-    """Year of the first document number that opens a line (``洛…督办〔2024〕3号``)."""
+    """Year of the first document number that opens a line (``某局督办〔2024〕3号``)."""
     for s in lines.text:
         if s and len(s) <= _DOC_NUMBER_MAX and "号" in s:
             m = _DOC_NUMBER.match(ascii_digits(s))
