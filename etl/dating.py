@@ -15,20 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from importlib import resources
 from typing import Any
 
-import yaml
+from etl.rulebook import rule_file
 
-
-def _load_rules() -> dict[str, Any]:
-    """Read the shared segmenting/dating rules once, at import."""
-    path = resources.files("etl") / "rules" / "segmenting.yml"
-    rules: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return rules
-
-
-_RULES = _load_rules()
+_RULES: dict[str, Any] = rule_file("segmenting")  # duplicate keys refused
 _DATING: dict[str, Any] = _RULES["dating"]
 
 # Full-width digits → ASCII, so one set of patterns serves raw and clean text alike.

@@ -137,6 +137,16 @@ def _region_fields(found: RegionResolution) -> dict[str, Any]:
     }
 
 
+def _title_as_written(doc: SourceText, seg: ArticleSegment) -> str | None:
+    """The title as the file writes it: repair may have removed spaces the user will see."""
+    if seg.title is None:
+        return None
+    at = doc.clean.find(seg.title, seg.start, seg.body_start)
+    if at < 0:
+        return seg.title
+    return doc.raw_slice(at, at + len(seg.title)).strip()
+
+
 def _article(
     doc: SourceText, seg: ArticleSegment, seq: int, segmentation: Segmentation, gaz: Gazetteer
 ) -> ArticleRecord:
@@ -147,7 +157,7 @@ def _article(
         source=doc.name,
         seq=seq,
         line=doc.line_of(seg.start),
-        title=seg.title,
+        title=_title_as_written(doc, seg),
         **_region_fields(resolve_region(seg.title, body, gaz)),
         date=when,
         year=year,

@@ -24,24 +24,14 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from itertools import accumulate
 from typing import Any
 
-import yaml
-
 from etl.dating import ascii_digits, parse_date
 from etl.models import ArticleSegment, Segmentation
+from etl.rulebook import rule_file
 
-
-def _load_rules() -> dict[str, Any]:
-    """Read the segmenting rules once, at import."""
-    path = resources.files("etl") / "rules" / "segmenting.yml"
-    rules: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return rules
-
-
-_RULES = _load_rules()
+_RULES: dict[str, Any] = rule_file("segmenting")  # duplicate keys refused
 _SHAPE: dict[str, Any] = _RULES["title_shape"]
 _TOC: dict[str, Any] = _RULES["toc"]
 
