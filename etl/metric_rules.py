@@ -14,6 +14,18 @@ from etl.wordsets import WordSet
 
 # A number after 其中 in a sentence that already gave a total is a part of that total.
 PART_MARKER = "其中"
+# Every key a metric entry may have. tests/test_claim_rules.py fails when the rule file uses
+# a key not listed here, or a listed key is not explained in the file's header comment.
+RULE_KEYS = frozenset(
+    {
+        "label", "unit", "examples",
+        "bare_amount_words", "bare_amount_window", "rate_before", "rate_after", "rate_window",
+        "subjects", "subject_scope", "triggers", "strong_triggers", "weak_triggers",
+        "negatives", "other_people",
+        "title_words", "back_references", "award_verbs", "award_verb_window", "targets",
+        "target_window", "national_scope", "provincial_scope", "scope_window",
+    }
+)  # fmt: skip
 METRIC_NAMES = (
     "honour_national",
     "honour_provincial",

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from etl.claims import extract_claims
-from etl.metric_rules import METRICS
+from etl.metric_rules import METRICS, RULE_KEYS
+from etl.rulebook import RULES_DIR
 from etl.models import ClaimMatch
 from etl.reading import read_bytes
 
@@ -96,3 +97,15 @@ def test_every_metric_has_examples_and_negatives() -> None:
         examples = METRICS[name]["examples"]
         assert any(e["value"] is None for e in examples), f"{name} documents no negative"
         assert any(e["value"] is not None for e in examples), f"{name} documents no positive"
+
+
+def test_every_rule_key_is_known_and_documented() -> None:
+    header = "".join(
+        line
+        for line in (RULES_DIR / "metrics.yml").read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    )
+    used = {key for spec in METRICS.values() if isinstance(spec, dict) for key in spec}
+    assert used <= RULE_KEYS, f"keys the code does not know: {used - RULE_KEYS}"
+    undocumented = {key for key in RULE_KEYS if f"`{key}`" not in header}
+    assert not undocumented, f"keys not explained in metrics.yml's header: {undocumented}"
