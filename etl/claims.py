@@ -285,6 +285,11 @@ def _honour_metric(art: _Article, quantity: Quantity, title_at: int) -> str | No
 
 
 def _honours(art: _Article, quantity: Quantity) -> ClaimMatch | None:
+    if quantity.ordinal and not (
+        quantity.text.endswith("次")
+        and HONOURS.award_verbs.starts_at(art.text, quantity.end, quantity.end + 4)
+    ):
+        return None  # 第十一届 is a round of awards; 第十次荣获 is the tenth naming
     clause = art.clause(quantity.start)
     if HONOURS.targets.within(
         art.text, max(clause.start, quantity.start - HONOURS.target_window), quantity.start
@@ -327,6 +332,8 @@ def extract_claims(text: str, year: int | None = None) -> list[ClaimMatch]:
     last_person: dict[str, int] = {}
     for quantity in art.quantities:
         if _inside_book_title(text, quantity.start):
+            continue
+        if quantity.ordinal and quantity.kind != "times":
             continue
         found: ClaimMatch | None = None
         if quantity.kind in ("money", "bare"):

@@ -71,6 +71,7 @@ class Quantity:
     kind: str  # money | person | household | times | bare
     approx: str  # exact | about | over
     numeral_start: int  # where the numeral itself starts (after 约/近/超过)
+    ordinal: bool = False  # 第十一届, 第十次: a rank, not an amount
 
 
 @lru_cache(maxsize=4096)
@@ -115,8 +116,7 @@ def _quantity(text: str, match: regex.Match[str]) -> Quantity | None:
             return None
         value = parsed
         numeral_start = match.start("num")
-    if numeral_start > 0 and text[numeral_start - 1] in ORDINAL_PREFIXES:
-        return None
+    ordinal = numeral_start > 0 and text[numeral_start - 1] in ORDINAL_PREFIXES
     if mult:
         value *= MULTIPLIERS[mult]
     kind, base = "bare", ""
@@ -138,14 +138,16 @@ def _quantity(text: str, match: regex.Match[str]) -> Quantity | None:
         kind=kind,
         approx=_approx(groups),
         numeral_start=numeral_start,
+        ordinal=ordinal,
     )
 
 
 def find_quantities(text: str) -> Iterator[Quantity]:
     """Every quantity in ``text``, left to right, non-overlapping.
 
-    Numerals preceded by a vague word (数亿元, 几千块钱) and ordinals (第十一届) are skipped:
-    they name no figure that could be ranked.
+    Numerals preceded by a vague word (数亿元, 几千块钱) are skipped: they name no figure
+    that could be ranked. Ordinals (第十一届, 第十次) are kept with ``ordinal`` set: only the
+    honours rule may read one (第十次荣获 is a tenth naming; 第十一届 a round of awards).
     """
     for match in QUANTITY_PATTERN.finditer(text):
         quantity = _quantity(text, match)

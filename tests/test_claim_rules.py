@@ -17,9 +17,9 @@ import pytest
 
 from etl.claims import extract_claims
 from etl.metric_rules import METRICS, RULE_KEYS
-from etl.rulebook import RULES_DIR
 from etl.models import ClaimMatch
 from etl.reading import read_bytes
+from etl.rulebook import RULES_DIR
 
 CASES = Path(__file__).parent / "cases"
 
