@@ -1,0 +1,56 @@
+"""对比: two to eight regions, every metric side by side; 未报告 is not zero."""
+
+import streamlit as st
+
+from dashboard_lib import captions, charts, data, downloads, evidence, labels, tables, widgets
+from dashboard_lib.valuerule import RANKED_METRICS
+
+db = data.require_database()
+regions = data.regions(db)
+f = widgets.compare_filters(data.options(db), regions)
+
+st.title("对比")
+if len(f.regions) < 2:
+    st.info(f"请在左侧选择 2 至 {widgets.MAX_REGIONS} 个地区进行对比。")
+    st.stop()
+
+result = data.comparison(db, f.regions, f.years)
+long = result.long
+names = list(dict.fromkeys(long["region"].astype(str)))
+meta = captions.compare_meta(f, names, result.claims)
+st.caption(meta.subtitle)
+if not long["reported"].any():
+    st.info("所选地区在所选年份没有任何数据。请换一个年份或地区。")
+    st.stop()
+
+metrics = list(RANKED_METRICS)
+fig = charts.comparison_figure(long, metrics, meta.title, meta.subtitle)
+event = st.plotly_chart(
+    fig,
+    on_select="rerun",
+    selection_mode="points",
+    key="compare.chart",
+    config=charts.camera_config(meta, fig),
+)
+st.caption("“未报告”表示所选年份没有该项数据，不等于 0。" + labels.RULE_COMPARE)
+downloads.chart_downloads(fig, meta, tables.comparison_csv_frame(long), key="compare")
+st.dataframe(tables.comparison_table(long, metrics), hide_index=True)
+
+cells = {
+    (k, m): f"{r}：{labels.metric_name(m, short=True)}"
+    for k, m, r in zip(long["region_key"], long["metric"], long["region"], strict=True)
+}
+evidence.follow_click(event, "compare.evidence", cells)
+target = st.selectbox(
+    "查看某项数值的依据（也可以直接点击图中的柱子）",
+    [None, *cells],
+    format_func=lambda c: cells.get(c, "请选择") if c else "请选择",
+    key="compare.evidence",
+)
+if target:
+    roles = result.roles
+    chosen = roles[(roles["region_key"] == target[0]) & (roles["metric"] == target[1])]
+    if chosen.empty:
+        st.info(f"{cells[target]}：所选年份未报告。")
+    else:
+        evidence.show(db, f"{cells[target]}：构成该数值的原文", chosen)

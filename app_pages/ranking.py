@@ -1,0 +1,50 @@
+"""排名: one metric, one tier, sorted bars; a click opens the sentences behind a value."""
+
+import streamlit as st
+
+from dashboard_lib import captions, charts, data, downloads, evidence, labels, tables, widgets
+
+db = data.require_database()
+f = widgets.ranking_filters(data.options(db))
+result = data.ranking(db, f.metric, f.tier, f.provinces, f.years, f.category)
+table = result.ranking.table
+
+st.title("排名")
+if table.empty:
+    st.caption(captions.ranking_title(f) + " · " + captions.ranking_subtitle(f))
+    st.info("没有符合筛选条件的数据。请放宽省份、年份或层级后再看。")
+    st.caption(captions.unplaced_sentence(result.ranking.n_unplaced))
+    st.stop()
+
+meta = captions.ranking_meta(f, result.claims)
+fig = charts.ranking_figure(table, meta.title, meta.subtitle)
+event = st.plotly_chart(
+    fig,
+    on_select="rerun",
+    selection_mode="points",
+    key="ranking.chart",
+    config=charts.camera_config(meta, fig),
+)
+st.caption(
+    "带斜纹的柱为约数（余/约）；橙色柱为统计期间不一致的合计（口径不一）；"
+    "括号内为与多数地区不同的统计期间。" + captions.unplaced_sentence(result.ranking.n_unplaced)
+)
+chart_data = tables.ranking_table(table)
+downloads.chart_downloads(fig, meta, chart_data, key="ranking")
+st.dataframe(chart_data, hide_index=True)
+
+labels_ = charts.unique_labels(table["region"], table["province"])  # 城关区（甘肃省）
+names = dict(zip(table["region_key"], labels_, strict=True))
+evidence.follow_click(event, "ranking.evidence", names)
+target = st.selectbox(
+    "查看某地区数值的依据（也可以直接点击图中的柱子）",
+    ["", *names],
+    format_func=lambda k: names.get(k, "请选择地区"),
+    key="ranking.evidence",
+)
+if target:
+    roles = result.ranking.roles
+    evidence.show(db, f"{names[target]}：构成该数值的原文", roles[roles["region_key"] == target])
+
+with st.expander("取值规则", expanded=False):
+    st.markdown(labels.VALUE_RULE)

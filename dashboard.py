@@ -1,0 +1,31 @@
+"""Entry point: ``streamlit run dashboard.py``.
+
+One navigation scheme (``st.navigation``) for the four pages. The filters are written back
+into the URL on every page before it runs, so moving between pages keeps the view shareable
+even on a page without filters of its own. Icons are Material Symbols, which Streamlit
+ships: emoji would need a colour-emoji font the servers do not have.
+"""
+
+import streamlit as st
+
+from dashboard_lib import widgets
+
+st.set_page_config(
+    page_title="双拥工作指标对比", page_icon=":material/military_tech:", layout="wide"
+)
+
+PAGES = [
+    # The default page is served at "/" (Streamlit ignores its url_path).
+    st.Page("app_pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
+    st.Page(
+        "app_pages/ranking.py", title="排名", icon=":material/leaderboard:", url_path="ranking"
+    ),
+    st.Page(
+        "app_pages/compare.py", title="对比", icon=":material/compare_arrows:", url_path="compare"
+    ),
+    st.Page("app_pages/claims.py", title="明细", icon=":material/table_rows:", url_path="claims"),
+]
+
+page = st.navigation(PAGES)
+widgets.sync_url()
+page.run()

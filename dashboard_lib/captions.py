@@ -1,0 +1,84 @@
+"""Sentences that describe a view: chart titles, filter subtitles, freshness.
+
+A chart copied into a slide loses the page around it, so its title and subtitle must say
+what it shows (metric, tier, provinces, years, category) without the sidebar.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from dashboard_lib import labels, tables
+from dashboard_lib.charts import ChartMeta, file_stem
+from dashboard_lib.formatting import format_list, format_years
+from dashboard_lib.widgets import Filters
+
+
+def ranking_title(filters: Filters) -> str:
+    """排名 chart title: metric and tier."""
+    metric = labels.metric_name(filters.metric)
+    return f"{metric}排名（{labels.tier_name(filters.tier)}）"
+
+
+def ranking_subtitle(filters: Filters) -> str:
+    """The filters in words: 地级 · 甘肃省、河南省 · 2022—2023年 · 全部类别."""
+    parts = [
+        labels.tier_name(filters.tier, short=False),
+        format_list(filters.provinces, "全部省份"),
+        format_years(filters.years),
+    ]
+    if filters.metric == "funds":
+        parts.append(labels.category_name(filters.category))
+    return " · ".join(parts)
+
+
+def ranking_meta(filters: Filters, claims: pd.DataFrame, today: date | None = None) -> ChartMeta:
+    """Everything an exported ranking chart prints about itself."""
+    today = today or date.today()
+    return ChartMeta(
+        title=ranking_title(filters),
+        subtitle=ranking_subtitle(filters),
+        source=tables.source_line(claims),
+        rule=labels.rule_short(filters.metric),
+        generated=today,
+        file_stem=file_stem(
+            "双拥排名",
+            labels.metric_name(filters.metric, short=True),
+            labels.tier_name(filters.tier),
+            format_years(filters.years),
+            generated=today,
+        ),
+    )
+
+
+def compare_meta(
+    filters: Filters, names: list[str], claims: pd.DataFrame, today: date | None = None
+) -> ChartMeta:
+    """Everything an exported comparison chart prints about itself."""
+    today = today or date.today()
+    return ChartMeta(
+        title="双拥工作指标对比：" + format_list(names, "", limit=4),
+        subtitle=f"{len(names)}个地区 · {format_years(filters.years)} · 各指标单位不同，分栏显示",
+        source=tables.source_line(claims),
+        rule=labels.RULE_COMPARE,
+        generated=today,
+        file_stem=file_stem("双拥对比", "_".join(names[:3]), generated=today),
+    )
+
+
+def freshness(last: Any, now: datetime | None = None) -> str:
+    """最近入库时间 and how long ago, so a stale database is noticed before a briefing."""
+    if last is None or pd.isna(last):
+        return "尚无入库记录"
+    stamp = pd.Timestamp(last)
+    days = ((now or datetime.now()) - stamp.to_pydatetime()).days
+    ago = "今天" if days <= 0 else f"{days} 天前"
+    return f"最近入库：{stamp:%Y-%m-%d %H:%M}（{ago}）"
+
+
+def unplaced_sentence(n: int) -> str:
+    """N 条数据因地区无法确定未计入 (empty when none were left out)."""
+    return labels.UNPLACED_SENTENCE.format(n=n) + "（见“总览”页）。" if n else ""

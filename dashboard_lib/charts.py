@@ -1,0 +1,379 @@
+"""Plotly figures for the pages, and their export as briefing-ready PNG and SVG.
+
+The same figure serves the screen and the export, so a downloaded image shows what the
+user saw. The export adds what a slide needs and the screen does not: a title, a
+subtitle stating the filters, a source line, the value rule, the date generated, a fixed
+slide size (1600 px wide, at least 900 px high) and the ``plotly_white`` template.
+That template matters: importing Streamlit makes "streamlit" the default Plotly template,
+whose colours only the browser front end fills in, so kaleido would draw black bars.
+
+Server-side rendering needs Chromium and a CJK font. Without a CJK font every Chinese
+character exports as a box and nothing raises, so :func:`export_problems` checks for both
+and the page says what to install instead of offering a broken download. The font family
+names Noto Sans CJK **SC** first because Chromium otherwise picks the JP face, which draws
+直, 骨, 令 the Japanese way.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import threading
+import warnings
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from dashboard_lib import labels
+from dashboard_lib.formatting import axis_scale, format_period, format_value
+from dashboard_lib.valuerule import period_outliers
+
+FONT_FAMILY = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
+EXPORT_WIDTH = 1600
+EXPORT_MIN_HEIGHT = 900
+PNG_SCALE = 2
+INSTALL_COMMAND = "apt-get install -y --no-install-recommends chromium fonts-noto-cjk"
+
+BAR = "#b3261e"  # 双拥 red
+BAR_MIXED = "#d98c2b"  # 口径不一: the sum mixes periods
+MUTED = "#8a8a8a"
+
+
+@dataclass(frozen=True)
+class ChartMeta:
+    """What an exported chart says about itself."""
+
+    title: str
+    subtitle: str
+    source: str
+    rule: str
+    generated: date
+    file_stem: str
+
+
+def file_stem(*parts: str, generated: date | None = None) -> str:
+    """A download name from its parts: no path separators, no spaces, dated."""
+    day = (generated or date.today()).strftime("%Y%m%d")
+    text = "_".join(p for p in (*parts, day) if p)
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text)
+
+
+def _esc(text: Any) -> str:
+    """Plotly reads text as pseudo-HTML (<b>, <br>, <a>): escape data-derived strings."""
+    return html.escape("" if text is None or pd.isna(text) else str(text))
+
+
+def unique_labels(names: pd.Series, qualifiers: pd.Series) -> list[str]:
+    """Axis labels, adding the province where two regions share a name (城关区)."""
+    counts = names.value_counts()
+    return [
+        f"{n}（{q}）" if counts.get(n, 0) > 1 and isinstance(q, str) else str(n)
+        for n, q in zip(names, qualifiers, strict=True)
+    ]
+
+
+def bar_labels(table: pd.DataFrame) -> list[str]:
+    """Value as written, its period when it differs from most bars, and 口径不一."""
+    outliers = period_outliers(table)
+    out = []
+    for row, outlier in zip(table.itertuples(index=False), outliers, strict=True):
+        text = format_value(row.value, str(row.unit), str(row.approx))
+        if outlier:
+            text += f"（{format_period(row.period_start, row.period_end)}）"
+        if row.mixed_periods:
+            text += " · 口径不一"
+        out.append(_esc(text))
+    return out
+
+
+def _screen_height(n_rows: int) -> int:
+    return max(320, 110 + 32 * n_rows)
+
+
+def ranking_figure(table: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Horizontal bars, largest on top, each labelled with its value and markers.
+
+    ``customdata`` carries the region key, which the page reads from a click.
+    Approximate values are hatched; sums that mix periods are drawn in amber.
+    """
+    unit = str(table["unit"].iloc[0]) if not table.empty else ""
+    divisor, axis_unit = axis_scale(float(table["value"].max() or 0), unit)
+    names = [_esc(n) for n in unique_labels(table["region"], table["province"])]
+    fig = go.Figure(
+        go.Bar(
+            x=table["value"] / divisor,
+            y=names,
+            orientation="h",
+            text=bar_labels(table),
+            textposition="outside",
+            cliponaxis=False,
+            customdata=table["region_key"],
+            marker={
+                "color": [BAR_MIXED if m else BAR for m in table["mixed_periods"]],
+                "pattern": {
+                    "shape": ["/" if a != "exact" else "" for a in table["approx"]],
+                    "fillmode": "overlay",
+                    "fgcolor": "white",
+                },
+            },
+            hovertemplate="%{y}<br>%{text}<extra></extra>",
+        )
+    )
+    top = float((table["value"] / divisor).max() or 1)
+    fig.update_layout(
+        title={"text": _esc(title), "subtitle": {"text": _esc(subtitle)}},
+        height=_screen_height(len(table)),
+        margin={"l": 10, "r": 30, "t": 80, "b": 40},
+        separators=".,",
+        showlegend=False,
+        xaxis={
+            "title": {"text": axis_unit},
+            "range": [0, top * 1.35],
+            "tickformat": ",~r",
+            "fixedrange": True,
+        },
+        yaxis={"autorange": "reversed", "fixedrange": True, "automargin": True},
+        clickmode="event+select",
+        dragmode=False,
+    )
+    return fig
+
+
+def comparison_figure(
+    long: pd.DataFrame, metrics: list[str], title: str, subtitle: str
+) -> go.Figure:
+    """One panel per metric (units differ), regions on a shared axis.
+
+    A region that reported nothing for a metric gets no bar and a grey "未报告"; a
+    reported zero gets a zero-length bar labelled "0人". ``customdata`` is
+    [region key, metric].
+    """
+    fig = make_subplots(
+        rows=1,
+        cols=len(metrics),
+        shared_yaxes=True,
+        horizontal_spacing=0.03,
+        subplot_titles=[_esc(labels.metric_name(m, short=True)) for m in metrics],
+    )
+    order = list(dict.fromkeys(long["region_key"]))
+    first = long.drop_duplicates("region_key").set_index("region_key")
+    names = unique_labels(first.loc[order, "region"], first.loc[order, "province"])
+    label_of = {k: _esc(n) for k, n in zip(order, names, strict=True)}
+    for col, metric in enumerate(metrics, start=1):
+        part = long[long["metric"] == metric].set_index("region_key").reindex(order)
+        unit = labels.METRIC_UNITS.get(metric, "")
+        divisor, axis_unit = axis_scale(float(part["value"].max(skipna=True) or 0), unit)
+        reported = part["value"].notna()
+        ys = [label_of[k] for k in order]
+        fig.add_trace(
+            go.Bar(
+                x=(part["value"] / divisor).where(reported, None),
+                y=ys,
+                orientation="h",
+                marker={"color": [BAR_MIXED if m is True else BAR for m in part["mixed_periods"]]},
+                text=[
+                    _esc(format_value(v, unit, a)) if ok else ""
+                    for v, a, ok in zip(part["value"], part["approx"], reported, strict=True)
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=[[k, metric] for k in order],
+                hovertemplate="%{y}<br>%{text}<extra></extra>",
+                name=labels.metric_name(metric, short=True),
+            ),
+            row=1,
+            col=col,
+        )
+        missing = [y for y, ok in zip(ys, reported, strict=True) if not ok]
+        if missing:
+            fig.add_trace(
+                go.Scatter(
+                    x=[0] * len(missing),
+                    y=missing,
+                    mode="text",
+                    text=["未报告"] * len(missing),
+                    textposition="middle right",
+                    textfont={"color": MUTED},
+                    customdata=[[k, metric] for k in order if label_of[k] in missing],
+                    hoverinfo="skip",
+                ),
+                row=1,
+                col=col,
+            )
+        top = float((part["value"] / divisor).max(skipna=True) or 0) or 1.0
+        fig.update_xaxes(
+            title_text=axis_unit,
+            range=[0, top * 1.6],
+            tickformat=",~r",
+            fixedrange=True,
+            row=1,
+            col=col,
+        )
+    fig.update_yaxes(autorange="reversed", fixedrange=True, automargin=True)
+    fig.update_layout(
+        title={"text": _esc(title), "subtitle": {"text": _esc(subtitle)}},
+        height=max(340, 150 + 48 * len(order)),
+        margin={"l": 10, "r": 20, "t": 110, "b": 40},
+        separators=".,",
+        showlegend=False,
+        barmode="overlay",
+        clickmode="event+select",
+        dragmode=False,
+    )
+    return fig
+
+
+def export_height(fig: go.Figure) -> int:
+    """Slide height: 900 px, more when the bars need it."""
+    rows = max((len(t.y) for t in fig.data if getattr(t, "y", None) is not None), default=0)
+    return max(EXPORT_MIN_HEIGHT, 330 + 40 * rows)
+
+
+def export_figure(fig: go.Figure, meta: ChartMeta) -> go.Figure:
+    """A copy of ``fig`` dressed for a slide: title, filters, source, rule, date."""
+    out = go.Figure(fig)
+    height = export_height(fig)
+    footer = [
+        _esc(meta.source),
+        _esc("取值规则：" + meta.rule),
+        _esc(f"生成日期：{meta.generated:%Y年%m月%d日} · 双拥工作指标对比"),
+    ]
+    out.update_layout(
+        template="plotly_white",
+        font={"family": FONT_FAMILY, "size": 18, "color": "#222"},
+        width=EXPORT_WIDTH,
+        height=height,
+        title={
+            "text": f"<b>{_esc(meta.title)}</b>",
+            "x": 0.02,
+            "xanchor": "left",
+            "y": 1 - 30 / height,
+            "yanchor": "top",
+            "font": {"size": 32},
+            "subtitle": {"text": _esc(meta.subtitle), "font": {"size": 20, "color": "#555"}},
+        },
+        margin={"l": 40, "r": 60, "t": 140, "b": 200},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    out.update_traces(textfont={"size": 18}, selector={"type": "bar"})
+    out.update_annotations(font={"size": 22})  # panel titles of the comparison
+    out.add_shape(
+        type="line",
+        xref="paper",
+        yref="paper",
+        x0=0,
+        x1=1,
+        ysizemode="pixel",
+        yanchor=0,
+        y0=-95,
+        y1=-95,
+        line={"color": "#bbb", "width": 1},
+    )
+    for i, text in enumerate(footer):
+        out.add_annotation(
+            text=text,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            yshift=-105 - 30 * i,
+            showarrow=False,
+            align="left",
+            font={"size": 15, "color": "#555"},
+        )
+    return out
+
+
+def camera_config(meta: ChartMeta, fig: go.Figure) -> dict[str, Any]:
+    """Plotly config: the camera button saves a slide-sized PNG with a sensible name."""
+    return {
+        "displaylogo": False,
+        "locale": "zh-CN",
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": meta.file_stem,
+            "width": EXPORT_WIDTH,
+            "height": export_height(fig),
+            "scale": PNG_SCALE,
+        },
+    }
+
+
+# ----------------------------------------------------------------------------- export
+
+
+class ExportUnavailable(RuntimeError):
+    """Server-side export can't work here; the message says what to install."""
+
+
+def _has_cjk_font() -> bool:
+    try:
+        found = subprocess.run(
+            ["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=20, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(found.stdout.strip())
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def export_problems() -> list[str]:
+    """What stops a server-side export here, in Chinese; empty when all is well."""
+    problems = []
+    browser = os.environ.get("BROWSER_PATH")
+    if shutil.which("chromium") is None and not (browser and os.path.exists(browser)):
+        problems.append("服务器未安装 Chromium，无法生成 PNG/SVG 图片")
+    if not _has_cjk_font():
+        problems.append("服务器未安装中文字体，导出图片中的汉字会显示为方框")
+    return problems
+
+
+_render_lock = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _kaleido_server() -> bool:
+    """Start kaleido's browser once per process: 0.25 s per export instead of 2.5 s."""
+    import kaleido
+
+    kaleido.start_sync_server(silence_warnings=True, mathjax=False)
+    return True
+
+
+def render(fig: go.Figure, meta: ChartMeta, fmt: str) -> bytes:
+    """PNG (2× of 1600 px wide) or SVG bytes of the export figure."""
+    problems = export_problems()
+    if problems:
+        raise ExportUnavailable("；".join(problems) + f"。请安装：{INSTALL_COMMAND}")
+    _kaleido_server()
+    out = export_figure(fig, meta)
+    with warnings.catch_warnings(), _render_lock:
+        warnings.filterwarnings("ignore", message=".*kopts.*")
+        data = out.to_image(
+            format=fmt,
+            width=EXPORT_WIDTH,
+            height=int(out.layout.height),
+            scale=PNG_SCALE if fmt == "png" else 1,
+        )
+    return bytes(data)
+
+
+def render_png(fig: go.Figure, meta: ChartMeta) -> bytes:
+    """Slide-resolution PNG (what a briefing should embed)."""
+    return render(fig, meta, "png")
+
+
+def render_svg(fig: go.Figure, meta: ChartMeta) -> bytes:
+    """SVG for editing; it names the fonts but embeds no glyphs."""
+    return render(fig, meta, "svg")

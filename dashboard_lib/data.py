@@ -1,0 +1,211 @@
+"""The pages' only way to data: a cached read-only connection and cached query results.
+
+The connection is a resource (``st.cache_resource``), one per database path. Query
+results are data (``st.cache_data``) keyed by the file's identity as well as the filters,
+so when the ETL swaps in a new file the next page view misses the cache and reads the new
+data, and never mixes old and new rows.
+
+Every failure the user can do something about (no database yet, a lock held during an
+ingest, an outdated file) becomes a plain Chinese message and ``st.stop()``: no DuckDB
+traceback reaches the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple, NoReturn, ParamSpec, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from dashboard_lib import valuerule
+from db import queries
+from db.connection import (
+    DatabaseError,
+    DatabaseMissing,
+    FileSignature,
+    ReadOnlyDatabase,
+    db_path,
+    ingest_command,
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class DbKey(NamedTuple):
+    """Which database file, and which version of it, a cached result came from."""
+
+    path: str
+    signature: FileSignature
+
+
+@st.cache_resource(show_spinner=False)
+def _database(path: str) -> ReadOnlyDatabase:
+    return ReadOnlyDatabase(Path(path))
+
+
+def _fail(error: DatabaseError) -> NoReturn:
+    if isinstance(error, DatabaseMissing):
+        st.warning(str(error), icon="📂")
+        st.code(ingest_command(db_path()), language="bash")
+    else:
+        st.warning(str(error), icon="⏳")
+    st.stop()
+
+
+def require_database() -> DbKey:
+    """The current database, or a plain message and a stopped page."""
+    path = db_path()
+    try:
+        db = _database(str(path))
+        signature = db.signature()
+        db.run(lambda con: con.execute("SELECT 1 FROM claims LIMIT 1").fetchall())
+    except DatabaseError as error:
+        _fail(error)
+    return DbKey(str(path), signature)
+
+
+def _run(key: DbKey, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+    return _database(key.path).run(fn, *args, **kwargs)
+
+
+def _guard(fn: Callable[P, T]) -> Callable[P, T]:
+    """Turn a DatabaseError raised while loading into a message instead of a traceback."""
+
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except DatabaseError as error:
+            _fail(error)
+
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__name__ = getattr(fn, "__name__", "wrapper")
+    return wrapper
+
+
+# ------------------------------------------------------------------------ overview
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the 总览 page shows."""
+
+    totals: queries.Totals
+    per_metric: pd.DataFrame
+    documents: pd.DataFrame
+    unplaced: pd.DataFrame
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _overview(key: DbKey) -> Overview:
+    return Overview(
+        totals=_run(key, queries.totals),
+        per_metric=_run(key, queries.claims_per_metric),
+        documents=_run(key, queries.documents),
+        unplaced=_run(key, queries.unplaced_articles),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _options(key: DbKey) -> queries.Options:
+    return _run(key, queries.options)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _regions(key: DbKey) -> pd.DataFrame:
+    return _run(key, queries.regions_with_claims, valuerule.RANKABLE_STATUSES)
+
+
+# ------------------------------------------------------------------------ rankings
+
+
+@dataclass(frozen=True)
+class RankingData:
+    """A ranking and the claims it was computed from (for the source line)."""
+
+    ranking: valuerule.Ranking
+    claims: pd.DataFrame
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _ranking(
+    key: DbKey,
+    metric: str,
+    tier: str,
+    provinces: tuple[str, ...],
+    years: tuple[int, ...],
+    category: str,
+) -> RankingData:
+    claims = _run(
+        key,
+        queries.ranking_claims,
+        metric=metric,
+        tier=tier,
+        provinces=provinces,
+        years=years,
+        category=category if metric == "funds" else "",
+        statuses=valuerule.RANKABLE_STATUSES,
+    )
+    ranking = valuerule.rank(claims, metric)
+    used = claims[valuerule.placed_mask(claims)]
+    return RankingData(ranking=ranking, claims=used)
+
+
+@dataclass(frozen=True)
+class ComparisonData:
+    """All metrics for the chosen regions, by the ranking's rule."""
+
+    long: pd.DataFrame
+    roles: pd.DataFrame
+    claims: pd.DataFrame
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _comparison(key: DbKey, regions: tuple[str, ...], years: tuple[int, ...]) -> ComparisonData:
+    claims = _run(
+        key,
+        queries.region_claims,
+        region_keys=regions,
+        metrics=valuerule.RANKED_METRICS,
+        years=years,
+    )
+    places = _regions(key).set_index("region_key").reindex(list(regions)).reset_index()
+    long, roles = valuerule.compare(claims, places.dropna(subset=["region"]))
+    return ComparisonData(long=long, roles=roles, claims=claims)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _claims(
+    key: DbKey,
+    provinces: tuple[str, ...],
+    years: tuple[int, ...],
+    tier: str,
+    metrics: tuple[str, ...],
+    search: str,
+) -> pd.DataFrame:
+    return _run(
+        key,
+        queries.claim_table,
+        provinces=provinces,
+        years=years,
+        tier=tier,
+        metrics=metrics,
+        search=search,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _evidence(key: DbKey, claim_ids: tuple[int, ...]) -> pd.DataFrame:
+    return _run(key, queries.evidence, claim_ids)
+
+
+overview = _guard(_overview)
+options = _guard(_options)
+regions = _guard(_regions)
+ranking = _guard(_ranking)
+comparison = _guard(_comparison)
+claims = _guard(_claims)
+evidence = _guard(_evidence)

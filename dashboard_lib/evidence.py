@@ -1,0 +1,137 @@
+"""The sentences behind a number: what the user sees after clicking a bar.
+
+A briefing number is only as good as the sentence it came from, so every value on the
+ranking and comparison pages can be opened into its claims: the quote with the number
+highlighted, the article title, date, source file and line, period and approximation,
+and the role the claim played in the value (计入, 重复报道, 标准类, 分项…).
+
+Quotes are document text, i.e. untrusted: :func:`cards_html` escapes every field and adds
+only its own markup, and ``st.html`` shows the result, so ``<script>`` appears as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard_lib import data, labels, tables
+from dashboard_lib.formatting import (
+    approx_label,
+    format_period,
+    format_value,
+    highlight_quote,
+    safe_text,
+)
+from dashboard_lib.valuerule import COUNTED, DUPLICATE
+
+_CARD = (
+    "border-left:4px solid {color};padding:6px 12px;margin:0 0 10px 0;"
+    "background:#fafafa;border-radius:4px"
+)
+_QUOTE = "font-size:1.05em;line-height:1.7;white-space:pre-wrap"
+_META = "color:#555;font-size:0.85em;margin-top:4px"
+_MARK = '<mark style="background:#ffe08a;padding:0 2px">'
+
+
+def _date(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return "日期不详"
+    return f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def card_html(row: Any) -> str:
+    """One claim as an HTML card; ``row`` is a record of ``queries.evidence``."""
+    quote = highlight_quote(
+        row.get("article_text"),
+        row.get("quote_start"),
+        row.get("quote_end"),
+        row.get("value_start"),
+        row.get("value_end"),
+        str(row.get("quote") or ""),
+        str(row.get("value_text") or ""),
+    ).replace("<mark>", _MARK)
+    role = str(row.get("role") or "")
+    meta = [
+        labels.ROLE_NAMES.get(role, "原文"),
+        format_value(row.get("value"), str(row.get("unit") or ""), str(row.get("approx"))),
+        f"《{safe_text(row.get('title')) or '无标题'}》",
+        _date(row.get("date")),
+        f"{safe_text(row.get('source'))} 第{safe_text(row.get('claim_line'))}行",
+    ]
+    period = format_period(row.get("period_start"), row.get("period_end"))
+    meta.append(f"统计期间：{period}" if period else "统计期间：原文未注明")
+    if approx_label(row.get("approx")):
+        meta.append(f"约数：{approx_label(row.get('approx'))}")
+    if row.get("category"):
+        meta.append(f"类别：{safe_text(labels.category_name(row.get('category')))}")
+    color = "#aaa" if role and role != COUNTED else "#b3261e"
+    return (
+        f'<div style="{_CARD.format(color=color)}">'
+        f'<div style="{_QUOTE}">{quote}</div>'
+        f'<div style="{_META}">{" · ".join(meta)}</div></div>'
+    )
+
+
+def cards_html(rows: pd.DataFrame) -> str:
+    """All claims as cards, in the order given."""
+    return "".join(card_html(r) for r in rows.to_dict("records"))
+
+
+def selected(event: Any) -> Any | None:
+    """The ``customdata`` of the first clicked point of a Plotly selection, if any."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points or []:
+        value = point.get("customdata")
+        if value is not None:
+            return value
+    return None
+
+
+def follow_click(event: Any, picker_key: str, choices: Collection[Any]) -> None:
+    """Point the evidence picker at a bar the user has just clicked.
+
+    The picker (a selectbox) is the single source of truth for whose evidence is shown.
+    A click that differs from the last one seen moves the picker to the clicked bar; a
+    click that has not changed leaves it alone, so choosing from the list still works
+    after a click. Must run before the picker is drawn.
+    """
+    clicked = selected(event)
+    if isinstance(clicked, list):
+        clicked = tuple(clicked)
+    seen = f"{picker_key}.last_click"
+    if clicked != st.session_state.get(seen):
+        st.session_state[seen] = clicked
+        if clicked in choices:
+            st.session_state[picker_key] = clicked
+
+
+def show(key: data.DbKey, heading: str, roles: pd.DataFrame) -> None:
+    """Cards for every claim in ``roles``: the ones in the value first, the rest folded."""
+    ids: Sequence[int] = tuple(int(i) for i in roles["claim_id"])
+    if not ids:
+        st.info("没有可显示的原文。")
+        return
+    rows = tables.evidence_roles(data.evidence(key, tuple(ids)), roles)
+    used = rows[rows["role"].isin([COUNTED, DUPLICATE])]
+    other = rows[~rows["role"].isin([COUNTED, DUPLICATE])]
+    st.subheader(heading)
+    if used.empty:
+        st.info("这些数据都未计入数值（标准类、分项或非最大次数）。")
+    else:
+        st.html(cards_html(used))
+    if not other.empty:
+        with st.expander(f"未计入的数据（{len(other)} 条）"):
+            st.html(cards_html(other))
+
+
+def show_claims(key: data.DbKey, heading: str, claim_ids: Sequence[int]) -> None:
+    """Plain cards for the given claims (the 明细 page: no value, so no roles)."""
+    rows = data.evidence(key, tuple(int(i) for i in claim_ids))
+    st.subheader(heading)
+    st.html(cards_html(rows))

@@ -1,0 +1,184 @@
+"""Numbers, periods and quotes written the way a Chinese briefing writes them.
+
+A briefing says 1.6亿元, 2,000余万元, 435人, 8次, never 160M or 16k; approximate figures
+keep the marker the source used (余 for "over", 约 for "about"), because a reader who sees
+"2,000万元" will quote it as exact. Quotes from documents are untrusted text: they are
+escaped before any markup is added, so ``<script>`` shows as text.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+
+_MONEY_UNITS = {"元"}
+_PEOPLE_UNITS = {"人", "名", "人次"}
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, pd.NA or NaT (whatever a nullable DuckDB column gives back)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are not "missing"
+        return False
+
+
+def _trim(number: float, decimals: int = 2) -> str:
+    """``1,234.5`` style: thousands separators, at most ``decimals``, no trailing zeros."""
+    text = f"{number:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _scaled(value: float, unit: str) -> tuple[float, str]:
+    """Mantissa and scale character (亿/万/'') used to write ``value``."""
+    magnitude = abs(value)
+    if unit in _MONEY_UNITS:
+        if magnitude >= 1e8:
+            return value / 1e8, "亿"
+        if magnitude >= 1e4:
+            mantissa = value / 1e4
+            # 9,999.999万 rounds to 10,000万: write it as 1亿 instead.
+            if round(abs(mantissa), 2) >= 1e4:
+                return value / 1e8, "亿"
+            return mantissa, "万"
+        return value, ""
+    if unit in _PEOPLE_UNITS and magnitude >= 1e5:
+        return value / 1e4, "万"
+    return value, ""
+
+
+def format_value(value: Any, unit: str, approx: str = "exact") -> str:
+    """A value in base units as a briefing writes it.
+
+    >>> format_value(160_000_000, "元")
+    '1.6亿元'
+    >>> format_value(20_000_000, "元", "over")
+    '2,000余万元'
+    >>> format_value(540_000_000, "元", "about")
+    '约5.4亿元'
+    >>> format_value(435, "人")
+    '435人'
+    """
+    if _is_missing(value):
+        return "未报告"
+    mantissa, scale = _scaled(float(value), unit)
+    number = _trim(mantissa)
+    if approx == "about":
+        return f"约{number}{scale}{unit}"
+    if approx == "over":
+        if "." not in number:
+            return f"{number}余{scale}{unit}"  # 2,000余万元, 80余人
+        if scale:
+            return f"{number}{scale}余{unit}"  # 1.6亿余元
+        return f"超{number}{unit}"
+    return f"{number}{scale}{unit}"
+
+
+def approx_label(approx: Any) -> str:
+    """The marker a table shows for an approximation flag."""
+    return {"over": "余（不少于）", "about": "约"}.get(str(approx), "")
+
+
+def axis_scale(max_value: float, unit: str) -> tuple[float, str]:
+    """Divisor and axis unit for a chart whose largest value is ``max_value``.
+
+    Axes show plain numbers in the unit the labels use (万元, 亿元), not 16k or 1.6e8.
+    """
+    if unit in _MONEY_UNITS:
+        if max_value >= 1e8:
+            return 1e8, "亿元"
+        if max_value >= 1e4:
+            return 1e4, "万元"
+        return 1.0, "元"
+    if unit in _PEOPLE_UNITS and max_value >= 1e5:
+        return 1e4, f"万{unit}"
+    return 1.0, unit
+
+
+def format_period(start: Any, end: Any) -> str:
+    """2022年, 2016—2023年, 2016年以来, 截至2023年, or '' when the text gave none."""
+    s = None if _is_missing(start) else int(start)
+    e = None if _is_missing(end) else int(end)
+    if s is None and e is None:
+        return ""
+    if s is None:
+        return f"截至{e}年"
+    if e is None:
+        return f"{s}年以来"
+    if s == e:
+        return f"{s}年"
+    return f"{s}—{e}年"
+
+
+def format_years(years: tuple[int, ...] | list[int]) -> str:
+    """The year filter in words: 全部年份, 2023年, 2022—2024年, 2022、2024年."""
+    ys = sorted(set(int(y) for y in years))
+    if not ys:
+        return "全部年份"
+    if len(ys) == 1:
+        return f"{ys[0]}年"
+    if ys == list(range(ys[0], ys[-1] + 1)):
+        return f"{ys[0]}—{ys[-1]}年"
+    return "、".join(str(y) for y in ys) + "年"
+
+
+def format_list(items: list[str] | tuple[str, ...], empty: str, limit: int = 4) -> str:
+    """A short Chinese enumeration: 甘肃省、河南省 等5个."""
+    items = list(items)
+    if not items:
+        return empty
+    if len(items) <= limit:
+        return "、".join(items)
+    return "、".join(items[:limit]) + f" 等{len(items)}个"
+
+
+def highlight_quote(
+    article_text: str | None,
+    quote_start: Any,
+    quote_end: Any,
+    value_start: Any,
+    value_end: Any,
+    quote: str,
+    value_text: str,
+) -> str:
+    """HTML for a quote with its number in ``<mark>``; every character of text escaped.
+
+    The spans are offsets into the article text. If they do not fit (an ETL bug, an
+    article edited since), fall back to finding the number inside the stored quote, and
+    failing that show the quote unmarked: a wrong highlight is worse than none.
+    """
+    spans = [quote_start, quote_end, value_start, value_end]
+    text = article_text or ""
+    if not any(_is_missing(x) for x in spans):
+        qs, qe, vs, ve = (int(x) for x in spans)
+        lo, hi = min(qs, vs), max(qe, ve)
+        if 0 <= lo <= vs < ve <= hi <= len(text):
+            return (
+                html.escape(text[lo:vs])
+                + "<mark>"
+                + html.escape(text[vs:ve])
+                + "</mark>"
+                + html.escape(text[ve:hi])
+            )
+    at = quote.find(value_text) if value_text else -1
+    if at < 0:
+        return html.escape(quote)
+    end = at + len(value_text)
+    return (
+        html.escape(quote[:at])
+        + "<mark>"
+        + html.escape(quote[at:end])
+        + "</mark>"
+        + html.escape(quote[end:])
+    )
+
+
+def safe_text(value: Any) -> str:
+    """Escape untrusted text for HTML; missing values become ''."""
+    return "" if _is_missing(value) else html.escape(str(value))

@@ -1,0 +1,139 @@
+"""Chinese names for codes stored in the database, and the value rule as users read it.
+
+The database stores stable English codes (``honour_national``, ``prefecture``); every
+word a user sees comes from here, so the pages, the charts, the exports and the README
+say the same thing.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import yaml
+
+FUND_CATEGORIES = Path(__file__).resolve().parent.parent / "etl" / "rules" / "fund_categories.yml"
+
+METRIC_NAMES = {
+    "honour_national": "全国双拥模范城（县）命名次数",
+    "honour_provincial": "省级双拥模范城（县）命名次数",
+    "funds": "双拥投入资金",
+    "people_resettled": "安置军转干部、退役士兵和随军家属人数",
+    "children_schooled": "军人子女入学入园人数",
+}
+METRIC_SHORT = {
+    "honour_national": "全国双拥模范",
+    "honour_provincial": "省级双拥模范",
+    "funds": "投入资金",
+    "people_resettled": "安置人数",
+    "children_schooled": "子女入学入园",
+}
+METRIC_UNITS = {
+    "honour_national": "次",
+    "honour_provincial": "次",
+    "funds": "元",
+    "people_resettled": "人",
+    "children_schooled": "人",
+}
+TIER_NAMES = {
+    "province": "省级",
+    "prefecture": "地级（市、州、盟）",
+    "county": "县级（县、区、县级市）",
+}
+TIER_SHORT = {"province": "省级", "prefecture": "地级", "county": "县级"}
+STATUS_NAMES = {
+    "resolved": "已确定",
+    "ambiguous": "有同名地区，无法确定",
+    "not_found": "地名不在行政区划表中（按原文保留）",
+    "blanked": "地名被隐去（如“X市”）",
+    "unknown": "文中没有地名",
+}
+ROLE_NAMES = {
+    "counted": "计入",
+    "duplicate": "重复报道（只计一次）",
+    "overlap": "另一篇报告的数字，与已计入的报告期间重叠，不相加",
+    "nested": "已含在同文更长期间的同类数字中，不重复相加",
+    "rate": "标准类数字，不相加",
+    "part": "分项（其中…），不与总数重复相加",
+    "smaller": "非最大次数，未采用",
+}
+ALL = ""  # the "no restriction" choice of a single-choice filter
+
+
+def metric_name(code: str, short: bool = False) -> str:
+    """Chinese name of a metric; metrics the dashboard does not know keep their code."""
+    table = METRIC_SHORT if short else METRIC_NAMES
+    return table.get(code, code)
+
+
+def tier_name(code: str | None, short: bool = True) -> str:
+    """省级/地级/县级; empty or unknown tiers are shown as given."""
+    if not code:
+        return "全部层级" if code == ALL else ""
+    return (TIER_SHORT if short else TIER_NAMES).get(code, code)
+
+
+def status_name(code: str | None) -> str:
+    """Why an article's region is not placed, in words."""
+    return STATUS_NAMES.get(code or "", code or "")
+
+
+@functools.cache
+def _fund_categories() -> dict[str, str]:
+    """code → label from the ETL's own rule table, so both sides name categories alike."""
+    try:
+        data = yaml.safe_load(FUND_CATEGORIES.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return {
+        str(code): str(entry["label"])
+        for code, entry in data.items()
+        if isinstance(entry, dict) and entry.get("label")
+    }
+
+
+def category_name(code: str | None) -> str:
+    """A fund category's Chinese label, or 全部类别 for no restriction."""
+    if not code:
+        return "全部类别"
+    return _fund_categories().get(code, code)
+
+
+UNPLACED_SENTENCE = "{n} 条数据因地区无法确定未计入"
+
+RULE_HONOUR = "取各地区所选年份内的最大命名次数（累计数，不相加）；地区无法确定的数据不计入。"
+RULE_ADDITIVE = (
+    "剔除标准类（每人每月…）、分项（其中…）和已含在同文更长期间同类数字中的数字；"
+    "多篇报告取合计最大的一篇，期间互不重叠的报告才相加；"
+    "含约数标“余/约”，统计期间不一致标“口径不一”；地区无法确定的数据不计入。"
+)
+RULE_COMPARE = "荣誉取最大次数；资金、人数" + RULE_ADDITIVE[: RULE_ADDITIVE.index("；地区")] + "。"
+
+
+def rule_short(metric: str) -> str:
+    """The one-line rule printed on an exported chart."""
+    return RULE_HONOUR if metric.startswith("honour_") else RULE_ADDITIVE
+
+
+VALUE_RULE = """\
+**取值规则：一个地区的数值如何由多条数据得出**
+
+1. 只使用所选年份（按文章所属年份）的数据。地区无法确定的数据（地名被隐去、有同名地区无法区分、\
+文中没有地名）不计入排名，图下注明“N 条数据因地区无法确定未计入”。省、市、县三级分开排名，不混排。
+2. **全国、省级双拥模范城（县）命名次数**：取该地区各条数据中的**最大次数**。\
+命名次数是截至当时的累计数，不同年份、不同文件中的次数不相加。
+3. **投入资金、安置人数、子女入学入园人数**：
+   - 剔除标准类数字（如“每人每月300元”），它是补助标准，不是总量；
+   - 剔除分项数字（“其中……”），避免与它所属的总数重复相加；
+   - 同一篇文章中，某个数字的统计期间落在另一个更大的同类数字的更长期间之内（如“2016年以来投入\
+3.5亿元”与“2022年投入2000万元”），视为已含在其中，不重复相加；
+   - 同一篇文章在不同位置分别写出的相同数字，按该文出现的次数计，其余数字相加；
+   - 同一地区有多篇报告（多份文件、转载、汇编中重复收录）时，取合计最大的一篇；另一篇只有在\
+每个数字都注明统计期间、且与已计入的报告期间互不重叠（如2022年报告与2023年报告）时才相加。\
+不相加的报告仍列为依据：与已计入数字相同的标“重复报道”，其余标“期间重叠”。
+4. 参与相加的数字中有约数（“余”“多”“约”“近”），合计值也标为约数（余/约）。参与相加的数字统计期间\
+不一致（如“2016年以来”与“2022年”），标注“口径不一”。
+5. 某地区的统计期间与图中多数地区不同，在数值后用括号注明其期间。
+
+点击图中的柱子，可以看到构成该数值的每一条原文。
+"""

@@ -1,0 +1,262 @@
+"""Tables as users see and download them: Chinese headers, Chinese numbers.
+
+Pages stay thin by calling these instead of reshaping DataFrames themselves. The table
+beside a chart is built from the same frame as the chart, so its CSV is exactly the data
+in the chart. Downloads are UTF-8 with a BOM (Excel on Windows opens them correctly) and
+cells that a spreadsheet would run as a formula (=, +, -, @) are prefixed with ``'``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from dashboard_lib import labels
+from dashboard_lib.formatting import approx_label, format_period, format_value
+from dashboard_lib.valuerule import ROLE_ORDER, period_outliers
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _defused(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_defuse)
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV that Excel opens with the Chinese intact, without running any formula."""
+    return _defused(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_excel_bytes(df: pd.DataFrame, sheet: str = "明细") -> bytes:
+    """An .xlsx workbook holding ``df`` (dates and numbers stay typed)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        _defused(df).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
+def _years_text(series: pd.Series) -> pd.Series:
+    """Years as text, blank when unknown (a table cell must not say "None")."""
+    return series.map(lambda y: "" if y is None or pd.isna(y) else str(int(y)))
+
+
+def _blank(df: pd.DataFrame) -> pd.DataFrame:
+    """Missing text shows as an empty cell, not "None"."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].astype(object).where(out[col].notna(), "")
+    return out
+
+
+def ranking_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The data behind the ranking chart, one row per bar, in chart order."""
+    outliers = period_outliers(table)
+    return pd.DataFrame(
+        {
+            "排名": table["rank"],
+            "地区": table["region"],
+            "省份": table["province"],
+            "层级": table["tier"].map(labels.tier_name),
+            "指标": table["metric"].map(labels.metric_name),
+            "数值": table["value"],
+            "单位": table["unit"],
+            "显示值": [
+                format_value(v, u, a)
+                for v, u, a in zip(table["value"], table["unit"], table["approx"], strict=True)
+            ],
+            "约数": table["approx"].map(approx_label),
+            "口径不一": table["mixed_periods"].map(lambda m: "口径不一" if m else ""),
+            "统计期间": [
+                format_period(s, e)
+                for s, e in zip(table["period_start"], table["period_end"], strict=True)
+            ],
+            "期间与多数地区不同": outliers.map(lambda o: "是" if o else ""),
+            "依据条数": table["n_claims"],
+            "文件数": table["n_documents"],
+            "地区代码": table["region_code"],
+        }
+    ).pipe(_blank)
+
+
+def comparison_table(long: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFrame:
+    """Regions as rows, metrics as columns, cells written out (未报告 ≠ 0)."""
+    cells = long.assign(
+        cell=[
+            _cell(v, labels.METRIC_UNITS.get(m, ""), a, mixed)
+            for v, m, a, mixed in zip(
+                long["value"], long["metric"], long["approx"], long["mixed_periods"], strict=True
+            )
+        ],
+        label=long["region"].astype(str) + "（" + long["province"].fillna("").astype(str) + "）",
+    )
+    wide = cells.pivot(index="label", columns="metric", values="cell")
+    order = list(dict.fromkeys(cells["label"]))
+    metric_list = [m for m in metrics if m in wide.columns]
+    wide = wide.reindex(index=order, columns=metric_list)
+    wide.columns = [labels.metric_name(m, short=True) for m in metric_list]
+    return wide.rename_axis("地区").reset_index()
+
+
+def _cell(value: Any, unit: str, approx: Any, mixed: Any) -> str:
+    if value is None or pd.isna(value):
+        return "未报告"
+    text = format_value(value, unit, str(approx))
+    return f"{text}（口径不一）" if mixed is True else text
+
+
+def comparison_csv_frame(long: pd.DataFrame) -> pd.DataFrame:
+    """Long form of the comparison for CSV: one row per region and metric."""
+    return pd.DataFrame(
+        {
+            "地区": long["region"],
+            "省份": long["province"],
+            "层级": long["tier"].map(labels.tier_name),
+            "指标": long["metric"].map(labels.metric_name),
+            "数值": long["value"],
+            "单位": long["metric"].map(labels.METRIC_UNITS),
+            "显示值": [
+                _cell(v, labels.METRIC_UNITS.get(m, ""), a, mixed)
+                for v, m, a, mixed in zip(
+                    long["value"],
+                    long["metric"],
+                    long["approx"],
+                    long["mixed_periods"],
+                    strict=True,
+                )
+            ],
+            "是否报告": long["reported"].map(lambda r: "已报告" if r else "未报告"),
+            "统计期间": [
+                format_period(s, e)
+                for s, e in zip(long["period_start"], long["period_end"], strict=True)
+            ],
+            "依据条数": long["n_claims"],
+        }
+    ).pipe(_blank)
+
+
+def claims_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Every claim with its quote, for the 明细 page and its downloads (reading order)."""
+    return _blank(
+        pd.DataFrame(
+            {
+                "编号": df["claim_id"],
+                "地区": df["region"],
+                "年份": _years_text(df["year"]),
+                "指标": df["metric"].map(labels.metric_name),
+                "显示值": [
+                    format_value(v, u, a)
+                    for v, u, a in zip(df["value"], df["unit"], df["approx"], strict=True)
+                ],
+                "原文": df["quote"],
+                "统计期间": [
+                    format_period(s, e)
+                    for s, e in zip(df["period_start"], df["period_end"], strict=True)
+                ],
+                "约数": df["approx"].map(approx_label),
+                "标准类": df["rate"].map(lambda r: "是" if r else ""),
+                "分项": df["is_part"].map(lambda r: "是" if r else ""),
+                "类别": df["category"].map(lambda c: labels.category_name(c) if c else ""),
+                "省份": df["province"],
+                "层级": df["tier"].map(labels.tier_name),
+                "地区状态": df["region_status"].map(labels.status_name),
+                "数值": df["value"],
+                "单位": df["unit"],
+                "原文数字": df["value_text"],
+                "文章": df["title"],
+                "日期": df["date"],
+                "来源文件": df["source"],
+                "行号": df["claim_line"],
+            }
+        )
+    )
+
+
+def metric_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Claims per metric for the 总览 page."""
+    return pd.DataFrame(
+        {
+            "指标": df["metric"].map(labels.metric_name),
+            "数据条数": df["claims"],
+            "涉及地区": df["regions"],
+            "年份": [
+                format_period(a, b) for a, b in zip(df["year_min"], df["year_max"], strict=True)
+            ],
+        }
+    )
+
+
+def documents_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Where each document came from and what the ETL made of it."""
+    return pd.DataFrame(
+        {
+            "文件": df["source"],
+            "路径": df["path"],
+            "编码": df["encoding"],
+            "繁体转换": df["traditional"].map(lambda t: "是" if t else ""),
+            "文件年份": _years_text(df["document_year"]),
+            "文章数": df["articles"],
+            "数据条数": df["claims"],
+            "目录条目": df["toc_entries"],
+            "目录有正文缺": df["missing_from_body"],
+            "正文截断": df["truncated"].map(lambda t: "是" if t else ""),
+            "入库时间": df["ingested_at"],
+        }
+    ).pipe(_blank)
+
+
+def unplaced_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Articles whose region is not resolved, and why."""
+    return pd.DataFrame(
+        {
+            "文件": df["source"],
+            "行号": df["line"],
+            "标题": df["title"],
+            "原文地名": df["region_as_written"],
+            "状况": df["region_status"].map(labels.status_name),
+            "可能的地区": df["candidates"],
+            "年份": _years_text(df["year"]),
+            "数据条数": df["claims"],
+        }
+    ).pipe(_blank)
+
+
+def evidence_roles(evidence: pd.DataFrame, roles: pd.DataFrame) -> pd.DataFrame:
+    """Evidence rows with the role each claim plays (计入, 重复…), counted ones first."""
+    merged = evidence.merge(
+        roles[["claim_id", "role"]].drop_duplicates(), on="claim_id", how="left"
+    )
+    merged["role"] = merged["role"].fillna("counted")
+    merged["order"] = merged["role"].map({k: i for i, k in enumerate(ROLE_ORDER)})
+    return merged.sort_values(["order", "doc_id", "value_start"], kind="stable").drop(
+        columns=["order"]
+    )
+
+
+def source_line(claims: pd.DataFrame, limit: int = 4) -> str:
+    """资料来源 line for an export: the documents behind the data, with their years."""
+    if claims.empty:
+        return "资料来源：无"
+    docs = (
+        claims.assign(y=claims["document_year"].fillna(claims["year"]))
+        .groupby("source", sort=True)["y"]
+        .max()
+    )
+    parts = [f"{s}（{int(y)}年）" if pd.notna(y) else str(s) for s, y in docs.items()]
+    text = "、".join(parts[:limit])
+    if len(parts) > limit:
+        text += f" 等{len(parts)}份文件"
+    return f"资料来源：{text}"

@@ -1,0 +1,283 @@
+"""Filter widgets whose values live in the URL, so a view can be shared and bookmarked.
+
+One set of filter values (:class:`Filters`) is kept per browser session. It is read from
+the URL's query parameters once, when the session starts; after that every widget
+change updates it and the URL is rewritten from it. Because the values live in the
+session and not in a page's widgets, they survive moving between pages even when the
+page switch drops the query string, and the next page writes them back into the URL.
+
+Widget keys are per page (``flt.<page>.<field>``). When the user arrives on a page the
+widgets are seeded from the shared values; while the user stays, the widgets own them.
+Values from a URL are never trusted: lists are checked against the options the database
+offers, so a hostile ``?province=';DROP…`` just selects nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard_lib import labels
+from dashboard_lib.valuerule import RANKED_METRICS
+
+TIERS = ("province", "prefecture", "county")
+RANKING_TIER = "prefecture"  # where a ranking starts: 双拥模范城 are mostly cities
+MAX_REGIONS = 8
+_STATE = "_filters"
+_LAST_PAGE = "_filters_page"
+
+# Filters field -> URL query parameter. Lists use repeated parameters (?year=1&year=2).
+PARAMS = {
+    "provinces": "province",
+    "years": "year",
+    "tier": "tier",
+    "metric": "metric",
+    "category": "category",
+    "regions": "region",
+    "metrics": "metrics",
+    "search": "q",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Every filter of every page. Empty tuples and '' mean "no restriction"."""
+
+    provinces: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    tier: str = ""  # all tiers; the 排名 page, which never mixes tiers, starts at prefecture
+    metric: str = "honour_national"
+    category: str = ""
+    regions: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    search: str = ""
+
+
+DEFAULTS = Filters()
+_LIST_FIELDS = {"provinces", "years", "regions", "metrics"}
+
+
+def _unique(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def filters_from_params(get_all: Callable[[str], Sequence[str]]) -> Filters:
+    """Parse query parameters (``get_all(name)`` → every value given) into Filters.
+
+    Values that can't be right (a year that isn't a number, an unknown tier) fall back to
+    the default; whether a province or region exists is checked later, against the data.
+    """
+
+    def one(name: str) -> str | None:
+        values = [v for v in get_all(name) if v is not None]
+        return values[-1].strip() if values else None
+
+    years = []
+    for raw in get_all(PARAMS["years"]):
+        try:
+            years.append(int(str(raw).strip()))
+        except ValueError:
+            continue
+    tier = one(PARAMS["tier"])
+    return Filters(
+        provinces=_unique(v.strip() for v in get_all(PARAMS["provinces"]) if v.strip()),
+        years=_unique(years),
+        tier=tier if tier in (*TIERS, labels.ALL) else DEFAULTS.tier,
+        metric=one(PARAMS["metric"]) or DEFAULTS.metric,
+        category=one(PARAMS["category"]) or "",
+        regions=_unique(v.strip() for v in get_all(PARAMS["regions"]) if v.strip())[:MAX_REGIONS],
+        metrics=_unique(v.strip() for v in get_all(PARAMS["metrics"]) if v.strip()),
+        search=(one(PARAMS["search"]) or "")[:200],
+    )
+
+
+def filters_to_params(filters: Filters) -> dict[str, list[str]]:
+    """The query parameters for ``filters``; defaults are left out to keep URLs short."""
+    out: dict[str, list[str]] = {}
+    defaults = asdict(DEFAULTS)
+    for name, value in asdict(filters).items():
+        if value == defaults[name]:
+            continue
+        values = [str(v) for v in value] if name in _LIST_FIELDS else [str(value)]
+        out[PARAMS[name]] = values
+    return out
+
+
+# ---------------------------------------------------------------- session and URL
+
+
+def current_filters() -> Filters:
+    """The session's filters, read from the URL the first time."""
+    state = st.session_state
+    if _STATE not in state:
+        state[_STATE] = filters_from_params(st.query_params.get_all)
+    value = state[_STATE]
+    return value if isinstance(value, Filters) else DEFAULTS
+
+
+def sync_url(filters: Filters | None = None) -> None:
+    """Store ``filters`` in the session and write them into the URL (only what changed)."""
+    if filters is None:
+        filters = current_filters()
+    st.session_state[_STATE] = filters
+    wanted = filters_to_params(filters)
+    qp = st.query_params
+    for param in PARAMS.values():
+        new = wanted.get(param, [])
+        if list(qp.get_all(param)) == new:
+            continue
+        if new:
+            qp[param] = new
+        elif param in qp:
+            del qp[param]
+
+
+class _Panel:
+    """Seeds a page's widgets from the shared filters and collects what they return."""
+
+    def __init__(self, page: str) -> None:
+        self.page = page
+        self.filters = current_filters()
+        self.arrived = st.session_state.get(_LAST_PAGE) != page
+        st.session_state[_LAST_PAGE] = page
+        self.values: dict[str, Any] = {}
+
+    def key(self, field: str, seed: Any) -> str:
+        key = f"flt.{self.page}.{field}"
+        if self.arrived or key not in st.session_state:
+            st.session_state[key] = list(seed) if isinstance(seed, tuple) else seed
+        return key
+
+    def done(self) -> Filters:
+        filters = replace(self.filters, **self.values)
+        sync_url(filters)
+        st.caption("筛选条件已写入网址：复制地址栏即可分享或收藏当前视图。")
+        return filters
+
+
+def _choose(values: Sequence[Any], options: Sequence[Any]) -> tuple[Any, ...]:
+    allowed = set(options)
+    return tuple(v for v in values if v in allowed)
+
+
+def _provinces(panel: _Panel, options: Sequence[str]) -> None:
+    key = panel.key("provinces", _choose(panel.filters.provinces, options))
+    panel.values["provinces"] = tuple(
+        st.multiselect("省份", list(options), key=key, placeholder="全部省份")
+    )
+
+
+def _years(panel: _Panel, options: Sequence[int]) -> None:
+    key = panel.key("years", _choose(panel.filters.years, options))
+    panel.values["years"] = tuple(
+        int(y)
+        for y in st.multiselect(
+            "年份（按文章年份）",
+            list(options),
+            key=key,
+            placeholder="全部年份",
+            format_func=lambda y: f"{y}年",
+        )
+    )
+
+
+def _tier(panel: _Panel, allow_all: bool) -> None:
+    choices = ([labels.ALL] if allow_all else []) + list(TIERS)
+    fallback = labels.ALL if allow_all else RANKING_TIER
+    seed = panel.filters.tier if panel.filters.tier in choices else fallback
+    key = panel.key("tier", seed)
+    panel.values["tier"] = st.radio(
+        "层级", choices, key=key, horizontal=True, format_func=labels.tier_name
+    )
+
+
+def _metric(panel: _Panel, category_options: Sequence[str]) -> None:
+    seed = panel.filters.metric if panel.filters.metric in RANKED_METRICS else DEFAULTS.metric
+    key = panel.key("metric", seed)
+    metric = st.selectbox("指标", list(RANKED_METRICS), key=key, format_func=labels.metric_name)
+    panel.values["metric"] = metric
+    if metric == "funds":
+        choices = [labels.ALL, *category_options]
+        seed_cat = panel.filters.category if panel.filters.category in choices else labels.ALL
+        cat_key = panel.key("category", seed_cat)
+        panel.values["category"] = st.selectbox(
+            "资金类别", choices, key=cat_key, format_func=labels.category_name
+        )
+
+
+def ranking_filters(options: Any) -> Filters:
+    """Sidebar of the 排名 page: metric (and fund category), tier, provinces, years."""
+    with st.sidebar:
+        panel = _Panel("ranking")
+        _metric(panel, options.categories)
+        _tier(panel, allow_all=False)
+        _provinces(panel, options.provinces)
+        _years(panel, options.years)
+        return panel.done()
+
+
+def region_label(row: Mapping[Any, Any]) -> str:
+    """张掖市（甘肃省·地级） — names repeat across provinces, so the province is shown."""
+    province = row.get("province") if isinstance(row.get("province"), str) else "省份不详"
+    return f"{row['region']}（{province}·{labels.tier_name(row.get('tier'))}）"
+
+
+def compare_filters(options: Any, regions: pd.DataFrame) -> Filters:
+    """Sidebar of the 对比 page: regions to compare (narrowed by province/tier), years."""
+    with st.sidebar:
+        panel = _Panel("compare")
+        _provinces(panel, options.provinces)
+        _tier(panel, allow_all=True)
+        provinces = panel.values["provinces"]
+        tier = panel.values["tier"]
+        mask = pd.Series(True, index=regions.index)
+        if provinces:
+            mask &= regions["province"].isin(provinces)
+        if tier:
+            mask &= regions["tier"] == tier
+        shown = regions[mask]
+        all_keys = list(regions["region_key"])
+        chosen = _choose(panel.filters.regions, all_keys)[:MAX_REGIONS]
+        choices = list(dict.fromkeys([*chosen, *shown["region_key"]]))
+        names = {r["region_key"]: region_label(r) for r in regions.to_dict("records")}
+        key = panel.key("regions", chosen)
+        panel.values["regions"] = tuple(
+            st.multiselect(
+                f"对比地区（2–{MAX_REGIONS} 个）",
+                choices,
+                key=key,
+                max_selections=MAX_REGIONS,
+                format_func=lambda k: names.get(k, str(k)),
+                placeholder="选择地区",
+            )
+        )
+        _years(panel, options.years)
+        return panel.done()
+
+
+def claims_filters(options: Any) -> Filters:
+    """Sidebar of the 明细 page: search text, metrics, tier, provinces, years."""
+    with st.sidebar:
+        panel = _Panel("claims")
+        key = panel.key("search", panel.filters.search)
+        panel.values["search"] = st.text_input(
+            "搜索原文、地区、标题或文件名", key=key, max_chars=200
+        ).strip()
+        metric_key = panel.key("metrics", _choose(panel.filters.metrics, options.metrics))
+        panel.values["metrics"] = tuple(
+            st.multiselect(
+                "指标",
+                list(options.metrics),
+                key=metric_key,
+                format_func=labels.metric_name,
+                placeholder="全部指标",
+            )
+        )
+        _tier(panel, allow_all=True)
+        _provinces(panel, options.provinces)
+        _years(panel, options.years)
+        return panel.done()

@@ -1,0 +1,188 @@
+"""Figures, their slide export, and the table downloads that go with them."""
+
+from __future__ import annotations
+
+import io
+import struct
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard_lib import charts, tables, valuerule
+from db import queries
+
+META = charts.ChartMeta(
+    title="双拥投入资金排名（地级）",
+    subtitle="地级（市、州、盟） · 全部省份 · 2022年 · 全部类别",
+    source="资料来源：005_2022年双拥工作汇编.txt（2022年）",
+    rule="剔除标准类和分项；重复报道只计一次",
+    generated=date(2025, 1, 15),
+    file_stem="双拥排名_投入资金_地级_2022年_20250115",
+)
+
+
+@pytest.fixture()
+def ranking(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    claims = queries.ranking_claims(
+        con,
+        metric="funds",
+        tier="prefecture",
+        years=[2022],
+        statuses=valuerule.RANKABLE_STATUSES,
+    )
+    return valuerule.rank(claims, "funds").table
+
+
+def test_ranking_figure_labels_marks_and_click_keys(ranking: pd.DataFrame) -> None:
+    fig = charts.ranking_figure(ranking, META.title, META.subtitle)
+    bar = fig.data[0]
+    assert list(bar.y) == ["张掖市", "洛阳市", "芜湖市"]
+    assert list(bar.text) == ["1.2亿元（2016—2022年）", "3,000万元", "1,500万元"]
+    assert list(bar.customdata) == ["620700", "410300", "340200"]
+    assert fig.layout.xaxis.title.text == "亿元"
+    assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_labels_are_escaped_for_plotly_markup() -> None:
+    table = pd.DataFrame(
+        {
+            "region": ["<b>假</b>市", "城关区", "城关区"],
+            "province": ["甲省", "甘肃省", "西藏自治区"],
+        }
+    )
+    labels = charts.unique_labels(table["region"], table["province"])
+    assert labels == ["<b>假</b>市", "城关区（甘肃省）", "城关区（西藏自治区）"]
+    assert charts._esc(labels[0]) == "&lt;b&gt;假&lt;/b&gt;市"
+
+
+def test_comparison_figure_writes_not_reported(con: duckdb.DuckDBPyConnection) -> None:
+    keys = ["620700", "410200"]
+    claims = queries.region_claims(con, region_keys=keys, metrics=valuerule.RANKED_METRICS)
+    places = queries.regions_with_claims(con, valuerule.RANKABLE_STATUSES)
+    long, _ = valuerule.compare(claims, places[places["region_key"].isin(keys)])
+    fig = charts.comparison_figure(long, list(valuerule.RANKED_METRICS), "对比", "两地")
+    texts = [t for trace in fig.data if trace.type == "scatter" for t in trace.text]
+    assert texts == ["未报告"]  # 开封市 has no provincial honour
+    bars = [t for trace in fig.data if trace.type == "bar" for t in trace.text]
+    assert "0人" in bars  # 开封市 reported zero children schooled
+
+
+def test_export_figure_carries_what_a_slide_needs(ranking: pd.DataFrame) -> None:
+    out = charts.export_figure(charts.ranking_figure(ranking, "t", "s"), META)
+    assert out.layout.template.layout.paper_bgcolor == "white"  # plotly_white
+    assert out.layout.font.family.startswith("Noto Sans CJK SC")
+    assert out.layout.width == 1600 and out.layout.height >= 900
+    assert META.title in out.layout.title.text
+    assert out.layout.title.subtitle.text == META.subtitle
+    notes = [a.text for a in out.layout.annotations]
+    assert META.source in notes
+    assert any(META.rule in n for n in notes)
+    assert any("2025年01月15日" in n for n in notes)
+
+
+def test_export_grows_for_many_bars() -> None:
+    n = 40
+    table = pd.DataFrame(
+        {
+            "region_key": [str(i) for i in range(n)],
+            "region": [f"市{i}" for i in range(n)],
+            "province": ["省"] * n,
+            "value": [float(i + 1) for i in range(n)],
+            "unit": ["次"] * n,
+            "approx": ["exact"] * n,
+            "mixed_periods": [False] * n,
+            "period_start": pd.array([None] * n, dtype="Int32"),
+            "period_end": pd.array([None] * n, dtype="Int32"),
+        }
+    )
+    fig = charts.ranking_figure(table, "t", "s")
+    assert charts.export_height(fig) > 900
+    assert charts.camera_config(META, fig)["toImageButtonOptions"]["height"] > 900
+
+
+def test_camera_button_and_file_names() -> None:
+    fig = charts.ranking_figure(
+        pd.DataFrame(
+            {
+                "region_key": ["1"],
+                "region": ["甲市"],
+                "province": ["甲省"],
+                "value": [1.0],
+                "unit": ["次"],
+                "approx": ["exact"],
+                "mixed_periods": [False],
+                "period_start": pd.array([None], dtype="Int32"),
+                "period_end": pd.array([None], dtype="Int32"),
+            }
+        ),
+        "t",
+        "s",
+    )
+    options = charts.camera_config(META, fig)["toImageButtonOptions"]
+    assert options == {
+        "format": "png",
+        "filename": META.file_stem,
+        "width": 1600,
+        "height": 900,
+        "scale": 2,
+    }
+    stem = charts.file_stem("双拥/排名", "a b", generated=date(2025, 1, 2))
+    assert stem == "双拥_排名_a_b_20250102"
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+@pytest.mark.skipif(bool(charts.export_problems()), reason="needs chromium and a CJK font")
+def test_server_side_png_and_svg(ranking: pd.DataFrame, tmp_path: Path) -> None:
+    fig = charts.ranking_figure(ranking, META.title, META.subtitle)
+    png = charts.render_png(fig, META)
+    width, height = _png_size(png)
+    assert width >= 1600 and height >= 900
+    svg = charts.render_svg(fig, META).decode("utf-8")
+    assert svg.startswith("<svg")
+    assert "双拥投入资金排名" in svg
+    assert "Noto Sans CJK SC" in svg
+    (tmp_path / "ranking.png").write_bytes(png)
+
+
+def test_export_without_chromium_says_what_to_install(
+    ranking: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(charts, "export_problems", lambda: ["服务器未安装 Chromium"])
+    with pytest.raises(charts.ExportUnavailable, match="apt-get install"):
+        charts.render_png(charts.ranking_figure(ranking, "t", "s"), META)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_chart_csv_is_exactly_the_chart_data(ranking: pd.DataFrame) -> None:
+    frame = tables.ranking_table(ranking)
+    data = tables.to_csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese correctly
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert list(back["地区"]) == ["张掖市", "洛阳市", "芜湖市"]
+    assert list(back["数值"]) == [120_000_000, 30_000_000, 15_000_000]
+    assert list(back["期间与多数地区不同"].fillna("")) == ["是", "", ""]
+
+
+def test_downloads_defuse_spreadsheet_formulas() -> None:
+    frame = pd.DataFrame({"原文": ['=HYPERLINK("http://x")', "正常"], "数值": [-1, 2]})
+    csv = tables.to_csv_bytes(frame).decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv
+    assert ",-1" in csv  # numbers are left alone
+    xlsx = pd.read_excel(io.BytesIO(tables.to_excel_bytes(frame)))
+    assert xlsx["原文"].iloc[0].startswith("'=")
+
+
+def test_claims_table_keeps_html_as_text(con: duckdb.DuckDBPyConnection) -> None:
+    shown = tables.claims_table(queries.claim_table(con, search="script"))
+    assert shown["原文"].iloc[0] == "安排<script>alert(1)</script>专项资金300万元"
+    assert shown["类别"].iloc[0] == "支持部队建设和练兵备战"

@@ -1,0 +1,256 @@
+"""The query layer and the read-only connection, on the synthetic database."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard_lib.valuerule import RANKABLE_STATUSES
+from db import queries
+from db.connection import (
+    DatabaseBroken,
+    DatabaseBusy,
+    DatabaseMissing,
+    ReadOnlyDatabase,
+    connect_readonly,
+    db_path,
+)
+
+HOSTILE = "'; DROP TABLE claims; --"
+
+
+def _claims_count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM claims").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def test_totals(con: duckdb.DuckDBPyConnection) -> None:
+    t = queries.totals(con)
+    assert (t.documents, t.articles, t.provinces, t.claims) == (6, 17, 4, 60)
+    assert (t.year_min, t.year_max, t.years) == (2022, 2024, 3)
+    assert str(t.last_ingested).startswith("2025-01-12 16:05")
+
+
+def test_claims_per_metric_lists_every_metric(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.claims_per_metric(con)
+    assert set(df["metric"]) == {
+        "honour_national",
+        "honour_provincial",
+        "funds",
+        "people_resettled",
+        "children_schooled",
+        "service_stations",
+    }
+    assert df["claims"].sum() == 60
+
+
+def test_documents_and_unplaced_articles(con: duckdb.DuckDBPyConnection) -> None:
+    docs = queries.documents(con)
+    assert len(docs) == 6
+    assert docs.set_index("source").loc["001_双拥工作综述汇编.txt", "claims"] == 27
+    unplaced = queries.unplaced_articles(con).set_index("region_status")
+    assert set(unplaced.index) == {"ambiguous", "blanked", "not_found"}
+    assert unplaced.loc["ambiguous", "candidates"] == "城关区（西藏自治区）、城关区（甘肃省）"
+
+
+def test_options_come_from_the_data(con: duckdb.DuckDBPyConnection) -> None:
+    opts = queries.options(con)
+    assert opts.provinces == ("内蒙古自治区", "安徽省", "河南省", "甘肃省")
+    assert opts.years == (2022, 2023, 2024)
+    assert opts.categories == ("forces_construction", "preferential_payments")
+
+
+# --------------------------------------------------------------------------- rankings
+
+
+def _ranking(con: duckdb.DuckDBPyConnection, **kw: object) -> set[tuple[str | None, str]]:
+    kw.setdefault("statuses", RANKABLE_STATUSES)
+    df = queries.ranking_claims(con, **kw)  # type: ignore[arg-type]
+    regions = df["region"].astype(object).where(df["region"].notna(), None)
+    return set(zip(regions, df["region_status"], strict=True))
+
+
+def test_ranking_claims_never_mix_tiers(con: duckdb.DuckDBPyConnection) -> None:
+    rows = _ranking(con, metric="honour_national", tier="county")
+    # 海勃湾区 is a county; the ambiguous 城关区 (county) and the blanked X市 (tier unknown)
+    # come along to be counted as unplaceable; no prefecture does.
+    assert rows == {(None, "blanked"), ("城关区", "ambiguous"), ("海勃湾区", "resolved")}
+
+
+def test_ranking_claims_filter_province_year_category(con: duckdb.DuckDBPyConnection) -> None:
+    henan = _ranking(con, metric="honour_national", tier="prefecture", provinces=["河南省"])
+    assert {r for r, s in henan if s == "resolved"} == {"洛阳市", "开封市"}
+    y2022 = queries.ranking_claims(
+        con, metric="funds", tier="prefecture", years=[2022], statuses=RANKABLE_STATUSES
+    )
+    assert set(y2022["year"]) == {2022}
+    youfu = queries.ranking_claims(
+        con,
+        metric="funds",
+        tier="prefecture",
+        category="preferential_payments",
+        statuses=RANKABLE_STATUSES,
+    )
+    assert set(youfu["category"]) == {"preferential_payments"}
+
+
+def test_region_claims_and_regions(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.region_claims(con, region_keys=["410200", "陇东市"], metrics=["funds"])
+    assert set(df["region"]) == {"开封市", "陇东市"}
+    regions = queries.regions_with_claims(con, RANKABLE_STATUSES)
+    assert "城关区" not in set(regions["region"])  # ambiguous: not a region one can pick
+    assert "陇东市" in set(regions["region_key"])
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def test_claim_table_search_is_literal(con: duckdb.DuckDBPyConnection) -> None:
+    assert len(queries.claim_table(con)) == 60
+    assert len(queries.claim_table(con, search="%")) == 0
+    assert len(queries.claim_table(con, search="1.6亿元")) == 2
+    assert len(queries.claim_table(con, search="洛阳")) == 10  # region and title match
+    counties = queries.claim_table(con, tier="county", metrics=["funds"])
+    assert set(counties["tier"]) == {"county"}
+
+
+def test_every_span_points_at_its_value(con: duckdb.DuckDBPyConnection) -> None:
+    ids = [int(i) for i in queries.claim_table(con)["claim_id"]]
+    ev = queries.evidence(con, ids)
+    assert len(ev) == 60
+    for row in ev.to_dict("records"):
+        text = str(row["article_text"])
+        assert text[int(row["value_start"]) : int(row["value_end"])] == row["value_text"]
+        assert text[int(row["quote_start"]) : int(row["quote_end"])] == row["quote"]
+
+
+def test_quote_with_html_comes_back_as_plain_text(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.claim_table(con, search="<script>")
+    assert len(df) == 1
+    assert df["quote"].iloc[0] == "安排<script>alert(1)</script>专项资金300万元"
+
+
+@pytest.fixture()
+def writable(sample_db: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A *writable* copy, so an injection would actually be able to drop the table."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(sample_db, copy)
+    connection = duckdb.connect(str(copy), config={"python_enable_replacements": False})
+    yield connection
+    connection.close()
+
+
+def test_hostile_filter_values_are_just_strings(writable: duckdb.DuckDBPyConnection) -> None:
+    con = writable
+    assert queries.claim_table(con, provinces=[HOSTILE]).empty
+    assert queries.claim_table(con, search=HOSTILE).empty
+    assert queries.claim_table(con, tier=HOSTILE, metrics=[HOSTILE]).empty
+    assert queries.ranking_claims(
+        con,
+        metric=HOSTILE,
+        tier=HOSTILE,
+        provinces=[HOSTILE],
+        category=HOSTILE,
+        statuses=[HOSTILE],
+    ).empty
+    assert queries.region_claims(con, region_keys=[HOSTILE], metrics=[HOSTILE]).empty
+    assert queries.regions_with_claims(con, [HOSTILE]).empty
+    assert _claims_count(con) == 60  # the table is still there, untouched
+
+
+# --------------------------------------------------------------------------- connection
+
+
+def test_db_path_defaults_and_env(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    assert db_path({}) == root / "data" / "shuangyong.duckdb"
+    assert db_path({"SHUANGYONG_DB": "x/y.duckdb"}) == root / "x" / "y.duckdb"
+    assert db_path({"SHUANGYONG_DB": str(tmp_path / "a.duckdb")}) == tmp_path / "a.duckdb"
+
+
+def test_missing_file_says_how_to_create_it(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseMissing, match="python -m etl ingest"):
+        ReadOnlyDatabase(tmp_path / "none.duckdb").run(queries.totals)
+
+
+def test_a_file_that_is_not_a_database_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.duckdb"
+    bad.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(DatabaseBroken, match="etl ingest"):
+        connect_readonly(bad)
+
+
+def test_a_database_without_the_tables_is_reported(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    with pytest.raises(DatabaseBroken, match="表结构"):
+        ReadOnlyDatabase(empty).run(queries.totals)
+
+
+def _one_value_db(path: Path, value: int) -> None:
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.execute("INSERT INTO t VALUES (?)", [value])
+    con.close()
+
+
+def _read_x(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT x FROM t").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_reopens_after_the_etl_swaps_the_file(tmp_path: Path) -> None:
+    live = tmp_path / "live.duckdb"
+    _one_value_db(live, 1)
+    db = ReadOnlyDatabase(live)
+    assert db.run(_read_x) == 1
+    staged = tmp_path / "staged.duckdb"
+    _one_value_db(staged, 2)
+    os.replace(staged, live)  # what `python -m etl ingest` does
+    assert db.run(_read_x) == 2
+    db.close()
+
+
+def test_a_held_write_lock_becomes_a_plain_busy_message(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.duckdb"
+    _one_value_db(locked, 1)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import duckdb, sys, time
+                con = duckdb.connect({str(locked)!r})
+                print("locked", flush=True)
+                time.sleep(30)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        with pytest.raises(DatabaseBusy, match="请稍等"):
+            connect_readonly(locked, attempts=3, delay=0.05)
+        assert time.monotonic() - started < 5
+    finally:
+        holder.kill()
+        holder.wait()
