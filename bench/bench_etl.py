@@ -40,29 +40,34 @@ def _files() -> list[Path]:
     return sorted(CORPUS.glob("*.txt"))
 
 
-def extraction_per_core(repeats: int = 5) -> dict[str, float]:
-    """CPU-time throughput of one process: reading alone, extraction alone, both."""
+def extraction_per_core(repeats: int = 3, rounds: int = 7) -> dict[str, float]:
+    """CPU-time throughput of one process: reading alone, extraction alone, both.
+
+    The machine's CPU time itself varies by ±30 % between rounds (shared host), so each
+    figure is the best of ``rounds`` rounds, the usual estimate of what the code costs.
+    """
     files = _files()
-    size = sum(f.stat().st_size for f in files) * repeats
+    size_mb = sum(f.stat().st_size for f in files) * repeats / 1e6
     gazetteer = Gazetteer.load()
     docs = [read_document(f) for f in files]
     for doc in docs:  # warm caches (rule compilation, gazetteer) outside the timing
         process(doc, gazetteer)
-    start = time.process_time()
-    for _ in range(repeats):
-        docs = [read_document(f) for f in files]
-    read_s = time.process_time() - start
-    start = time.process_time()
-    for _ in range(repeats):
-        for doc in docs:
-            process(doc, gazetteer)
-    extract_s = time.process_time() - start
-    mb = size / 1e6
+    read_s = extract_s = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for _ in range(repeats):
+            docs = [read_document(f) for f in files]
+        read_s = min(read_s, time.process_time() - start)
+        start = time.process_time()
+        for _ in range(repeats):
+            for doc in docs:
+                process(doc, gazetteer)
+        extract_s = min(extract_s, time.process_time() - start)
     return {
-        "mb": mb / repeats,
-        "read_mb_s": mb / read_s,
-        "extract_mb_s": mb / extract_s,
-        "read_extract_mb_s": mb / (read_s + extract_s),
+        "mb": size_mb / repeats,
+        "read_mb_s": size_mb / read_s,
+        "extract_mb_s": size_mb / extract_s,
+        "read_extract_mb_s": size_mb / (read_s + extract_s),
     }
 
 
@@ -140,9 +145,9 @@ def _report(per_core: dict, sample: dict, big_mb: float, large: dict, claims: in
         "| what | figure | target |",
         "| --- | --- | --- |",
         f"| reading (decode + repair), one process | "
-        f"{per_core['read_mb_s']:.1f} MB/s of CPU time | |",
+        f"{per_core['read_mb_s']:.1f} MB/s of CPU time (best of 7) | |",
         f"| extraction (segment, date, region, claims), one process | "
-        f"{per_core['extract_mb_s']:.1f} MB/s of CPU time | ≥ 5 MB/s per core |",
+        f"{per_core['extract_mb_s']:.1f} MB/s of CPU time (best of 7) | ≥ 5 MB/s per core |",
         f"| reading + extraction, one process | {per_core['read_extract_mb_s']:.1f} MB/s | |",
         f"| ingest sample corpus ({per_core['mb']:.2f} MB, 5 files) | "
         f"{sample['wall_s']:.1f} s wall | |",

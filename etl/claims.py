@@ -19,7 +19,7 @@ from etl.clauses import ArticleText, Span
 from etl.metric_rules import FUNDS, HONOURS, PART_MARKER, PERSON_RULES, PersonRule
 from etl.models import ClaimMatch
 from etl.numbers import Quantity, find_quantities
-from etl.periods import period_for
+from etl.periods import Period, find_periods, period_for
 from etl.wordsets import WordSet
 
 # A quote longer than this is cut to a window around its number, so evidence stays readable.
@@ -41,6 +41,15 @@ class _Article:
         self.bounds = ArticleText(text)
         self.quantities = list(find_quantities(text))
         self._starts = [q.start for q in self.quantities]
+        self._periods: dict[int, list[Period]] = {}
+
+    def periods(self, sentence: Span) -> list[Period]:
+        """Period phrases of a sentence, found once however many figures it holds."""
+        found = self._periods.get(sentence.start)
+        if found is None:
+            found = find_periods(self.text, sentence.start, sentence.end, self.year)
+            self._periods[sentence.start] = found
+        return found
 
     def first_number(self, start: int, end: int) -> int | None:
         """Start of the first quantity inside ``[start, end)``, if any."""
@@ -89,7 +98,7 @@ def _claim(
     quote_start, quote_end = _quote_span(art.text, clause, quantity)
     period = None
     if quantity.kind != "times":  # an honour count is cumulative: it covers no period
-        period = period_for(art.text, sentence.start, clause.end, quantity.numeral_start, art.year)
+        period = period_for(art.periods(sentence), clause.end, quantity.numeral_start)
     unit = "次" if quantity.kind == "times" else (quantity.unit or "元")
     return ClaimMatch(
         metric=metric,

@@ -21,7 +21,7 @@ _NEWLINE = re.compile("\n")
 WRAPPED_LINE_MIN_CHARS = 25
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int

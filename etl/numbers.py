@@ -57,9 +57,14 @@ QUANTITY_PATTERN = regex.compile(
     regex.VERBOSE,
 )
 _VAGUE = regex.compile(_alternation(VAGUE_NUMERALS))
+# unit → (kind, base unit, factor), converted once from the rule file.
+_UNIT_SPECS: dict[str, tuple[str, str, Decimal]] = {
+    unit: (str(spec["kind"]), str(spec["base"]), Decimal(str(spec["factor"])))
+    for unit, spec in UNITS.items()
+}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quantity:
     """A number with its unit as written, and its value in base units."""
 
@@ -121,9 +126,9 @@ def _quantity(text: str, match: regex.Match[str]) -> Quantity | None:
         value *= MULTIPLIERS[mult]
     kind, base = "bare", ""
     if unit:
-        spec = UNITS[unit]
-        kind, base = str(spec["kind"]), str(spec["base"])
-        value *= Decimal(str(spec["factor"]))
+        kind, base, factor = _UNIT_SPECS[unit]
+        if factor != 1:
+            value *= factor
         end = match.end()
     else:  # 136万: the figure ends with its multiplier (and 余/多)
         end = match.end("in2") if groups["in2"] else match.end("mult")

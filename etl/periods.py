@@ -15,7 +15,7 @@ from etl.numbers import parse_numeral
 from etl.rulebook import rule_file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PeriodRule:
     name: str
     pattern: regex.Pattern[str]
@@ -23,7 +23,7 @@ class PeriodRule:
     end: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Period:
     start: int | None
     end: int | None
@@ -114,14 +114,15 @@ def find_periods(text: str, start: int, end: int, year: int | None) -> list[Peri
         pos = max(match.end(), match.start() + 1)
 
 
-def period_for(
-    text: str, sentence_start: int, clause_end: int, value_start: int, year: int | None
-) -> Period | None:
-    """The period that governs a figure: the nearest period phrase before it in its sentence,
-    else the first one after it in its own clause (投入资金150万元（2022年）)."""
-    periods = find_periods(text, sentence_start, clause_end, year)
-    before = [p for p in periods if p.position < value_start]
-    if before:
-        return before[-1]
-    after = [p for p in periods if p.position >= value_start]
-    return after[0] if after else None
+def period_for(periods: list[Period], clause_end: int, value_start: int) -> Period | None:
+    """The period that governs a figure, from the period phrases of its sentence: the nearest
+    one before it, else the first one after it in its own clause (投入资金150万元（2022年）)."""
+    governing = None
+    for period in periods:
+        if period.position < value_start:
+            governing = period
+        elif governing is None and period.position < clause_end:
+            return period
+        else:
+            break
+    return governing
