@@ -17,8 +17,10 @@ Two texts exist for every document:
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -48,29 +50,16 @@ class SourceText:
 
     def line_of(self, clean_index: int) -> int:
         """1-based line in the raw document of the clean character at ``clean_index``."""
-        return _line_index(self.raw).line_of(self.origin[min(clean_index, len(self.clean))])
+        raw_index = self.origin[min(clean_index, len(self.clean))]
+        return bisect.bisect_right(self._line_starts, raw_index)
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        """Offsets where each raw line starts (computed once, on the first line asked)."""
+        return [0, *(m.end() for m in _NEWLINE.finditer(self.raw))]
 
 
-class _LineIndex:
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-
-    def line_of(self, raw_index: int) -> int:
-        return bisect.bisect_right(self.starts, raw_index)
-
-
-_LINE_INDEX_CACHE: dict[int, tuple[str, _LineIndex]] = {}
-
-
-def _line_index(text: str) -> _LineIndex:
-    key = id(text)
-    hit = _LINE_INDEX_CACHE.get(key)
-    if hit is None or hit[0] is not text:
-        if len(_LINE_INDEX_CACHE) > 64:
-            _LINE_INDEX_CACHE.clear()
-        hit = (text, _LineIndex(text))
-        _LINE_INDEX_CACHE[key] = hit
-    return hit[1]
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
