@@ -19,7 +19,7 @@ from etl.clauses import ArticleText, Span
 from etl.metric_rules import FUNDS, HONOURS, PART_MARKER, PERSON_RULES, PersonRule
 from etl.models import ClaimMatch
 from etl.numbers import Quantity, find_quantities
-from etl.periods import Period, find_periods, period_for
+from etl.periods import Period, find_periods, leading_period, period_for
 from etl.wordsets import WordSet
 
 # A quote longer than this is cut to a window around its number, so evidence stays readable.
@@ -50,6 +50,16 @@ class _Article:
             found = find_periods(self.text, sentence.start, sentence.end, self.year)
             self._periods[sentence.start] = found
         return found
+
+    def paragraph_period(self, pos: int) -> Period | None:
+        """The period phrase opening the paragraph of ``pos`` (近4年来，…), if any."""
+        paragraph = self.bounds.paragraph(pos)
+        start = paragraph.start
+        while start < paragraph.end and self.text[start].isspace():
+            start += 1
+        if start >= paragraph.end:
+            return None
+        return leading_period(self.periods(self.sentence(start)), start)
 
     def first_number(self, start: int, end: int) -> int | None:
         """Start of the first quantity inside ``[start, end)``, if any."""
@@ -99,6 +109,8 @@ def _claim(
     period = None
     if quantity.kind != "times":  # an honour count is cumulative: it covers no period
         period = period_for(art.periods(sentence), clause.end, quantity.numeral_start)
+        if period is None:
+            period = art.paragraph_period(quantity.start)
     unit = "次" if quantity.kind == "times" else (quantity.unit or "元")
     return ClaimMatch(
         metric=metric,

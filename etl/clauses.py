@@ -32,7 +32,7 @@ class ArticleText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.sentence_starts, self.clause_starts = _boundaries(text)
+        self.sentence_starts, self.clause_starts, self.paragraph_starts = _boundaries(text)
         # Rules ask for the same number's clause many times: remember the answers.
         self._sentences: dict[int, Span] = {}
         self._clauses: dict[int, Span] = {}
@@ -42,6 +42,10 @@ class ArticleText:
         if found is None:
             found = self._sentences[pos] = _enclosing(self.sentence_starts, pos, len(self.text))
         return found
+
+    def paragraph(self, pos: int) -> Span:
+        """The paragraph holding ``pos``: between newlines that end a sentence."""
+        return _enclosing(self.paragraph_starts, pos, len(self.text))
 
     def clause(self, pos: int) -> Span:
         found = self._clauses.get(pos)
@@ -79,10 +83,10 @@ def _hard_newlines(text: str) -> list[int]:
     return hard
 
 
-def _boundaries(text: str) -> tuple[list[int], list[int]]:
+def _boundaries(text: str) -> tuple[list[int], list[int], list[int]]:
     newlines = _hard_newlines(text)
     sentence_ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
     clause_ends = [m.end() for m in _CLAUSE_END_RE.finditer(text)]
     sentences = sorted({0, *sentence_ends, *newlines})
     clauses = sorted({0, *sentence_ends, *clause_ends, *newlines})
-    return sentences, clauses
+    return sentences, clauses, [0, *newlines]

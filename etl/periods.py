@@ -29,6 +29,7 @@ class Period:
     end: int | None
     text: str
     position: int
+    rule: str = ""
 
 
 def _load_rules() -> list[PeriodRule]:
@@ -108,6 +109,7 @@ def find_periods(text: str, start: int, end: int, year: int | None) -> list[Peri
                     end=_evaluate(rule.end, names),
                     text=own.group(),
                     position=own.start(),
+                    rule=rule.name,
                 )
             )
             break
@@ -126,3 +128,22 @@ def period_for(periods: list[Period], clause_end: int, value_start: int) -> Peri
         else:
             break
     return governing
+
+
+# Periods that can open a paragraph and govern all of it (近4年来，…。…。); a bare year or
+# 每年 at a paragraph's start usually dates one event, not the paragraph.
+PARAGRAPH_PERIOD_RULES = frozenset(
+    r.name for r in PERIOD_RULES if r.name not in {"one_year", "every_year", "last_year"}
+)
+# How far into a paragraph its governing period phrase may start (after 一是, 　　 …).
+PARAGRAPH_LEAD_CHARS = 8
+
+
+def leading_period(periods: list[Period], paragraph_start: int) -> Period | None:
+    """The period phrase that opens a paragraph, if its first sentence starts with one."""
+    for period in periods:
+        if period.position - paragraph_start > PARAGRAPH_LEAD_CHARS:
+            return None
+        if period.rule in PARAGRAPH_PERIOD_RULES:
+            return period
+    return None
