@@ -10,9 +10,7 @@ import streamlit as st
 
 from dashboard_lib import widgets
 
-st.set_page_config(
-    page_title="双拥工作指标对比", page_icon=":material/military_tech:", layout="wide"
-)
+st.set_page_config(page_title="双拥工作指标对比", layout="wide")
 
 PAGES = [
     # The default page is served at "/" (Streamlit ignores its url_path).

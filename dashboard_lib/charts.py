@@ -107,6 +107,7 @@ def ranking_figure(table: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     unit = str(table["unit"].iloc[0]) if not table.empty else ""
     divisor, axis_unit = axis_scale(float(table["value"].max() or 0), unit)
     names = [_esc(n) for n in unique_labels(table["region"], table["province"])]
+    colours = [BAR_MIXED if m else BAR for m in table["mixed_periods"]]
     fig = go.Figure(
         go.Bar(
             x=table["value"] / divisor,
@@ -117,13 +118,20 @@ def ranking_figure(table: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
             cliponaxis=False,
             customdata=table["region_key"],
             marker={
-                "color": [BAR_MIXED if m else BAR for m in table["mixed_periods"]],
+                "color": colours,
+                # "replace" with a per-bar background keeps white hatching on every colour;
+                # "overlay" on a list of colours draws black stripes (Plotly falls back).
                 "pattern": {
                     "shape": ["/" if a != "exact" else "" for a in table["approx"]],
-                    "fillmode": "overlay",
+                    "fillmode": "replace",
+                    "bgcolor": colours,
                     "fgcolor": "white",
                 },
             },
+            # After a click the other bars stay readable: the evidence is about one bar,
+            # but the briefing still needs the others' values.
+            selected={"marker": {"opacity": 1.0}},
+            unselected={"marker": {"opacity": 0.45}, "textfont": {"color": "#333"}},
             hovertemplate="%{y}<br>%{text}<extra></extra>",
         )
     )
@@ -208,7 +216,7 @@ def comparison_figure(
                 row=1,
                 col=col,
             )
-        top = float((part["value"] / divisor).max(skipna=True) or 0) or 1.0
+        top = float((part["value"] / divisor).fillna(0).max()) or 1.0  # NaN is truthy
         fig.update_xaxes(
             title_text=axis_unit,
             range=[0, top * 1.6],
@@ -237,15 +245,36 @@ def export_height(fig: go.Figure) -> int:
     return max(EXPORT_MIN_HEIGHT, 330 + 40 * rows)
 
 
+# The footer of an exported chart: source, rule and date, wrapped to the image's width.
+EXPORT_BOTTOM_MARGIN = 200
+FOOTER_TOP_PX = 105
+FOOTER_LINE_PX = 30
+FOOTER_CHARS_PER_LINE = 88  # CJK characters of 15 px that fit in 1600 px less margins
+
+
+def wrap_line(text: str, width: int = FOOTER_CHARS_PER_LINE) -> list[str]:
+    """Split a footer line to fit the image, preferring to break after ；or ，."""
+    lines: list[str] = []
+    while len(text) > width:
+        cut = max(text.rfind("；", 0, width), text.rfind("，", 0, width))
+        cut = cut + 1 if cut > width // 2 else width
+        lines.append(text[:cut])
+        text = text[cut:]
+    return [*lines, text] if text else lines
+
+
 def export_figure(fig: go.Figure, meta: ChartMeta) -> go.Figure:
     """A copy of ``fig`` dressed for a slide: title, filters, source, rule, date."""
     out = go.Figure(fig)
-    height = export_height(fig)
     footer = [
-        _esc(meta.source),
-        _esc("取值规则：" + meta.rule),
-        _esc(f"生成日期：{meta.generated:%Y年%m月%d日} · 双拥工作指标对比"),
+        *wrap_line(meta.source),
+        *wrap_line("取值规则：" + meta.rule),
+        f"生成日期：{meta.generated:%Y年%m月%d日} · 双拥工作指标对比",
     ]
+    footer = [_esc(line) for line in footer]
+    footer_px = FOOTER_TOP_PX + FOOTER_LINE_PX * len(footer)
+    height = export_height(fig)  # the size the download button states; the footer takes
+    # its room from the plot area
     out.update_layout(
         template="plotly_white",
         font={"family": FONT_FAMILY, "size": 18, "color": "#222"},
@@ -260,7 +289,7 @@ def export_figure(fig: go.Figure, meta: ChartMeta) -> go.Figure:
             "font": {"size": 32},
             "subtitle": {"text": _esc(meta.subtitle), "font": {"size": 20, "color": "#555"}},
         },
-        margin={"l": 40, "r": 60, "t": 140, "b": 200},
+        margin={"l": 40, "r": 60, "t": 140, "b": max(EXPORT_BOTTOM_MARGIN, footer_px)},
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
@@ -287,7 +316,7 @@ def export_figure(fig: go.Figure, meta: ChartMeta) -> go.Figure:
             y=0,
             xanchor="left",
             yanchor="top",
-            yshift=-105 - 30 * i,
+            yshift=-FOOTER_TOP_PX - FOOTER_LINE_PX * i,
             showarrow=False,
             align="left",
             font={"size": 15, "color": "#555"},

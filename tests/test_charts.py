@@ -70,6 +70,21 @@ def test_comparison_figure_writes_not_reported(con: duckdb.DuckDBPyConnection) -
     assert "0人" in bars  # 开封市 reported zero children schooled
 
 
+def test_comparison_axis_starts_at_zero_when_no_region_reported(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # Neither 开封市 nor 芜湖市 reports a provincial honour. A NaN maximum once made the
+    # range [0, NaN] (NaN is truthy), and the browser drew that panel from −1 to 1.
+    keys = ["410200", "340200"]
+    claims = queries.region_claims(con, region_keys=keys, metrics=valuerule.RANKED_METRICS)
+    places = queries.regions_with_claims(con, valuerule.RANKABLE_STATUSES)
+    long, _ = valuerule.compare(claims, places[places["region_key"].isin(keys)])
+    fig = charts.comparison_figure(long, list(valuerule.RANKED_METRICS), "对比", "两地")
+    axes = ["xaxis", *(f"xaxis{i}" for i in range(2, len(valuerule.RANKED_METRICS) + 1))]
+    ranges = [fig.layout[a].range for a in axes]
+    assert all(r[0] == 0 and r[1] > 0 for r in ranges), ranges
+
+
 def test_export_figure_carries_what_a_slide_needs(ranking: pd.DataFrame) -> None:
     out = charts.export_figure(charts.ranking_figure(ranking, "t", "s"), META)
     assert out.layout.template.layout.paper_bgcolor == "white"  # plotly_white
@@ -186,3 +201,11 @@ def test_claims_table_keeps_html_as_text(con: duckdb.DuckDBPyConnection) -> None
     shown = tables.claims_table(queries.claim_table(con, search="script"))
     assert shown["原文"].iloc[0] == "安排<script>alert(1)</script>专项资金300万元"
     assert shown["类别"].iloc[0] == "支持部队建设和练兵备战"
+
+
+def test_long_footer_lines_are_wrapped_to_the_image_width() -> None:
+    rule = "剔除标准类（每人每月…）、分项（其中…）；" * 8
+    lines = charts.wrap_line(rule)
+    assert len(lines) > 1
+    assert all(len(line) <= charts.FOOTER_CHARS_PER_LINE for line in lines)
+    assert "".join(lines) == rule
