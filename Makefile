@@ -47,6 +47,7 @@ test: lint types pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_etl.py
+	$(BIN)/python bench/bench_queries.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info

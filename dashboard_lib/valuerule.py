@@ -4,7 +4,7 @@ A region is reported many times: in several documents, in several years, as a to
 again as its parts, as standards (每人每月300元) and as amounts. Adding everything up would
 rank the regions that were reported most often, not the ones that did most. The rule
 below is stated to users on the 排名 page (``labels.VALUE_RULE``) and in the README; this
-module is its only implementation. Pure pandas: no Streamlit, no SQL.
+module is its only implementation. Pandas and numpy: no Streamlit, no SQL.
 
 Honours (``honour_national``, ``honour_provincial``): the largest count among the region's
 claims. A count is cumulative ("as of" the article), so counts are never summed.
@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 HONOUR_METRICS = ("honour_national", "honour_provincial")
@@ -109,109 +110,344 @@ def combine_approx(values: Sequence[str]) -> str:
     return "exact"
 
 
-def _honour_roles(group: pd.DataFrame) -> pd.Series:
-    top = group["value"].max()
-    return pd.Series([COUNTED if v == top else SMALLER for v in group["value"]], index=group.index)
+# The rule is applied to every region at once. One ranking may hold half a million claims
+# in thousands of regions, and a pandas operation per region (or per claim) takes minutes
+# at that size. The claims are put in region order first ("group-major": regions in order
+# of first appearance, claims in input order within a region, exactly what
+# ``groupby(sort=False)`` hands out), so every region and every article is a contiguous
+# segment and each per-region step is one numpy reduction over segments. Roles are small
+# ints (positions in ROLE_ORDER) until the end. Only the choice of which further articles
+# to add is a Python loop, and it visits only the articles that could be added at all
+# (every figure dated, in a region whose fullest article is dated too).
+# tests/test_valuerule_equivalence.py checks all of this against a direct, region-by-region
+# statement of the rule on random frames.
+
+_COUNTED, _DUPLICATE, _OVERLAP, _NESTED, _PART, _RATE, _SMALLER = range(len(ROLE_ORDER))
+# The role names as pandas infers a column of them (``str`` from pandas 3 on).
+_ROLE_NAMES = pd.Series(list(ROLE_ORDER)).array
 
 
-def _figure_keys(df: pd.DataFrame) -> list[tuple[object, ...]]:
-    """(category, value, period) of each claim: what makes two claims the same figure."""
-    category = df["category"].astype("object").where(df["category"].notna(), "")
-    return list(zip(category, df["value"], _period_key(df), strict=True))
+@dataclass(frozen=True)
+class _Claims:
+    """The ranked claims as arrays in group-major order.
+
+    ``pos`` are their positions in the input frame; ``group`` numbers the regions 0, 1, …
+    in order and ``starts`` is where each region's run begins. Codes (``article``,
+    ``category``, ``doc``) are ints compared by equality, -1 for a missing article or
+    document.
+    """
+
+    claims: pd.DataFrame
+    pos: np.ndarray
+    group: np.ndarray
+    starts: np.ndarray
+    value: np.ndarray
+    start: np.ndarray  # period start, NaN when not stated
+    end: np.ndarray
+    article: np.ndarray
+    category: np.ndarray  # a missing category is a value of its own (nesting)
+    figure_category: np.ndarray  # a missing category is '' (a figure's identity)
+    doc: np.ndarray
+    rate: np.ndarray
+    part: np.ndarray
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.starts.size)
+
+    @property
+    def dated(self) -> np.ndarray:
+        return ~np.isnan(self.start) & ~np.isnan(self.end)
+
+    def rows(self, at: np.ndarray, columns: list[str]) -> pd.DataFrame:
+        """These columns of the input rows at these group-major positions."""
+        return self.claims[columns].iloc[self.pos[at]]
 
 
-def _nested(article: pd.DataFrame) -> pd.Index:
-    """Claims of one article inside a larger same-category figure for a longer period."""
-    figures = [
-        (index, start, end, value, category)
-        for index, (start, end), value, category in zip(
-            article.index, _period_key(article), article["value"], article["category"], strict=True
+def _starts(codes: np.ndarray) -> np.ndarray:
+    """Where each run of equal values begins in an array of sorted codes."""
+    if codes.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+
+
+def _segment_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Sum of each segment, bit-identical to ``Series.sum`` of the segment.
+
+    ``np.add.reduceat`` adds in another order than ``Series.sum`` (numpy's pairwise sum),
+    which can differ in the last bit for fractions and so reorder near-equal totals. Sums
+    of whole numbers below 2**53 are exact in any order, so reduceat serves those; a
+    segment holding a fraction is summed on its own, the way pandas sums it.
+    """
+    if starts.size == 0:
+        return np.zeros(0, dtype=float)
+    sums = np.add.reduceat(values, starts)
+    inexact = (values != np.floor(values)) | (np.abs(values) >= 2.0**53)
+    if inexact.any():
+        ends = np.r_[starts[1:], values.size]
+        for i in np.flatnonzero(np.logical_or.reduceat(inexact, starts)):
+            sums[i] = pd.Series(values[starts[i] : ends[i]]).sum()
+    return sums
+
+
+def _codes(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Int codes of values compared by equality, numbered in order of first appearance;
+    a missing value is a value of its own."""
+    codes, _ = pd.factorize(values, sort=False, use_na_sentinel=False)
+    return np.asarray(codes, dtype=np.int64)
+
+
+def _combine(*parts: np.ndarray) -> np.ndarray:
+    """One code per distinct tuple of non-negative codes, in order of first appearance."""
+    out = np.zeros(parts[0].size, dtype=np.int64)
+    for part in parts:
+        base = int(part.max(initial=0)) + 1
+        if int(out.max(initial=0)) >= (1 << 62) // base:
+            out = _codes(out)  # renumber densely before the product could overflow
+        out = out * base + part
+    return _codes(out)
+
+
+def _category_codes(category: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the category: missing apart from '' (nesting), and missing as ''.
+
+    Nesting compares categories with a missing one equal only to a missing one; a
+    figure's identity writes a missing category as '', so there the two are one.
+    """
+    codes, uniques = pd.factorize(category, sort=False)  # missing -> -1
+    codes = np.asarray(codes, dtype=np.int64)
+    apart = np.where(codes < 0, len(uniques), codes)
+    empty = np.flatnonzero(np.asarray([u == "" for u in uniques], dtype=bool))
+    joined = np.where(codes < 0, empty[0] if empty.size else len(uniques), codes)
+    return apart, joined
+
+
+def _floats(series: pd.Series) -> np.ndarray:
+    return series.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _flags(series: pd.Series) -> np.ndarray:
+    return series.to_numpy(dtype=bool, na_value=False)
+
+
+def _prepare(claims: pd.DataFrame, metric: str) -> tuple[_Claims | None, int]:
+    """The claims of ``metric`` the rule ranks, and how many were left out as unplaced.
+
+    Columns are read whole and indexed with positions, so the frame (up to half a million
+    rows with their strings) is never copied.
+    """
+    of_metric = _flags(claims["metric"] == metric)
+    placed = of_metric & _flags(placed_mask(claims))
+    n_unplaced = int(of_metric.sum() - placed.sum())
+    keep = np.flatnonzero(placed & _flags(claims["region_key"].notna()))
+    if keep.size == 0:
+        return None, n_unplaced
+    region = _codes(_codes(claims["region_key"])[keep])
+    by_region = np.argsort(region, kind="stable")
+    pos = keep[by_region]
+    group = region[by_region]
+    article, _ = pd.factorize(claims["article_id"], sort=False)
+    doc, _ = pd.factorize(claims["doc_id"], sort=False)
+    category, figure_category = _category_codes(claims["category"])
+    return (
+        _Claims(
+            claims=claims,
+            pos=pos,
+            group=group,
+            starts=_starts(group),
+            value=_floats(claims["value"])[pos],
+            start=_floats(claims["period_start"])[pos],
+            end=_floats(claims["period_end"])[pos],
+            article=np.asarray(article, dtype=np.int64)[pos],
+            category=category[pos],
+            figure_category=figure_category[pos],
+            doc=np.asarray(doc, dtype=np.int64)[pos],
+            rate=claims["rate"].astype(bool).to_numpy()[pos],
+            part=claims["is_part"].astype(bool).to_numpy()[pos],
+        ),
+        n_unplaced,
+    )
+
+
+def _honour_roles(c: _Claims) -> np.ndarray:
+    """The largest count of each region is counted; every smaller one is shown as smaller."""
+    top = np.fmax.reduceat(c.value, c.starts)[c.group]
+    return np.where(c.value == top, _COUNTED, _SMALLER).astype(np.int8)
+
+
+def _nested(c: _Claims, live: np.ndarray) -> np.ndarray:
+    """Positions of live claims inside a larger figure of their article and category that
+    covers a longer period (2016年以来投入5亿元 … 2022年投入8000万元).
+
+    Every dated figure is compared with every other of its region, article and category:
+    the pairs are built segment by segment with numpy (an article states a few dozen
+    figures at most), which is several times faster than a self-merge in pandas.
+    """
+    idx = np.flatnonzero(live & (c.article >= 0) & c.dated)
+    if idx.size == 0:
+        return idx
+    key = _combine(c.group[idx], c.article[idx], c.category[idx])
+    by_key = np.argsort(key, kind="stable")
+    idx = idx[by_key]
+    starts = _starts(key[by_key])
+    sizes = np.diff(np.r_[starts, idx.size])
+    pairs_of = np.repeat(sizes, sizes)  # each figure is paired with its whole segment
+    left = np.repeat(np.arange(idx.size), pairs_of)
+    first_pair = np.cumsum(pairs_of) - pairs_of
+    right = np.repeat(np.repeat(starts, sizes), pairs_of) + (
+        np.arange(left.size) - np.repeat(first_pair, pairs_of)
+    )
+    start, end, value = c.start[idx], c.end[idx], c.value[idx]
+    inside = (
+        (start[right] <= start[left])
+        & (end[left] <= end[right])
+        & ((start[right] != start[left]) | (end[right] != end[left]))
+        & (value[right] > value[left])
+    )
+    return np.unique(idx[left[inside]])
+
+
+def _additive_roles(c: _Claims) -> np.ndarray:
+    """Roles of additive claims (see the module docstring for the rule)."""
+    role = np.full(c.pos.size, _COUNTED, dtype=np.int8)
+    role[c.rate] = _RATE
+    role[c.part & ~c.rate] = _PART
+    role[_nested(c, role == _COUNTED)] = _NESTED
+
+    # The live figures' articles, numbered in order of first appearance within the region.
+    live = np.flatnonzero((role == _COUNTED) & (c.article >= 0))
+    if live.size == 0:
+        return role
+    article_of = _combine(c.group[live], c.article[live])
+    by_article = np.argsort(article_of, kind="stable")
+    in_articles = live[by_article]
+    a_starts = _starts(article_of[by_article])
+    n_articles = a_starts.size
+    totals = _segment_sums(c.value[in_articles], a_starts)
+    a_group = c.group[in_articles[a_starts]]
+    spanned = np.logical_and.reduceat(c.dated[in_articles], a_starts)
+    span_start = np.trunc(np.fmin.reduceat(c.start[in_articles], a_starts))
+    span_end = np.trunc(np.fmax.reduceat(c.end[in_articles], a_starts))
+
+    # Per region, articles by total, largest first (on a tie, the first to appear);
+    # ``position`` is each article's place in that order. The first one is counted.
+    order = np.lexsort((np.arange(n_articles), -totals, a_group))
+    first = np.r_[True, a_group[order][1:] != a_group[order][:-1]]
+    region_first = np.maximum.accumulate(np.where(first, np.arange(n_articles), 0))
+    position = np.empty(n_articles, dtype=np.int64)
+    position[order] = np.arange(n_articles) - region_first
+    counted = np.zeros(n_articles, dtype=bool)
+    tops = order[first]
+    counted[tops] = True
+
+    # Another article is added when every figure of it is dated and its span overlaps no
+    # counted article's; never when the first article has an undated figure.
+    top_spanned = np.zeros(c.n_groups, dtype=bool)
+    top_spanned[a_group[tops]] = spanned[tops]
+    top_of = dict(zip(a_group[tops].tolist(), tops.tolist(), strict=True))
+    taken: dict[int, list[tuple[float, float]]] = {}
+    for a in order[~first & spanned[order] & top_spanned[a_group[order]]].tolist():
+        g = int(a_group[a])
+        if g not in taken:
+            top = top_of[g]
+            taken[g] = [(float(span_start[top]), float(span_end[top]))]
+        s, e = float(span_start[a]), float(span_end[a])
+        if all(e < t_start or t_end < s for t_start, t_end in taken[g]):
+            taken[g].append((s, e))
+            counted[a] = True
+
+    # A figure of an article left out is a duplicate when an article counted before it
+    # (in the order) states the same figure (category, value, period), else an overlap.
+    left_out = ~counted[article_of]
+    if left_out.any():
+        key = _combine(
+            c.group[live],
+            c.figure_category[live],
+            _codes(c.value[live]),
+            _codes(c.start[live]),
+            _codes(c.end[live]),
         )
-        if start is not None and end is not None
-    ]
-    nested = [
-        index
-        for index, start, end, value, category in figures
-        if any(
-            o_start <= start
-            and end <= o_end
-            and (o_start, o_end) != (start, end)
-            and o_value > value
-            and _same_category(category, o_category)
-            for _, o_start, o_end, o_value, o_category in figures
-        )
-    ]
-    return pd.Index(nested)
+        at = position[article_of]
+        first_seen = np.full(int(key.max()) + 1, np.iinfo(np.int64).max)
+        np.minimum.at(first_seen, key[~left_out], at[~left_out])
+        seen = first_seen[key[left_out]] < at[left_out]
+        role[live[left_out]] = np.where(seen, _DUPLICATE, _OVERLAP)
+    return role
 
 
-def _same_category(a: object, b: object) -> bool:
-    return ((a is None or a != a) and (b is None or b != b)) or a == b  # None and NaN alike
-
-
-def _span(article: pd.DataFrame) -> tuple[int, int] | None:
-    """The years an article's counted figures cover, or None when any states no period."""
-    if article["period_start"].isna().any() or article["period_end"].isna().any():
-        return None
-    return int(article["period_start"].min()), int(article["period_end"].max())
-
-
-def _disjoint(span: tuple[int, int] | None, taken: list[tuple[int, int] | None]) -> bool:
-    if span is None or any(t is None for t in taken):
-        return False
-    return all(span[1] < t[0] or t[1] < span[0] for t in taken if t is not None)
-
-
-def _additive_roles(group: pd.DataFrame) -> pd.Series:
-    roles = pd.Series(COUNTED, index=group.index, dtype="object")
-    roles[group["rate"].astype(bool)] = RATE
-    roles[group["is_part"].astype(bool) & (roles == COUNTED)] = PART
-    for _, article in group[roles == COUNTED].groupby("article_id", sort=False):
-        roles[_nested(article)] = NESTED
-    live = group[roles == COUNTED]
-    if live.empty:
-        return roles
-    articles = dict(tuple(live.groupby("article_id", sort=False)))
-    order = sorted(articles, key=lambda a: -float(articles[a]["value"].sum()))
-    taken: list[tuple[int, int] | None] = [_span(articles[order[0]])]
-    counted_figures = set(_figure_keys(articles[order[0]]))
-    for article_id in order[1:]:
-        rows = articles[article_id]
-        span = _span(rows)
-        if _disjoint(span, taken):
-            taken.append(span)
-            counted_figures.update(_figure_keys(rows))
-            continue
-        for index, key in zip(rows.index, _figure_keys(rows), strict=True):
-            roles[index] = DUPLICATE if key in counted_figures else OVERLAP
-    return roles
-
-
-def _summarise(metric: str, key: str, group: pd.DataFrame, roles: pd.Series) -> dict:
-    counted = group[roles == COUNTED]
+def _summaries(metric: str, c: _Claims, role: np.ndarray) -> list[dict]:
+    """One table row per region that has a counted claim, in region order."""
     honour = metric in HONOUR_METRICS
-    periods = set(_period_key(counted))
-    mixed = not honour and len(periods) > 1
-    start, end = next(iter(periods)) if len(periods) == 1 else (None, None)
-    evidence = group[roles.isin([COUNTED, DUPLICATE])]
-    first = group.iloc[0]
-    return {
-        "region_key": key,
-        "region": first["region"],
-        "region_code": first["region_code"],
-        "province": first["province"],
-        "tier": first["tier"],
-        "metric": metric,
-        "value": float(counted["value"].max() if honour else counted["value"].sum()),
-        "unit": first["unit"],
-        "approx": combine_approx(counted["approx"].tolist()),
-        "mixed_periods": mixed,
-        "period_start": start,
-        "period_end": end,
-        "n_claims": len(evidence),
-        "n_figures": 1 if honour else len(counted),
-        "n_documents": int(evidence["doc_id"].nunique()),
-        "claim_ids": tuple(int(i) for i in evidence["claim_id"]),
+    counted = np.flatnonzero(role == _COUNTED)
+    if counted.size == 0:
+        return []
+    c_starts = _starts(c.group[counted])
+    c_groups = c.group[counted[c_starts]]
+    c_value = c.value[counted]
+    values = np.fmax.reduceat(c_value, c_starts) if honour else _segment_sums(c_value, c_starts)
+    approx = c.claims["approx"]
+    about = np.logical_or.reduceat(_flags(approx == "about")[c.pos[counted]], c_starts)
+    over = np.logical_or.reduceat(_flags(approx == "over")[c.pos[counted]], c_starts)
+    n_counted = np.diff(np.r_[c_starts, counted.size])
+    periods = _combine(c.group[counted], _codes(c.start[counted]), _codes(c.end[counted]))
+    distinct = np.unique(periods, return_index=True)[1]
+    n_periods = np.bincount(c.group[counted][distinct], minlength=c.n_groups)
+    first_period = _period_key(c.rows(counted[c_starts], ["period_start", "period_end"])).tolist()
+
+    evidence = np.flatnonzero((role == _COUNTED) | (role == _DUPLICATE))
+    n_evidence = np.bincount(c.group[evidence], minlength=c.n_groups)
+    with_doc = evidence[c.doc[evidence] >= 0]
+    docs = np.unique(_combine(c.group[with_doc], c.doc[with_doc]), return_index=True)[1]
+    n_documents = np.bincount(c.group[with_doc][docs], minlength=c.n_groups)
+    ids = c.claims["claim_id"].to_numpy()[c.pos[evidence]].astype(np.int64).tolist()
+    e_starts = _starts(c.group[evidence])
+    e_bounds = np.r_[e_starts, evidence.size].tolist()
+    ids_of = {
+        g: tuple(ids[e_bounds[i] : e_bounds[i + 1]])
+        for i, g in enumerate(c.group[evidence[e_starts]].tolist())
     }
+
+    names = ["region_key", "region", "region_code", "province", "tier", "unit"]
+    heads = c.rows(c.starts, names)
+    head = {name: heads[name].tolist() for name in names}
+    out = []
+    for i, g in enumerate(c_groups.tolist()):
+        start, end = first_period[i] if n_periods[g] == 1 else (None, None)
+        out.append(
+            {
+                "region_key": str(head["region_key"][g]),
+                "region": head["region"][g],
+                "region_code": head["region_code"][g],
+                "province": head["province"][g],
+                "tier": head["tier"][g],
+                "metric": metric,
+                "value": float(values[i]),
+                "unit": head["unit"][g],
+                "approx": "about" if about[i] else "over" if over[i] else "exact",
+                "mixed_periods": not honour and bool(n_periods[g] > 1),
+                "period_start": start,
+                "period_end": end,
+                "n_claims": int(n_evidence[g]),
+                "n_figures": 1 if honour else int(n_counted[i]),
+                "n_documents": int(n_documents[g]),
+                "claim_ids": ids_of[g],
+            }
+        )
+    return out
+
+
+def _roles_frame(c: _Claims, role: np.ndarray) -> pd.DataFrame:
+    """claim_id, region_key, role of every ranked claim, in group-major order."""
+    keys = c.claims["region_key"].take(c.pos).reset_index(drop=True)
+    if keys.dtype == object:  # typed as a key broadcast into each region's part would be
+        keys = pd.Series(keys.tolist())
+    return pd.DataFrame(
+        {
+            "claim_id": c.claims["claim_id"].take(c.pos).reset_index(drop=True),
+            "region_key": keys,
+            "role": _ROLE_NAMES.take(role.astype(np.intp)),
+        }
+    )
 
 
 def rank(claims: pd.DataFrame, metric: str) -> Ranking:
@@ -220,31 +456,22 @@ def rank(claims: pd.DataFrame, metric: str) -> Ranking:
     Regions whose claims are all excluded (only rates, say) get no value and no row.
     Ties share a rank (1, 2, 2, 4), and equal values are ordered by region name.
     """
-    claims = claims[claims["metric"] == metric]
-    placed = claims[placed_mask(claims)]
-    n_unplaced = int(len(claims) - len(placed))
-    rows: list[dict] = []
-    role_parts: list[pd.DataFrame] = []
-    for key, group in placed.groupby("region_key", sort=False):
-        roles = (_honour_roles if metric in HONOUR_METRICS else _additive_roles)(group)
-        role_parts.append(
-            pd.DataFrame({"claim_id": group["claim_id"], "region_key": key, "role": roles.values})
-        )
-        if (roles == COUNTED).any():
-            rows.append(_summarise(metric, str(key), group, roles))
-    table = pd.DataFrame(rows, columns=[c for c in TABLE_COLUMNS if c != "rank"])
+    c, n_unplaced = _prepare(claims, metric)
+    table_rows: list[dict] = []
+    if c is None:
+        roles = pd.DataFrame({"claim_id": [], "region_key": [], "role": []})
+    else:
+        role = _honour_roles(c) if metric in HONOUR_METRICS else _additive_roles(c)
+        table_rows = _summaries(metric, c, role)
+        roles = _roles_frame(c, role)
+    table = pd.DataFrame(table_rows, columns=[c for c in TABLE_COLUMNS if c != "rank"])
     if not table.empty:
         table = table.sort_values(["value", "region"], ascending=[False, True], kind="stable")
         table.insert(0, "rank", table["value"].rank(method="min", ascending=False).astype(int))
         table = table.reset_index(drop=True)
     else:
         table.insert(0, "rank", pd.Series(dtype="int64"))
-    roles_df = (
-        pd.concat(role_parts, ignore_index=True)
-        if role_parts
-        else pd.DataFrame({"claim_id": [], "region_key": [], "role": []})
-    )
-    return Ranking(table=table, roles=roles_df, n_unplaced=n_unplaced)
+    return Ranking(table=table, roles=roles, n_unplaced=n_unplaced)
 
 
 def compare(

@@ -1,0 +1,216 @@
+"""The query layer's fast paths return exactly what the plain ones would.
+
+``db.queries`` reads results through Arrow (``queries.frame``) instead of DuckDB's
+``.df()``, and reads evidence in two steps (claims, then each article's text once). Both
+are there for speed at a million claims; neither may change a single value or dtype.
+Here every query's DataFrame is compared with the one ``.df()`` gives for the same SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard_lib.valuerule import RANKABLE_STATUSES, RANKED_METRICS
+from db import queries
+
+
+@pytest.fixture()
+def plain(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
+    """Switch ``queries._df`` to DuckDB's own ``.df()`` (the reference)."""
+
+    def use_plain() -> None:
+        monkeypatch.setattr(
+            queries,
+            "_df",
+            lambda con, sql, params=None: con.execute(sql, params or {}).df(),
+        )
+
+    yield use_plain
+
+
+def _both(
+    plain: Callable[[], None], fn: Callable[[], Any], monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, Any]:
+    fast = fn()
+    plain()
+    reference = fn()
+    monkeypatch.undo()
+    return fast, reference
+
+
+CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]]] = [
+    ("claims_per_metric", queries.claims_per_metric),
+    ("documents", queries.documents),
+    ("unplaced_articles", queries.unplaced_articles),
+    ("regions_with_claims", lambda con: queries.regions_with_claims(con, RANKABLE_STATUSES)),
+    *[
+        (
+            f"ranking_claims {metric} {tier}",
+            lambda con, metric=metric, tier=tier: queries.ranking_claims(
+                con, metric=metric, tier=tier, statuses=RANKABLE_STATUSES
+            ),
+        )
+        for metric in RANKED_METRICS
+        for tier in ("province", "prefecture", "county")
+    ],
+    (
+        "ranking_claims filtered",
+        lambda con: queries.ranking_claims(
+            con,
+            metric="funds",
+            tier="prefecture",
+            provinces=["甘肃省"],
+            years=[2023],
+            category="preferential_payments",
+            statuses=RANKABLE_STATUSES,
+        ),
+    ),
+    (
+        "region_claims",
+        lambda con: queries.region_claims(
+            con, region_keys=["620700", "410200", "陇东市"], metrics=RANKED_METRICS
+        ),
+    ),
+    ("claim_table", queries.claim_table),
+    ("claim_table empty", lambda con: queries.claim_table(con, search="no such text")),
+    ("claim_table search", lambda con: queries.claim_table(con, search="洛阳", tier="county")),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), CALLS, ids=[name for name, _ in CALLS])
+def test_arrow_frames_equal_duckdb_frames(
+    con: duckdb.DuckDBPyConnection,
+    plain: Callable[[], None],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    call: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame],
+) -> None:
+    fast, reference = _both(plain, lambda: call(con), monkeypatch)
+    pd.testing.assert_frame_equal(fast, reference, check_exact=True)
+
+
+@pytest.mark.parametrize("metric", RANKED_METRICS)
+def test_ranking_inputs_are_ranking_claims_with_fewer_columns(
+    con: duckdb.DuckDBPyConnection, metric: str
+) -> None:
+    kw: dict[str, Any] = {"metric": metric, "tier": "prefecture", "statuses": RANKABLE_STATUSES}
+    lean = queries.ranking_inputs(con, **kw)
+    full = queries.ranking_claims(con, **kw)
+    pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
+
+
+def test_region_inputs_are_region_claims_with_fewer_columns(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    kw: dict[str, Any] = {"region_keys": ["620700", "410200", "陇东市"], "metrics": RANKED_METRICS}
+    lean = queries.region_inputs(con, **kw)
+    full = queries.region_claims(con, **kw)
+    assert len(lean) > 0
+    pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
+
+
+def _evidence_in_one_query(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pd.DataFrame:
+    """The evidence query as first written: every row joined to its article's text."""
+    sql = (
+        queries._CLAIM_SELECT.replace(
+            "a.title, a.date, d.document_year",
+            "a.title, a.date, d.document_year, d.path, a.text AS article_text,"
+            " c.quote_start, c.quote_end, c.value_start, c.value_end",
+        )
+        + " WHERE list_contains($ids, c.claim_id)"
+        + " ORDER BY c.doc_id, c.article_id, c.value_start, c.claim_id"
+    )
+    return con.execute(sql, {"ids": ids}).df()
+
+
+@pytest.mark.parametrize("which", ["all", "some", "one", "none", "unknown"])
+def test_evidence_in_two_steps_equals_one_join(con: duckdb.DuckDBPyConnection, which: str) -> None:
+    every = [int(i) for i in queries.claim_table(con)["claim_id"]]
+    ids = {
+        "all": every,
+        "some": every[::3],
+        "one": every[5:6],
+        "none": [],
+        "unknown": [10**9],
+    }[which]
+    pd.testing.assert_frame_equal(
+        queries.evidence(con, ids), _evidence_in_one_query(con, ids), check_exact=True
+    )
+
+
+# The first versions of queries rewritten for speed: the rewrites must give the same rows.
+TOTALS_FIRST = """
+    SELECT
+      (SELECT count(*) FROM documents),
+      (SELECT count(*) FROM articles),
+      (SELECT count(DISTINCT coalesce(region_code, region)) FROM articles
+         WHERE region IS NOT NULL),
+      (SELECT count(DISTINCT province) FROM articles WHERE province IS NOT NULL),
+      (SELECT min(year) FROM articles),
+      (SELECT max(year) FROM articles),
+      (SELECT count(DISTINCT year) FROM articles WHERE year IS NOT NULL),
+      (SELECT count(*) FROM claims),
+      (SELECT min(ingested_at) FROM documents),
+      (SELECT max(ingested_at) FROM documents)
+"""
+UNPLACED_FIRST = """
+    SELECT a.article_id, a.source, a.line, a.title, a.region_status,
+           a.region, a.region_as_written, a.province, a.tier, a.year,
+           (SELECT string_agg(r.name || '（' || r.province || '）', '、' ORDER BY r.code)
+              FROM regions r
+              WHERE list_contains(coalesce(a.region_candidates, []::VARCHAR[]), r.code)
+           ) AS candidates,
+           (SELECT count(*) FROM claims c WHERE c.article_id = a.article_id) AS claims
+    FROM articles a
+    WHERE a.region_status <> 'resolved'
+    ORDER BY a.source, a.line
+"""
+
+
+def test_totals_in_one_pass_per_table(con: duckdb.DuckDBPyConnection) -> None:
+    first = con.execute(TOTALS_FIRST).fetchall()[0]
+    now = queries.totals(con)
+    assert tuple(vars(now).values()) == first
+    assert [type(v) for v in vars(now).values()] == [type(v) for v in first]
+
+
+def test_unplaced_articles_joined_equal_looked_up(con: duckdb.DuckDBPyConnection) -> None:
+    pd.testing.assert_frame_equal(
+        queries.unplaced_articles(con), con.execute(UNPLACED_FIRST).df(), check_exact=True
+    )
+
+
+@pytest.mark.parametrize("search", ["洛阳", "1.6亿元", "<script>", "%", "_", "txt", "TXT", "Ab"])
+def test_like_for_caseless_searches_finds_what_ilike_finds(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, search: str
+) -> None:
+    chosen = queries.claim_table(con, search=search)
+    monkeypatch.setattr(queries, "_caseless", lambda text: False)
+    pd.testing.assert_frame_equal(chosen, queries.claim_table(con, search=search))
+
+
+def test_caseless_patterns_match_alike_under_like_and_ilike() -> None:
+    """Characters with odd case mappings (İ, K Kelvin, ß, ª, ǅ, Σ) beside Chinese text."""
+    pool = list("洛阳市元亿万余约0123456789.%_-（）İıiIKkKßẞªǅǆΣσςAaZz ")
+    rng = __import__("random").Random(11)
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 12))) for _ in range(400)]
+    patterns = {"".join(rng.choice(pool) for _ in range(rng.randint(1, 3))) for _ in range(300)}
+    caseless = sorted(p for p in patterns if queries._caseless(p))
+    assert len(caseless) > 50
+    mem = duckdb.connect()
+    mem.execute("CREATE TABLE t (s VARCHAR)")
+    mem.executemany("INSERT INTO t VALUES (?)", [[t] for t in texts])
+    for pattern in caseless:
+        like = queries._like_pattern(pattern)
+        ilike_rows = mem.execute(
+            "SELECT s FROM t WHERE s ILIKE ? ESCAPE '\\' ORDER BY s", [like]
+        ).fetchall()
+        like_rows = mem.execute(
+            "SELECT s FROM t WHERE s LIKE ? ESCAPE '\\' ORDER BY s", [like]
+        ).fetchall()
+        assert like_rows == ilike_rows, pattern
