@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard_lib import captions, charts, data, downloads, evidence, labels, tables, widgets
-from dashboard_lib.valuerule import RANKED_METRICS
+from etl.valuerule import RANKED_METRICS
 
 db = data.require_database()
 regions = data.regions(db)
@@ -17,7 +17,7 @@ if len(f.regions) < 2:
 result = data.comparison(db, f.regions, f.years)
 long = result.long
 names = list(dict.fromkeys(long["region"].astype(str)))
-meta = captions.compare_meta(f, names, result.claims)
+meta = captions.compare_meta(f, names, result.sources)
 st.caption(meta.subtitle)
 if not long["reported"].any():
     st.info("所选地区在所选年份没有任何数据。请换一个年份或地区。")
@@ -48,8 +48,7 @@ target = st.selectbox(
     key="compare.evidence",
 )
 if target:
-    roles = result.roles
-    chosen = roles[(roles["region_key"] == target[0]) & (roles["metric"] == target[1])]
+    chosen = data.comparison_roles(db, f.regions, f.years, *target)
     if chosen.empty:
         st.info(f"{cells[target]}：所选年份未报告。")
     else:

@@ -7,16 +7,16 @@ from dashboard_lib import captions, charts, data, downloads, evidence, labels, t
 db = data.require_database()
 f = widgets.ranking_filters(data.options(db))
 result = data.ranking(db, f.metric, f.tier, f.provinces, f.years, f.category)
-table = result.ranking.table
+table = result.table
 
 st.title("排名")
 if table.empty:
     st.caption(captions.ranking_title(f) + " · " + captions.ranking_subtitle(f))
     st.info("没有符合筛选条件的数据。请放宽省份、年份或层级后再看。")
-    st.caption(captions.unplaced_sentence(result.ranking.n_unplaced))
+    st.caption(captions.unplaced_sentence(result.n_unplaced))
     st.stop()
 
-meta = captions.ranking_meta(f, result.claims)
+meta = captions.ranking_meta(f, result.sources)
 fig = charts.ranking_figure(table, meta.title, meta.subtitle)
 event = st.plotly_chart(
     fig,
@@ -27,7 +27,7 @@ event = st.plotly_chart(
 )
 st.caption(
     "带斜纹的柱为约数（余/约）；橙色柱为统计期间不一致的合计（口径不一）；"
-    "括号内为与多数地区不同的统计期间。" + captions.unplaced_sentence(result.ranking.n_unplaced)
+    "括号内为与多数地区不同的统计期间。" + captions.unplaced_sentence(result.n_unplaced)
 )
 chart_data = tables.ranking_table(table)
 downloads.chart_downloads(fig, meta, chart_data, key="ranking")
@@ -43,8 +43,8 @@ target = st.selectbox(
     key="ranking.evidence",
 )
 if target:
-    roles = result.ranking.roles
-    evidence.show(db, f"{names[target]}：构成该数值的原文", roles[roles["region_key"] == target])
+    roles = data.ranking_roles(db, f.metric, f.tier, f.provinces, f.years, f.category, target)
+    evidence.show(db, f"{names[target]}：构成该数值的原文", roles)
 
 with st.expander("取值规则", expanded=False):
     st.markdown(labels.VALUE_RULE)

@@ -12,6 +12,7 @@ pseudo-random columns), so the same arguments always give the same database.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import platform
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from db.connection import ENV_VAR  # noqa: E402
+from etl import rankings  # noqa: E402
 from etl.gazetteer import Gazetteer  # noqa: E402
 from etl.reading import read_document  # noqa: E402
 
@@ -348,6 +350,7 @@ def generate(
             .replace("$claims", str(claims))
         )
         con.execute(sql)
+        rankings.rebuild(con)  # what ingest does last
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -446,7 +449,7 @@ def cases(db_file: Path) -> list[Case]:
 
     _quiet_streamlit()
     from dashboard_lib import captions, charts, data, evidence, tables, widgets
-    from dashboard_lib.valuerule import RANKED_METRICS
+    from etl.valuerule import RANKED_METRICS
 
     key = data.require_database()
 
@@ -464,17 +467,17 @@ def cases(db_file: Path) -> list[Case]:
         db = data.require_database()
         data.options(db)
         result = data.ranking(db, f.metric, f.tier, f.provinces, f.years, f.category)
-        table = result.ranking.table
+        table = result.table
         if table.empty:
             return result, table, None
-        meta = captions.ranking_meta(f, result.claims)
+        meta = captions.ranking_meta(f, result.sources)
         tables.to_csv_bytes(tables.ranking_table(table))
         labels_ = charts.unique_labels(table["region"], table["province"])
         dict(zip(table["region_key"], labels_, strict=True))
         return result, table, meta
 
     def ranked_claims(state: Any) -> int:
-        return len(state[0].ranking.roles)
+        return int(state[0].sources["placed"].sum())
 
     def ranking_figure(state: Any) -> Any:
         _, table, meta = state
@@ -493,11 +496,12 @@ def cases(db_file: Path) -> list[Case]:
         return len(rows)
 
     def click(f: widgets.Filters, rank: str) -> Any:
-        result, table, _ = ranking_page(f)
+        _, table, _ = ranking_page(f)
         keys = list(table["region_key"])
         target = keys[0] if rank == "top" else keys[len(keys) // 2]
-        roles = result.ranking.roles
-        return evidence_cards(data.require_database(), roles[roles["region_key"] == target])
+        db = data.require_database()
+        roles = data.ranking_roles(db, f.metric, f.tier, f.provinces, f.years, f.category, target)
+        return evidence_cards(db, roles)
 
     regions = data.regions(key).sort_values("claims", ascending=False, kind="stable")
     prefectures = regions[regions["tier"] == "prefecture"]["region_key"].tolist()
@@ -518,13 +522,13 @@ def cases(db_file: Path) -> list[Case]:
         result = data.comparison(db, chosen, years)
         long = result.long
         names = list(dict.fromkeys(long["region"].astype(str)))
-        meta = captions.compare_meta(f, names, result.claims)
+        meta = captions.compare_meta(f, names, result.sources)
         tables.to_csv_bytes(tables.comparison_csv_frame(long))
         tables.comparison_table(long, list(RANKED_METRICS))
         return result, meta
 
     def compared_claims(state: Any) -> int:
-        return len(state[0].roles)
+        return int(state[0].long["n_claims"].fillna(0).sum())
 
     def compare_figure(state: Any) -> Any:
         result, meta = state
@@ -567,25 +571,37 @@ def cases(db_file: Path) -> list[Case]:
                         f"{metric} · {tier} · {scope}",
                         partial(ranking_page, f),
                         ranked_claims,
-                        (data._ranking,),
+                        (data._ranking, data._computed_ranking),
                         ranking_figure,
                         cell=(metric, tier, scope),
                     )
                 )
     funds = widgets.Filters(metric="funds", tier="prefecture")
+    two_years = (YEAR - 1, YEAR)
+    out.append(
+        Case("排名", f"funds · prefecture · {YEAR - 1}–{YEAR} (several years: rule on the claims)",
+             partial(ranking_page, dataclasses.replace(funds, years=two_years)), ranked_claims,
+             (data._ranking, data._computed_ranking), ranking_figure)
+    )  # fmt: skip
     for rank in ("top", "median"):
         out.append(
             Case("排名", f"click: evidence of the {rank} bar (funds · prefecture · nationwide)",
-                 partial(click, funds, rank), int, (data._evidence,))
+                 partial(click, funds, rank), int, (data._ranking_roles, data._evidence))
         )  # fmt: skip
+    comparison_misses = (data._comparison, data._computed_comparison)
     for label, chosen in (("2 regions", two), ("8 regions", eight)):
         out.append(
             Case("对比", label, partial(compare, chosen), compared_claims,
-                 (data._comparison,), compare_figure)
+                 comparison_misses, compare_figure)
         )  # fmt: skip
     out.append(
         Case("对比", f"8 regions · {YEAR}", partial(compare, eight, (YEAR,)),
-             compared_claims, (data._comparison,), compare_figure)
+             compared_claims, comparison_misses, compare_figure)
+    )  # fmt: skip
+    out.append(
+        Case("对比", f"8 regions · {YEAR - 1}–{YEAR} (several years: rule on the claims)",
+             partial(compare, eight, two_years), compared_claims, comparison_misses,
+             compare_figure)
     )  # fmt: skip
     filtered = widgets.Filters(
         search=SEARCH, metrics=("funds",), provinces=(PROVINCE,), years=(YEAR,)

@@ -35,13 +35,13 @@ def ranking_subtitle(filters: Filters) -> str:
     return " · ".join(parts)
 
 
-def ranking_meta(filters: Filters, claims: pd.DataFrame, today: date | None = None) -> ChartMeta:
+def ranking_meta(filters: Filters, sources: pd.DataFrame, today: date | None = None) -> ChartMeta:
     """Everything an exported ranking chart prints about itself."""
     today = today or date.today()
     return ChartMeta(
         title=ranking_title(filters),
         subtitle=ranking_subtitle(filters),
-        source=tables.source_line(claims),
+        source=tables.source_line(sources),
         rule=labels.rule_short(filters.metric),
         generated=today,
         file_stem=file_stem(
@@ -55,14 +55,14 @@ def ranking_meta(filters: Filters, claims: pd.DataFrame, today: date | None = No
 
 
 def compare_meta(
-    filters: Filters, names: list[str], claims: pd.DataFrame, today: date | None = None
+    filters: Filters, names: list[str], sources: pd.DataFrame, today: date | None = None
 ) -> ChartMeta:
     """Everything an exported comparison chart prints about itself."""
     today = today or date.today()
     return ChartMeta(
         title="双拥工作指标对比：" + format_list(names, "", limit=4),
         subtitle=f"{len(names)}个地区 · {format_years(filters.years)} · 各指标单位不同，分栏显示",
-        source=tables.source_line(claims),
+        source=tables.source_line(sources),
         rule=labels.RULE_COMPARE,
         generated=today,
         file_stem=file_stem("双拥对比", "_".join(names[:3]), generated=today),

@@ -34,7 +34,7 @@ from plotly.subplots import make_subplots
 
 from dashboard_lib import labels
 from dashboard_lib.formatting import axis_scale, format_period, format_value
-from dashboard_lib.valuerule import period_outliers
+from etl.valuerule import period_outliers
 
 FONT_FAMILY = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 EXPORT_WIDTH = 1600

@@ -20,7 +20,6 @@ from typing import NamedTuple, NoReturn, ParamSpec, TypeVar
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import valuerule
 from db import queries
 from db.connection import (
     DatabaseError,
@@ -30,6 +29,7 @@ from db.connection import (
     db_path,
     ingest_command,
 )
+from etl import rankings, valuerule
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -120,24 +120,60 @@ def _regions(key: DbKey) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------ rankings
+# A ranking is read from the values ``etl.rankings`` stored at ingest when the filter is
+# one of their scopes (every year, or one year) and they are current; otherwise (several
+# years, or an ingest that did not finish) the same rule runs here on the claims. Either
+# way the page gets the same table; tests/test_stored_rankings.py checks they agree.
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _stored_rule(key: DbKey) -> int | None:
+    return _run(key, queries.rankings_version)
+
+
+def stored_year(key: DbKey, years: tuple[int, ...]) -> int | None:
+    """The stored scope for these years (0 = every year), or None to compute on the fly."""
+    if len(years) > 1 or _stored_rule(key) != rankings.RULE_VERSION:
+        return None
+    return int(years[0]) if years else rankings.EVERY_YEAR
 
 
 @dataclass(frozen=True)
 class RankingData:
-    """A ranking and where its claims came from (for the source line).
+    """A ranking and where its claims came from.
 
-    ``claims`` holds the ``source``, ``document_year`` and ``year`` of the placed claims
-    the ranking used, each combination once: all ``tables.source_line`` reads, and it
-    gives the same line as the claims themselves. The claims are not kept: a nationwide
-    ranking rests on up to half a million of them, and the cache pickles what it keeps
-    and unpickles it on every rerun (200 MB and 0.4 s per ranking at 1M claims).
+    ``table``: one row per region (``valuerule.TABLE_COLUMNS``), largest first.
+    ``sources``: source, year, placed, unplaced per file read (for the source line).
+    ``n_unplaced``: claims left out because their region is unknown. The claims themselves
+    are not kept: a nationwide ranking rests on up to half a million of them, and the cache
+    pickles what it keeps and unpickles it on every rerun.
     """
 
-    ranking: valuerule.Ranking
-    claims: pd.DataFrame
+    table: pd.DataFrame
+    sources: pd.DataFrame
+    n_unplaced: int
 
 
-SOURCE_COLUMNS = ["source", "document_year", "year"]
+@st.cache_data(show_spinner=False, max_entries=32)
+def _computed_ranking(
+    key: DbKey,
+    metric: str,
+    tier: str,
+    provinces: tuple[str, ...],
+    years: tuple[int, ...],
+    category: str,
+) -> valuerule.Ranking:
+    claims = _run(
+        key,
+        queries.ranking_inputs,
+        metric=metric,
+        tier=tier,
+        provinces=provinces,
+        years=years,
+        category=category,
+        statuses=valuerule.RANKABLE_STATUSES,
+    )
+    return valuerule.rank(claims, metric)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -149,36 +185,80 @@ def _ranking(
     years: tuple[int, ...],
     category: str,
 ) -> RankingData:
-    claims = _run(
+    category = category if metric == "funds" else ""
+    year = stored_year(key, years)
+    if year is None:
+        table = _computed_ranking(key, metric, tier, provinces, years, category).table
+    else:
+        table = _run(
+            key,
+            queries.region_values,
+            metric=metric,
+            category=category,
+            year=year,
+            tier=tier,
+            provinces=provinces,
+        )
+    sources = _run(
         key,
-        queries.ranking_inputs,
+        queries.ranking_sources,
         metric=metric,
         tier=tier,
         provinces=provinces,
         years=years,
-        category=category if metric == "funds" else "",
+        category=category,
         statuses=valuerule.RANKABLE_STATUSES,
     )
-    ranking = valuerule.rank(claims, metric)
-    used = claims.loc[valuerule.placed_mask(claims), SOURCE_COLUMNS].drop_duplicates()
-    return RankingData(ranking=ranking, claims=used.reset_index(drop=True))
+    return RankingData(
+        table=table,
+        sources=sources[sources["placed"] > 0].reset_index(drop=True),
+        n_unplaced=int(sources["unplaced"].sum()),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _ranking_roles(
+    key: DbKey,
+    metric: str,
+    tier: str,
+    provinces: tuple[str, ...],
+    years: tuple[int, ...],
+    category: str,
+    region_key: str,
+) -> pd.DataFrame:
+    """claim_id, region_key, role of the claims behind one region's value in a ranking."""
+    category = category if metric == "funds" else ""
+    year = stored_year(key, years)
+    if year is None:
+        roles = _computed_ranking(key, metric, tier, provinces, years, category).roles
+        return roles[roles["region_key"] == region_key].reset_index(drop=True)
+    roles = _run(
+        key,
+        queries.claim_roles,
+        metrics=(metric,),
+        category=category,
+        year=year,
+        region_keys=(region_key,),
+    )
+    return roles.drop(columns=["metric"])
 
 
 @dataclass(frozen=True)
 class ComparisonData:
     """All metrics for the chosen regions, by the ranking's rule.
 
-    ``claims`` holds, as in :class:`RankingData`, the ``source``, ``document_year`` and
-    ``year`` of the claims compared, each combination once (for the source line).
+    ``long``: one row per region and metric (``valuerule.comparison_grid``). ``sources``:
+    source, year of the files the compared claims come from.
     """
 
     long: pd.DataFrame
-    roles: pd.DataFrame
-    claims: pd.DataFrame
+    sources: pd.DataFrame
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _comparison(key: DbKey, regions: tuple[str, ...], years: tuple[int, ...]) -> ComparisonData:
+@st.cache_data(show_spinner=False, max_entries=32)
+def _computed_comparison(
+    key: DbKey, regions: tuple[str, ...], years: tuple[int, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     claims = _run(
         key,
         queries.region_inputs,
@@ -186,10 +266,57 @@ def _comparison(key: DbKey, regions: tuple[str, ...], years: tuple[int, ...]) ->
         metrics=valuerule.RANKED_METRICS,
         years=years,
     )
+    return valuerule.compare(claims, _places(key, regions))
+
+
+def _places(key: DbKey, regions: tuple[str, ...]) -> pd.DataFrame:
     places = _regions(key).set_index("region_key").reindex(list(regions)).reset_index()
-    long, roles = valuerule.compare(claims, places.dropna(subset=["region"]))
-    sources = claims[SOURCE_COLUMNS].drop_duplicates().reset_index(drop=True)
-    return ComparisonData(long=long, roles=roles, claims=sources)
+    return places.dropna(subset=["region"])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _comparison(key: DbKey, regions: tuple[str, ...], years: tuple[int, ...]) -> ComparisonData:
+    year = stored_year(key, years)
+    if year is None:
+        long, _ = _computed_comparison(key, regions, years)
+    else:
+        values = _run(
+            key,
+            queries.compared_values,
+            region_keys=regions,
+            metrics=valuerule.RANKED_METRICS,
+            year=year,
+        )
+        long = valuerule.comparison_grid(_places(key, regions), values)
+    sources = _run(
+        key,
+        queries.region_sources,
+        region_keys=regions,
+        metrics=valuerule.RANKED_METRICS,
+        years=years,
+    )
+    return ComparisonData(long=long, sources=sources)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _comparison_roles(
+    key: DbKey, regions: tuple[str, ...], years: tuple[int, ...], region_key: str, metric: str
+) -> pd.DataFrame:
+    """claim_id, region_key, role of the claims behind one cell of a comparison."""
+    year = stored_year(key, years)
+    if year is None:
+        roles = _computed_comparison(key, regions, years)[1]
+        chosen = (roles["region_key"] == region_key) & (roles["metric"] == metric)
+        return roles[chosen].drop(columns=["metric"]).reset_index(drop=True)
+    roles = _run(
+        key,
+        queries.claim_roles,
+        metrics=(metric,),
+        category="",
+        year=year,
+        region_keys=(region_key,),
+    )
+    return roles.drop(columns=["metric"])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -221,6 +348,8 @@ overview = _guard(_overview)
 options = _guard(_options)
 regions = _guard(_regions)
 ranking = _guard(_ranking)
+ranking_roles = _guard(_ranking_roles)
 comparison = _guard(_comparison)
+comparison_roles = _guard(_comparison_roles)
 claims = _guard(_claims)
 evidence = _guard(_evidence)

@@ -25,7 +25,7 @@ from dashboard_lib.formatting import (
     highlight_quote,
     safe_text,
 )
-from dashboard_lib.valuerule import COUNTED, DUPLICATE
+from etl.valuerule import COUNTED, DUPLICATE
 
 _CARD = (
     "border-left:4px solid {color};padding:6px 12px;margin:0 0 10px 0;"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard_lib import labels
 from dashboard_lib.formatting import approx_label, format_period, format_value
-from dashboard_lib.valuerule import ROLE_ORDER, period_outliers
+from etl.valuerule import ROLE_ORDER, period_outliers
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -246,15 +246,15 @@ def evidence_roles(evidence: pd.DataFrame, roles: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def source_line(claims: pd.DataFrame, limit: int = 4) -> str:
-    """资料来源 line for an export: the documents behind the data, with their years."""
-    if claims.empty:
+def source_line(sources: pd.DataFrame, limit: int = 4) -> str:
+    """资料来源 line for an export: the documents behind the data, with their years.
+
+    ``sources`` has a ``source`` and a ``year`` (the year the document states, else that
+    of its claims; ``queries.ranking_sources``) per row; a file may appear more than once.
+    """
+    if sources.empty:
         return "资料来源：无"
-    docs = (
-        claims.assign(y=claims["document_year"].fillna(claims["year"]))
-        .groupby("source", sort=True)["y"]
-        .max()
-    )
+    docs = sources.groupby("source", sort=True)["year"].max()
     parts = [f"{s}（{int(y)}年）" if pd.notna(y) else str(s) for s, y in docs.items()]
     text = "、".join(parts[:limit])
     if len(parts) > limit:

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard_lib import labels
-from dashboard_lib.valuerule import RANKED_METRICS
+from etl.valuerule import RANKED_METRICS
 
 TIERS = ("province", "prefecture", "county")
 RANKING_TIER = "prefecture"  # where a ranking starts: 双拥模范城 are mostly cities

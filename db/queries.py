@@ -21,12 +21,23 @@ import pyarrow as pa
 
 Con = duckdb.DuckDBPyConnection
 
+
+def _region_key(prefix: str = "") -> str:
+    """What identifies a region for grouping: its GB/T 2260 code, else its province and the
+    name as written (甘肃省/陇东市: a place that is not a real division is one place per
+    province, so the same misnamed place in two provinces is never added up), else the
+    name alone. ``prefix`` is the table alias with its dot."""
+    p = prefix
+    return f"coalesce({p}region_code, {p}province || '/' || {p}region, {p}region)"
+
+
+_REGION_KEY = _region_key("c.")
+
 # Claim columns every claim-level query returns, with the article and document fields
-# the evidence and the source line need. ``region_key`` identifies a region for grouping:
-# its GB/T 2260 code, or the name as written when it has none (陇东市, not found).
-_CLAIM_SELECT = """
+# the evidence and the source line need.
+_CLAIM_SELECT = f"""
 SELECT c.claim_id, c.article_id, c.doc_id, c.source, c.line, c.claim_line,
-       coalesce(c.region_code, c.region) AS region_key,
+       {_REGION_KEY} AS region_key,
        c.region, c.region_code, c.province, c.tier, a.region_status, c.year,
        c.metric, c.category, c.value, c.unit, c.approx, c.rate, c.is_part,
        c.period_start, c.period_end, c.value_text, c.quote, c.rule,
@@ -39,9 +50,9 @@ LEFT JOIN documents d ON d.doc_id = c.doc_id
 # The columns of ``_CLAIM_SELECT`` the value rule and the source line read. A nationwide
 # ranking rests on up to half of all claims; leaving out the quote, the title and the
 # number as written halves what DuckDB sorts and hands over.
-_RULE_SELECT = """
+_RULE_SELECT = f"""
 SELECT c.claim_id, c.article_id, c.doc_id, c.source,
-       coalesce(c.region_code, c.region) AS region_key,
+       {_REGION_KEY} AS region_key,
        c.region, c.region_code, c.province, c.tier, a.region_status, c.year,
        c.metric, c.category, c.value, c.unit, c.approx, c.rate, c.is_part,
        c.period_start, c.period_end, d.document_year
@@ -51,10 +62,14 @@ LEFT JOIN documents d ON d.doc_id = c.doc_id
 """
 
 _ORDER = " ORDER BY c.province NULLS LAST, c.region NULLS LAST, c.metric, c.claim_id"
+# The value rule reads a region's claims in claim order; sorting by an integer is cheaper.
+_CLAIM_ORDER = " ORDER BY c.claim_id"
 
 # Shared filter fragments. ``len($x) = 0`` turns an empty list into "no restriction".
 _YEARS = "(len($years) = 0 OR list_contains($years, c.year))"
 _PROVINCES = "(len($provinces) = 0 OR list_contains($provinces, c.province))"
+# A claim whose region is known well enough to be ranked.
+_PLACED = "(c.region IS NOT NULL AND list_contains($statuses, a.region_status))"
 
 
 def _strs(values: Sequence[str]) -> list[str]:
@@ -143,14 +158,14 @@ def totals(con: Con) -> Totals:
     One pass per table (ten scalar subqueries took three times as long at 1M claims).
     """
     row = con.execute(
-        """
+        f"""
         SELECT d.n, a.n, a.regions, a.provinces, a.year_min, a.year_max, a.years, c.n,
                d.first_ingested, d.last_ingested
         FROM (SELECT count(*) AS n, min(ingested_at) AS first_ingested,
                      max(ingested_at) AS last_ingested
               FROM documents) d,
              (SELECT count(*) AS n,
-                     count(DISTINCT coalesce(region_code, region))
+                     count(DISTINCT {_region_key()})
                        FILTER (WHERE region IS NOT NULL) AS regions,
                      count(DISTINCT province) AS provinces,
                      min(year) AS year_min, max(year) AS year_max,
@@ -166,9 +181,9 @@ def claims_per_metric(con: Con) -> pd.DataFrame:
     """metric, claims, regions, years: how much data each metric has."""
     return _df(
         con,
-        """
+        f"""
         SELECT metric, count(*) AS claims,
-               count(DISTINCT coalesce(region_code, region)) AS regions,
+               count(DISTINCT {_region_key()}) AS regions,
                min(year) AS year_min, max(year) AS year_max
         FROM claims GROUP BY metric ORDER BY claims DESC, metric
         """,
@@ -262,8 +277,8 @@ def regions_with_claims(con: Con, statuses: Sequence[str]) -> pd.DataFrame:
     """region_key, region, province, tier, claims: the places a user can compare."""
     return _df(
         con,
-        """
-        SELECT coalesce(c.region_code, c.region) AS region_key,
+        f"""
+        SELECT {_REGION_KEY} AS region_key,
                any_value(c.region) AS region, any_value(c.province) AS province,
                any_value(c.tier) AS tier, count(*) AS claims
         FROM claims c JOIN articles a ON a.article_id = c.article_id
@@ -287,6 +302,7 @@ def _ranking_query(
     years: Sequence[int],
     category: str,
     statuses: Sequence[str],
+    order: str = _ORDER,
 ) -> tuple[str, dict[str, Any]]:
     sql = (
         select
@@ -295,15 +311,14 @@ def _ranking_query(
           AND {_YEARS}
           AND ($category = '' OR c.category = $category)
           AND (
-            (c.region IS NOT NULL AND list_contains($statuses, a.region_status)
-               AND c.tier = $tier AND {_PROVINCES})
+            ({_PLACED} AND c.tier = $tier AND {_PROVINCES})
             OR
-            (NOT (c.region IS NOT NULL AND list_contains($statuses, a.region_status))
+            (NOT {_PLACED}
                AND (c.tier IS NULL OR c.tier = $tier)
                AND (c.province IS NULL OR {_PROVINCES}))
           )
         """
-        + _ORDER
+        + order
     )
     params = {
         "metric": metric,
@@ -356,8 +371,8 @@ def ranking_inputs(
     category: str = "",
     statuses: Sequence[str],
 ) -> pd.DataFrame:
-    """The rows of :func:`ranking_claims`, in its order, with only the columns the value
-    rule and the source line read (no quote, title, line or number as written).
+    """The rows of :func:`ranking_claims`, in claim order, with only the columns the value
+    rule reads (no quote, title, line or number as written).
 
     What the 排名 page fetches: a nationwide ranking rests on up to half of all claims, and
     the quotes are only needed for the few claims whose evidence the user opens.
@@ -370,21 +385,37 @@ def ranking_inputs(
         years=years,
         category=category,
         statuses=statuses,
+        order=_CLAIM_ORDER,
     )
     return _df(con, sql, params)
 
 
+def rule_inputs(con: Con, *, metric: str, statuses: Sequence[str]) -> pd.DataFrame:
+    """Every placed claim of one metric, with the columns the value rule reads, in claim
+    order: what ``etl.rankings`` computes the stored region values from."""
+    return _df(
+        con,
+        _RULE_SELECT + f" WHERE c.metric = $metric AND {_PLACED}" + _CLAIM_ORDER,
+        {"metric": metric, "statuses": _strs(statuses)},
+    )
+
+
 def _region_query(
-    select: str, *, region_keys: Sequence[str], metrics: Sequence[str], years: Sequence[int]
+    select: str,
+    *,
+    region_keys: Sequence[str],
+    metrics: Sequence[str],
+    years: Sequence[int],
+    order: str = _ORDER,
 ) -> tuple[str, dict[str, Any]]:
     sql = (
         select
         + f"""
-        WHERE list_contains($keys, coalesce(c.region_code, c.region))
+        WHERE list_contains($keys, {_REGION_KEY})
           AND list_contains($metrics, c.metric)
           AND {_YEARS}
         """
-        + _ORDER
+        + order
     )
     return sql, {"keys": _strs(region_keys), "metrics": _strs(metrics), "years": _ints(years)}
 
@@ -413,6 +444,153 @@ def region_inputs(
     """The rows of :func:`region_claims` with only the columns the value rule and the
     source line read: what the 对比 page fetches (half the time for eight cities)."""
     sql, params = _region_query(_RULE_SELECT, region_keys=region_keys, metrics=metrics, years=years)
+    return _df(con, sql, params)
+
+
+# --------------------------------------------------------------------------- stored values
+# ``region_values`` and ``claim_roles`` hold the value rule's outcome for every scope (metric,
+# fund category, one year or every year), computed at ingest by ``etl.rankings``.
+
+
+def rankings_version(con: Con) -> int | None:
+    """The rule version the stored values were computed with; None when they are not
+    current (an ingest wrote documents after them, or never computed them)."""
+    rows = con.execute("SELECT max(rule_version) FROM rankings_state").fetchall()
+    return None if not rows or rows[0][0] is None else int(rows[0][0])
+
+
+_VALUE_COLUMNS = """
+    region_key, region, region_code, province, tier, metric, value, unit, approx,
+    mixed_periods, period_start, period_end, n_claims, n_figures, n_documents
+"""
+
+
+def region_values(
+    con: Con,
+    *,
+    metric: str,
+    category: str,
+    year: int,
+    tier: str,
+    provinces: Sequence[str] = (),
+) -> pd.DataFrame:
+    """A stored ranking: the regions of one tier (and provinces) in one scope, largest
+    first, ranked among themselves (ties share a rank; equal values by region name)."""
+    return _df(
+        con,
+        f"""
+        SELECT rank() OVER (ORDER BY value DESC) AS rank, {_VALUE_COLUMNS}
+        FROM region_values
+        WHERE metric = $metric AND category = $category AND year = $year AND tier = $tier
+          AND (len($provinces) = 0 OR list_contains($provinces, province))
+        ORDER BY value DESC, region, region_key
+        """,
+        {
+            "metric": metric,
+            "category": category,
+            "year": int(year),
+            "tier": tier,
+            "provinces": _strs(provinces),
+        },
+    )
+
+
+def compared_values(
+    con: Con, *, region_keys: Sequence[str], metrics: Sequence[str], year: int
+) -> pd.DataFrame:
+    """Stored values of the chosen regions for the chosen metrics (every fund category)."""
+    return _df(
+        con,
+        f"""
+        SELECT {_VALUE_COLUMNS} FROM region_values
+        WHERE category = '' AND year = $year
+          AND list_contains($metrics, metric) AND list_contains($keys, region_key)
+        ORDER BY metric, region_key
+        """,
+        {"keys": _strs(region_keys), "metrics": _strs(metrics), "year": int(year)},
+    )
+
+
+def claim_roles(
+    con: Con,
+    *,
+    metrics: Sequence[str],
+    category: str,
+    year: int,
+    region_keys: Sequence[str],
+) -> pd.DataFrame:
+    """claim_id, region_key, metric, role: the stored roles of these regions' claims."""
+    return _df(
+        con,
+        """
+        SELECT claim_id, region_key, metric, role FROM claim_roles
+        WHERE list_contains($metrics, metric) AND category = $category AND year = $year
+          AND list_contains($keys, region_key)
+        ORDER BY metric, region_key, claim_id
+        """,
+        {
+            "metrics": _strs(metrics),
+            "category": category,
+            "year": int(year),
+            "keys": _strs(region_keys),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def ranking_sources(
+    con: Con,
+    *,
+    metric: str,
+    tier: str,
+    provinces: Sequence[str] = (),
+    years: Sequence[int] = (),
+    category: str = "",
+    statuses: Sequence[str],
+) -> pd.DataFrame:
+    """source, year, placed, unplaced: per file, the claims a ranking reads.
+
+    ``year`` is the year the document states, else the latest year of its claims (what the
+    source line prints); ``placed`` counts the claims ranked, ``unplaced`` those left out
+    because their region is unknown. One scan for both, with :func:`ranking_claims`'s filter.
+    """
+    sql, params = _ranking_query(
+        f"""
+        SELECT c.source,
+               max(coalesce(d.document_year, c.year)) FILTER (WHERE {_PLACED}) AS year,
+               count(*) FILTER (WHERE {_PLACED}) AS placed,
+               count(*) FILTER (WHERE NOT {_PLACED}) AS unplaced
+        FROM claims c
+        JOIN articles a ON a.article_id = c.article_id
+        LEFT JOIN documents d ON d.doc_id = c.doc_id
+        """,
+        metric=metric,
+        tier=tier,
+        provinces=provinces,
+        years=years,
+        category=category,
+        statuses=statuses,
+        order=" GROUP BY c.source ORDER BY c.source",
+    )
+    return _df(con, sql, params)
+
+
+def region_sources(
+    con: Con, *, region_keys: Sequence[str], metrics: Sequence[str], years: Sequence[int] = ()
+) -> pd.DataFrame:
+    """source, year: the files the claims of the chosen regions come from (对比)."""
+    sql, params = _region_query(
+        """
+        SELECT c.source, max(coalesce(d.document_year, c.year)) AS year
+        FROM claims c LEFT JOIN documents d ON d.doc_id = c.doc_id
+        """,
+        region_keys=region_keys,
+        metrics=metrics,
+        years=years,
+        order=" GROUP BY c.source ORDER BY c.source",
+    )
     return _df(con, sql, params)
 
 

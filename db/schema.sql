@@ -90,3 +90,56 @@ CREATE TABLE IF NOT EXISTS claims (
     value_end    INTEGER NOT NULL,
     rule         VARCHAR                 -- which rule of etl/rules/metrics.yml matched
 );
+
+-- ---------------------------------------------------------------------------------------
+-- Derived tables: each region's value under the value rule (etl/valuerule.py), computed
+-- once per ingest by etl/rankings.py so that the 排名 and 对比 pages read a few thousand
+-- rows instead of applying the rule to up to half a million claims per view. They are
+-- rebuilt whole from `claims` after every ingest and hold nothing else.
+--
+-- A scope is what one ranking value is computed over: a metric, a fund category ('' =
+-- every category; always '' for other metrics) and a year (0 = every year, else the
+-- claims of that year alone). Several years at once are computed by the dashboard from
+-- the claims, with the same rule.
+
+-- One row = one region's value in one scope. `region_key` is the GB/T 2260 code, or the
+-- name as written when the place is not a real division (陇东市).
+CREATE TABLE IF NOT EXISTS region_values (
+    metric        VARCHAR NOT NULL,
+    category      VARCHAR NOT NULL,
+    year          INTEGER NOT NULL,
+    region_key    VARCHAR NOT NULL,
+    region        VARCHAR NOT NULL,
+    region_code   VARCHAR,
+    province      VARCHAR,
+    tier          VARCHAR,
+    value         DOUBLE NOT NULL,
+    unit          VARCHAR NOT NULL,
+    approx        VARCHAR NOT NULL,      -- exact | about | over, from the counted claims
+    mixed_periods BOOLEAN NOT NULL,      -- counted claims cover different periods (口径不一)
+    period_start  INTEGER,               -- the period, when every counted claim shares one
+    period_end    INTEGER,
+    n_claims      INTEGER NOT NULL,      -- evidence: counted + duplicate claims
+    n_figures     INTEGER NOT NULL,      -- counted claims
+    n_documents   INTEGER NOT NULL
+);
+
+-- One row = the role one claim plays in its region's value in one scope: counted |
+-- duplicate | overlap | nested | part | rate | smaller (shown beside each quote).
+CREATE TABLE IF NOT EXISTS claim_roles (
+    metric     VARCHAR NOT NULL,
+    category   VARCHAR NOT NULL,
+    year       INTEGER NOT NULL,
+    region_key VARCHAR NOT NULL,
+    claim_id   INTEGER NOT NULL,         -- → claims.claim_id
+    role       VARCHAR NOT NULL
+);
+
+-- At most one row: the derived tables are current. Every write of a document deletes it
+-- (in the document's own transaction); etl/rankings.py writes it after rebuilding. The
+-- dashboard uses the derived tables only when it is there and names the current rule.
+CREATE TABLE IF NOT EXISTS rankings_state (
+    rule_version INTEGER NOT NULL,
+    claims       INTEGER NOT NULL,
+    built_at     TIMESTAMP NOT NULL
+);

@@ -20,6 +20,8 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from db import queries
+from etl import rankings
 from etl.gazetteer import Gazetteer
 from etl.loading import IdCounter, database_copy, known_hashes, load_regions, write_document
 from etl.pipeline import DocumentResult, process
@@ -121,6 +123,10 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
                 con, outcome.result, outcome.path, ids, replace=outcome.path.name in known
             )
             loaded += 1
+        # The stored rankings follow the claims (etl/rankings.py); a run that changed
+        # nothing leaves them alone unless an older rule made them.
+        if loaded or queries.rankings_version(con) != rankings.RULE_VERSION:
+            rankings.rebuild(con)
     print(
         f"{db_path}: {loaded} loaded, {skipped} unchanged, {len(pending) - loaded} failed",
         file=err,

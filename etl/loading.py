@@ -144,6 +144,8 @@ def write_document(
     doc, seg = result.document, result.segmentation
     con.execute("BEGIN TRANSACTION")
     try:
+        # The stored rankings no longer match the claims (etl/rankings.py rebuilds them).
+        con.execute("DELETE FROM rankings_state")
         if replace:
             _delete_document(con, doc.name)
         doc_id = ids.take("documents", 1)

@@ -25,6 +25,8 @@ from typing import Any
 import duckdb
 import pytest
 
+from etl import rankings as etl_rankings
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -223,7 +225,9 @@ class SampleBuilder:
             self.articles[self._current.article_id - 1]["text"] = self._current.text
         self._current = None
 
-    def write(self, path: Path) -> None:
+    def write(self, path: Path, rankings: bool = True) -> None:
+        """Write the database; ``rankings=False`` leaves the stored rankings unbuilt, as an
+        interrupted ingest would."""
         self._flush()
         con = duckdb.connect(str(path))
         try:
@@ -245,6 +249,8 @@ class SampleBuilder:
                     con.execute(
                         f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values())
                     )
+            if rankings:
+                etl_rankings.rebuild(con)
         finally:
             con.close()
 

@@ -247,7 +247,7 @@ def test_compare_evidence_for_one_cell() -> None:
 
 
 def test_compare_with_nothing_in_the_chosen_years_says_so() -> None:
-    at = start({"region": ["410200", "陇东市"], "year": "2022"}, page="app_pages/compare.py")
+    at = start({"region": ["410200", "甘肃省/陇东市"], "year": "2022"}, page="app_pages/compare.py")
     assert "没有任何数据" in texts(at)
 
 

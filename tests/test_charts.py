@@ -11,8 +11,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard_lib import charts, tables, valuerule
+from dashboard_lib import charts, tables
 from db import queries
+from etl import valuerule
 
 META = charts.ChartMeta(
     title="双拥投入资金排名（地级）",

@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard_lib.valuerule import RANKABLE_STATUSES
 from db import queries
 from db.connection import (
     DatabaseBroken,
@@ -24,6 +23,7 @@ from db.connection import (
     connect_readonly,
     db_path,
 )
+from etl.valuerule import RANKABLE_STATUSES
 
 HOSTILE = "'; DROP TABLE claims; --"
 
@@ -108,11 +108,11 @@ def test_ranking_claims_filter_province_year_category(con: duckdb.DuckDBPyConnec
 
 
 def test_region_claims_and_regions(con: duckdb.DuckDBPyConnection) -> None:
-    df = queries.region_claims(con, region_keys=["410200", "陇东市"], metrics=["funds"])
+    df = queries.region_claims(con, region_keys=["410200", "甘肃省/陇东市"], metrics=["funds"])
     assert set(df["region"]) == {"开封市", "陇东市"}
     regions = queries.regions_with_claims(con, RANKABLE_STATUSES)
     assert "城关区" not in set(regions["region"])  # ambiguous: not a region one can pick
-    assert "陇东市" in set(regions["region_key"])
+    assert "甘肃省/陇东市" in set(regions["region_key"])
 
 
 # --------------------------------------------------------------------------- claims

@@ -15,8 +15,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard_lib.valuerule import RANKABLE_STATUSES, RANKED_METRICS
 from db import queries
+from etl.valuerule import RANKABLE_STATUSES, RANKED_METRICS
 
 
 @pytest.fixture()
@@ -73,7 +73,29 @@ CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]]] = [
     (
         "region_claims",
         lambda con: queries.region_claims(
-            con, region_keys=["620700", "410200", "陇东市"], metrics=RANKED_METRICS
+            con, region_keys=["620700", "410200", "甘肃省/陇东市"], metrics=RANKED_METRICS
+        ),
+    ),
+    (
+        "region_values",
+        lambda con: queries.region_values(
+            con, metric="funds", category="", year=0, tier="prefecture"
+        ),
+    ),
+    (
+        "claim_roles",
+        lambda con: queries.claim_roles(
+            con,
+            metrics=RANKED_METRICS,
+            category="",
+            year=0,
+            region_keys=["620700", "甘肃省/陇东市"],
+        ),
+    ),
+    (
+        "ranking_sources",
+        lambda con: queries.ranking_sources(
+            con, metric="funds", tier="prefecture", statuses=RANKABLE_STATUSES
         ),
     ),
     ("claim_table", queries.claim_table),
@@ -100,14 +122,17 @@ def test_ranking_inputs_are_ranking_claims_with_fewer_columns(
 ) -> None:
     kw: dict[str, Any] = {"metric": metric, "tier": "prefecture", "statuses": RANKABLE_STATUSES}
     lean = queries.ranking_inputs(con, **kw)
-    full = queries.ranking_claims(con, **kw)
+    full = queries.ranking_claims(con, **kw).sort_values("claim_id", ignore_index=True)
     pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
 
 
 def test_region_inputs_are_region_claims_with_fewer_columns(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    kw: dict[str, Any] = {"region_keys": ["620700", "410200", "陇东市"], "metrics": RANKED_METRICS}
+    kw: dict[str, Any] = {
+        "region_keys": ["620700", "410200", "甘肃省/陇东市"],
+        "metrics": RANKED_METRICS,
+    }
     lean = queries.region_inputs(con, **kw)
     full = queries.region_claims(con, **kw)
     assert len(lean) > 0
@@ -148,7 +173,8 @@ TOTALS_FIRST = """
     SELECT
       (SELECT count(*) FROM documents),
       (SELECT count(*) FROM articles),
-      (SELECT count(DISTINCT coalesce(region_code, region)) FROM articles
+      (SELECT count(DISTINCT coalesce(region_code, province || '/' || region, region))
+         FROM articles
          WHERE region IS NOT NULL),
       (SELECT count(DISTINCT province) FROM articles WHERE province IS NOT NULL),
       (SELECT min(year) FROM articles),

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dashboard_lib import valuerule as vr
+from etl import valuerule as vr
 
 _ids = itertools.count(1)
 

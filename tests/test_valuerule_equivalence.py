@@ -1,6 +1,6 @@
 """The vectorised value rule against a direct statement of it, on random frames.
 
-``dashboard_lib.valuerule`` applies the rule to all regions at once with numpy segment
+``etl.valuerule`` applies the rule to all regions at once with numpy segment
 reductions, because a ranking of a million-claim database would take minutes region by
 region. The region-by-region implementation below is the rule as first written (and as
 the module docstring states it): readable, slow, and the oracle here. Random frames mix
@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard_lib import valuerule as vr
-from dashboard_lib.valuerule import Ranking
+from etl import valuerule as vr
+from etl.valuerule import Ranking
 
 FRAMES = int(os.environ.get("SHUANGYONG_EQUIVALENCE_FRAMES", "40"))
 
@@ -136,7 +136,6 @@ def _ref_summarise(metric: str, key: str, group: pd.DataFrame, roles: pd.Series)
         "n_claims": len(evidence),
         "n_figures": 1 if honour else len(counted),
         "n_documents": int(evidence["doc_id"].nunique()),
-        "claim_ids": tuple(int(i) for i in evidence["claim_id"]),
     }
 
 
@@ -144,7 +143,7 @@ def reference_rank(claims: pd.DataFrame, metric: str) -> Ranking:
     """Apply the rule to ``claims`` of one metric (already filtered by tier/place/year).
 
     Regions whose claims are all excluded (only rates, say) get no value and no row.
-    Ties share a rank (1, 2, 2, 4), and equal values are ordered by region name.
+    Ties share a rank (1, 2, 2, 4), and equal values are ordered by region name, then key.
     """
     claims = claims[claims["metric"] == metric]
     placed = claims[vr.placed_mask(claims)]
@@ -160,7 +159,9 @@ def reference_rank(claims: pd.DataFrame, metric: str) -> Ranking:
             rows.append(_ref_summarise(metric, str(key), group, roles))
     table = pd.DataFrame(rows, columns=[c for c in vr.TABLE_COLUMNS if c != "rank"])
     if not table.empty:
-        table = table.sort_values(["value", "region"], ascending=[False, True], kind="stable")
+        table = table.sort_values(
+            ["value", "region", "region_key"], ascending=[False, True, True], kind="stable"
+        )
         table.insert(0, "rank", table["value"].rank(method="min", ascending=False).astype(int))
         table = table.reset_index(drop=True)
     else:

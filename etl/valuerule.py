@@ -70,7 +70,6 @@ TABLE_COLUMNS = [
     "n_claims",
     "n_figures",
     "n_documents",
-    "claim_ids",
 ]
 
 
@@ -79,7 +78,8 @@ class Ranking:
     """The outcome of the rule for one metric.
 
     ``table``: one row per region (columns ``TABLE_COLUMNS``), sorted by value, largest
-    first. ``roles``: claim_id → region_key, role for every claim of a ranked region.
+    first. ``roles``: claim_id → region_key, role for every claim of a ranked region; the
+    claims behind a value (its evidence) are those whose role is counted or duplicate.
     ``n_unplaced``: claims left out because their region is unknown.
     """
 
@@ -230,19 +230,26 @@ def _flags(series: pd.Series) -> np.ndarray:
     return series.to_numpy(dtype=bool, na_value=False)
 
 
-def _prepare(claims: pd.DataFrame, metric: str) -> tuple[_Claims | None, int]:
+def _prepare(
+    claims: pd.DataFrame, metric: str, by: Sequence[str] = ()
+) -> tuple[_Claims | None, int]:
     """The claims of ``metric`` the rule ranks, and how many were left out as unplaced.
 
-    Columns are read whole and indexed with positions, so the frame (up to half a million
-    rows with their strings) is never copied.
+    A group is a region, or a region within each value of the ``by`` columns (a region in
+    each year); claims with a missing ``by`` value belong to no group. Columns are read
+    whole and indexed with positions, so the frame (up to half a million rows with their
+    strings) is never copied.
     """
     of_metric = _flags(claims["metric"] == metric)
     placed = of_metric & _flags(placed_mask(claims))
     n_unplaced = int(of_metric.sum() - placed.sum())
-    keep = np.flatnonzero(placed & _flags(claims["region_key"].notna()))
+    grouped = placed & _flags(claims["region_key"].notna())
+    for column in by:
+        grouped &= _flags(claims[column].notna())
+    keep = np.flatnonzero(grouped)
     if keep.size == 0:
         return None, n_unplaced
-    region = _codes(_codes(claims["region_key"])[keep])
+    region = _codes(_combine(*(_codes(claims[col])[keep] for col in ("region_key", *by))))
     by_region = np.argsort(region, kind="stable")
     pos = keep[by_region]
     group = region[by_region]
@@ -375,8 +382,8 @@ def _additive_roles(c: _Claims) -> np.ndarray:
     return role
 
 
-def _summaries(metric: str, c: _Claims, role: np.ndarray) -> list[dict]:
-    """One table row per region that has a counted claim, in region order."""
+def _summaries(metric: str, c: _Claims, role: np.ndarray, by: Sequence[str] = ()) -> list[dict]:
+    """One table row per group (region) that has a counted claim, in group order."""
     honour = metric in HONOUR_METRICS
     counted = np.flatnonzero(role == _COUNTED)
     if counted.size == 0:
@@ -399,15 +406,8 @@ def _summaries(metric: str, c: _Claims, role: np.ndarray) -> list[dict]:
     with_doc = evidence[c.doc[evidence] >= 0]
     docs = np.unique(_combine(c.group[with_doc], c.doc[with_doc]), return_index=True)[1]
     n_documents = np.bincount(c.group[with_doc][docs], minlength=c.n_groups)
-    ids = c.claims["claim_id"].to_numpy()[c.pos[evidence]].astype(np.int64).tolist()
-    e_starts = _starts(c.group[evidence])
-    e_bounds = np.r_[e_starts, evidence.size].tolist()
-    ids_of = {
-        g: tuple(ids[e_bounds[i] : e_bounds[i + 1]])
-        for i, g in enumerate(c.group[evidence[e_starts]].tolist())
-    }
 
-    names = ["region_key", "region", "region_code", "province", "tier", "unit"]
+    names = ["region_key", "region", "region_code", "province", "tier", "unit", *by]
     heads = c.rows(c.starts, names)
     head = {name: heads[name].tolist() for name in names}
     out = []
@@ -430,14 +430,14 @@ def _summaries(metric: str, c: _Claims, role: np.ndarray) -> list[dict]:
                 "n_claims": int(n_evidence[g]),
                 "n_figures": 1 if honour else int(n_counted[i]),
                 "n_documents": int(n_documents[g]),
-                "claim_ids": ids_of[g],
+                **{column: head[column][g] for column in by},
             }
         )
     return out
 
 
-def _roles_frame(c: _Claims, role: np.ndarray) -> pd.DataFrame:
-    """claim_id, region_key, role of every ranked claim, in group-major order."""
+def _roles_frame(c: _Claims, role: np.ndarray, by: Sequence[str] = ()) -> pd.DataFrame:
+    """claim_id, region_key (and ``by``), role of every ranked claim, in group-major order."""
     keys = c.claims["region_key"].take(c.pos).reset_index(drop=True)
     if keys.dtype == object:  # typed as a key broadcast into each region's part would be
         keys = pd.Series(keys.tolist())
@@ -445,16 +445,37 @@ def _roles_frame(c: _Claims, role: np.ndarray) -> pd.DataFrame:
         {
             "claim_id": c.claims["claim_id"].take(c.pos).reset_index(drop=True),
             "region_key": keys,
+            **{column: c.claims[column].take(c.pos).reset_index(drop=True) for column in by},
             "role": _ROLE_NAMES.take(role.astype(np.intp)),
         }
     )
+
+
+def scoped(
+    claims: pd.DataFrame, metric: str, by: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rule applied to each region within each value of the ``by`` columns at once.
+
+    ``scoped(claims, "funds", ["year"])`` is, in one pass, what :func:`rank` gives for each
+    year's claims alone: the groups are (region, year) instead of regions, and nothing in
+    the rule looks across groups. Returns (table, roles) with the ``by`` columns added,
+    unsorted and without ranks (``etl.rankings`` stores them for the dashboard to rank).
+    """
+    c, _ = _prepare(claims, metric, by)
+    columns = [c for c in TABLE_COLUMNS if c != "rank"] + list(by)
+    if c is None:
+        roles = pd.DataFrame({"claim_id": [], "region_key": [], **{b: [] for b in by}, "role": []})
+        return pd.DataFrame(columns=columns), roles
+    role = _honour_roles(c) if metric in HONOUR_METRICS else _additive_roles(c)
+    return pd.DataFrame(_summaries(metric, c, role, by), columns=columns), _roles_frame(c, role, by)
 
 
 def rank(claims: pd.DataFrame, metric: str) -> Ranking:
     """Apply the rule to ``claims`` of one metric (already filtered by tier/place/year).
 
     Regions whose claims are all excluded (only rates, say) get no value and no row.
-    Ties share a rank (1, 2, 2, 4), and equal values are ordered by region name.
+    Ties share a rank (1, 2, 2, 4); equal values are ordered by region name, then key
+    (the order ``db.queries.region_values`` gives the stored rankings).
     """
     c, n_unplaced = _prepare(claims, metric)
     table_rows: list[dict] = []
@@ -466,7 +487,9 @@ def rank(claims: pd.DataFrame, metric: str) -> Ranking:
         roles = _roles_frame(c, role)
     table = pd.DataFrame(table_rows, columns=[c for c in TABLE_COLUMNS if c != "rank"])
     if not table.empty:
-        table = table.sort_values(["value", "region"], ascending=[False, True], kind="stable")
+        table = table.sort_values(
+            ["value", "region", "region_key"], ascending=[False, True, True], kind="stable"
+        )
         table.insert(0, "rank", table["value"].rank(method="min", ascending=False).astype(int))
         table = table.reset_index(drop=True)
     else:
@@ -479,34 +502,46 @@ def compare(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every chosen region × every metric, by the same rule as the ranking.
 
-    ``regions`` (region_key, region, province, tier) lists the chosen regions in display
-    order; it names a region even when it has no claim in the selected years. Returns
-    (long table, roles). A region with no usable claim for a metric has a row with
-    ``value`` NaN and ``reported`` False: "未报告", which must not look like a zero.
+    ``regions`` as in :func:`comparison_grid`. Returns (long table, roles with ``metric``).
     """
     parts: list[pd.DataFrame] = []
     roles: list[pd.DataFrame] = []
     for metric in metrics:
         result = rank(claims, metric)
         if not result.table.empty:
-            parts.append(result.table.drop(columns=["rank", "region", "province", "tier"]))
+            parts.append(result.table.drop(columns=["rank"]))
         if not result.roles.empty:
             roles.append(result.roles.assign(metric=metric))
-    places = regions[["region_key", "region", "province", "tier"]].drop_duplicates("region_key")
-    grid = places.merge(pd.DataFrame({"metric": list(metrics)}), how="cross")
     found = pd.concat(parts, ignore_index=True) if parts else None
-    if found is None:
-        long = grid.assign(**{c: None for c in TABLE_COLUMNS if c not in grid and c != "rank"})
-        long["value"] = float("nan")
-    else:
-        long = grid.merge(found, on=["region_key", "metric"], how="left")
-    long["reported"] = long["value"].notna()
     roles_df = (
         pd.concat(roles, ignore_index=True)
         if roles
         else pd.DataFrame({"claim_id": [], "region_key": [], "role": [], "metric": []})
     )
-    return long, roles_df
+    return comparison_grid(regions, found, metrics), roles_df
+
+
+def comparison_grid(
+    regions: pd.DataFrame, values: pd.DataFrame | None, metrics: Sequence[str] = RANKED_METRICS
+) -> pd.DataFrame:
+    """The long table of a comparison: one row per chosen region and metric.
+
+    ``regions`` (region_key, region, province, tier) lists the chosen regions in display
+    order; it names a region even when it has no claim in the selected years. ``values``
+    holds rows of ``TABLE_COLUMNS`` for the (region, metric) pairs that have a value. A
+    region with no usable claim for a metric has a row with ``value`` NaN and ``reported``
+    False: "未报告", which must not look like a zero.
+    """
+    places = regions[["region_key", "region", "province", "tier"]].drop_duplicates("region_key")
+    grid = places.merge(pd.DataFrame({"metric": list(metrics)}), how="cross")
+    if values is None or values.empty:
+        long = grid.assign(**{c: None for c in TABLE_COLUMNS if c not in grid and c != "rank"})
+        long["value"] = float("nan")
+    else:
+        found = values.drop(columns=["rank", "region", "province", "tier"], errors="ignore")
+        long = grid.merge(found, on=["region_key", "metric"], how="left")
+    long["reported"] = long["value"].notna()
+    return long
 
 
 def period_outliers(table: pd.DataFrame) -> pd.Series:
