@@ -1,5 +1,7 @@
 """对比: two to eight regions, every metric side by side; 未报告 is not zero."""
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard_lib import captions, charts, data, downloads, evidence, labels, tables, widgets
@@ -14,10 +16,9 @@ if len(f.regions) < 2:
     st.info(f"请在左侧选择 2 至 {widgets.MAX_REGIONS} 个地区进行对比。")
     st.stop()
 
-result = data.comparison(db, f.regions, f.years)
-long = result.long
+long = data.comparison(db, f.regions, f.years)
 names = list(dict.fromkeys(long["region"].astype(str)))
-meta = captions.compare_meta(f, names, result.sources)
+meta = captions.compare_meta(f, names, partial(data.comparison_sources, db, f.regions, f.years))
 st.caption(meta.subtitle)
 if not long["reported"].any():
     st.info("所选地区在所选年份没有任何数据。请换一个年份或地区。")

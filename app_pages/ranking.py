@@ -1,5 +1,7 @@
 """排名: one metric, one tier, sorted bars; a click opens the sentences behind a value."""
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard_lib import captions, charts, data, downloads, evidence, labels, tables, widgets
@@ -16,7 +18,8 @@ if table.empty:
     st.caption(captions.unplaced_sentence(result.n_unplaced))
     st.stop()
 
-meta = captions.ranking_meta(f, result.sources)
+sources = partial(data.ranking_sources, db, f.metric, f.tier, f.provinces, f.years, f.category)
+meta = captions.ranking_meta(f, sources)
 fig = charts.ranking_figure(table, meta.title, meta.subtitle)
 event = st.plotly_chart(
     fig,

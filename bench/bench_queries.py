@@ -468,19 +468,26 @@ def cases(db_file: Path) -> list[Case]:
         data.options(db)
         result = data.ranking(db, f.metric, f.tier, f.provinces, f.years, f.category)
         table = result.table
+        sources = partial(
+            data.ranking_sources, db, f.metric, f.tier, f.provinces, f.years, f.category
+        )
         if table.empty:
-            return result, table, None
-        meta = captions.ranking_meta(f, result.sources)
-        tables.to_csv_bytes(tables.ranking_table(table))
+            return result, table, None, sources
+        sources = partial(
+            data.ranking_sources, db, f.metric, f.tier, f.provinces, f.years, f.category
+        )
+        meta = captions.ranking_meta(f, sources)
+        tables.ranking_table(table)  # shown beside the chart; its CSV is made on click
         labels_ = charts.unique_labels(table["region"], table["province"])
         dict(zip(table["region_key"], labels_, strict=True))
-        return result, table, meta
+        return result, table, meta, sources
 
     def ranked_claims(state: Any) -> int:
-        return int(state[0].sources["placed"].sum())
+        """The claims behind the ranking (not timed: only an export reads them)."""
+        return int(state[3]()["placed"].sum())
 
     def ranking_figure(state: Any) -> Any:
-        _, table, meta = state
+        _, table, meta, _ = state
         if meta is None:
             return None
         fig = charts.ranking_figure(table, meta.title, meta.subtitle)
@@ -496,7 +503,7 @@ def cases(db_file: Path) -> list[Case]:
         return len(rows)
 
     def click(f: widgets.Filters, rank: str) -> Any:
-        _, table, _ = ranking_page(f)
+        table = ranking_page(f)[1]
         keys = list(table["region_key"])
         target = keys[0] if rank == "top" else keys[len(keys) // 2]
         db = data.require_database()
@@ -510,7 +517,7 @@ def cases(db_file: Path) -> list[Case]:
         prefectures[:5]
         + regions[regions["tier"] == "county"]["region_key"].head(1).tolist()
         + regions[regions["tier"] == "province"]["region_key"].head(1).tolist()
-        + regions[regions["region_key"] == regions["region"]]["region_key"].head(1).tolist()
+        + regions[~regions["region_key"].str.fullmatch(r"\d{6}")]["region_key"].head(1).tolist()
     )  # five cities, a county, a province and a name that is no real place (not_found)
 
     def compare(chosen: tuple[str, ...], years: tuple[int, ...] = ()) -> Any:
@@ -519,22 +526,20 @@ def cases(db_file: Path) -> list[Case]:
         data.options(db)
         {r["region_key"]: widgets.region_label(r) for r in regions_.to_dict("records")}
         f = widgets.Filters(regions=chosen, years=years)
-        result = data.comparison(db, chosen, years)
-        long = result.long
+        long = data.comparison(db, chosen, years)
         names = list(dict.fromkeys(long["region"].astype(str)))
-        meta = captions.compare_meta(f, names, result.sources)
-        tables.to_csv_bytes(tables.comparison_csv_frame(long))
+        sources = partial(data.comparison_sources, db, chosen, years)
+        meta = captions.compare_meta(f, names, sources)
+        tables.comparison_csv_frame(long)  # handed to the CSV button, made into CSV on click
         tables.comparison_table(long, list(RANKED_METRICS))
-        return result, meta
+        return long, meta
 
     def compared_claims(state: Any) -> int:
-        return int(state[0].long["n_claims"].fillna(0).sum())
+        return int(state[0]["n_claims"].fillna(0).sum())
 
     def compare_figure(state: Any) -> Any:
-        result, meta = state
-        return charts.comparison_figure(
-            result.long, list(RANKED_METRICS), meta.title, meta.subtitle
-        )
+        long, meta = state
+        return charts.comparison_figure(long, list(RANKED_METRICS), meta.title, meta.subtitle)
 
     def claims_page(f: widgets.Filters) -> Any:
         db = data.require_database()

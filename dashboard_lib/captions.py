@@ -6,6 +6,7 @@ what it shows (metric, tier, provinces, years, category) without the sidebar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -35,13 +36,16 @@ def ranking_subtitle(filters: Filters) -> str:
     return " · ".join(parts)
 
 
-def ranking_meta(filters: Filters, sources: pd.DataFrame, today: date | None = None) -> ChartMeta:
-    """Everything an exported ranking chart prints about itself."""
+def ranking_meta(
+    filters: Filters, sources: Callable[[], pd.DataFrame], today: date | None = None
+) -> ChartMeta:
+    """Everything an exported ranking chart prints about itself; ``sources`` gives the
+    files behind it (source, year) when an export asks for the source line."""
     today = today or date.today()
     return ChartMeta(
         title=ranking_title(filters),
         subtitle=ranking_subtitle(filters),
-        source=tables.source_line(sources),
+        source=lambda: tables.source_line(sources()),
         rule=labels.rule_short(filters.metric),
         generated=today,
         file_stem=file_stem(
@@ -55,14 +59,17 @@ def ranking_meta(filters: Filters, sources: pd.DataFrame, today: date | None = N
 
 
 def compare_meta(
-    filters: Filters, names: list[str], sources: pd.DataFrame, today: date | None = None
+    filters: Filters,
+    names: list[str],
+    sources: Callable[[], pd.DataFrame],
+    today: date | None = None,
 ) -> ChartMeta:
     """Everything an exported comparison chart prints about itself."""
     today = today or date.today()
     return ChartMeta(
         title="双拥工作指标对比：" + format_list(names, "", limit=4),
         subtitle=f"{len(names)}个地区 · {format_years(filters.years)} · 各指标单位不同，分栏显示",
-        source=tables.source_line(sources),
+        source=lambda: tables.source_line(sources()),
         rule=labels.RULE_COMPARE,
         generated=today,
         file_stem=file_stem("双拥对比", "_".join(names[:3]), generated=today),

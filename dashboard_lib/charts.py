@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -49,14 +50,22 @@ MUTED = "#8a8a8a"
 
 @dataclass(frozen=True)
 class ChartMeta:
-    """What an exported chart says about itself."""
+    """What an exported chart says about itself.
+
+    ``source`` may be a function giving the line: finding the files behind a nationwide
+    ranking scans the claims, which only an export needs, so it runs when one is made.
+    """
 
     title: str
     subtitle: str
-    source: str
+    source: str | Callable[[], str]
     rule: str
     generated: date
     file_stem: str
+
+    @property
+    def source_text(self) -> str:
+        return self.source if isinstance(self.source, str) else self.source()
 
 
 def file_stem(*parts: str, generated: date | None = None) -> str:
@@ -267,7 +276,7 @@ def export_figure(fig: go.Figure, meta: ChartMeta) -> go.Figure:
     """A copy of ``fig`` dressed for a slide: title, filters, source, rule, date."""
     out = go.Figure(fig)
     footer = [
-        *wrap_line(meta.source),
+        *wrap_line(meta.source_text),
         *wrap_line("取值规则：" + meta.rule),
         f"生成日期：{meta.generated:%Y年%m月%d日} · 双拥工作指标对比",
     ]

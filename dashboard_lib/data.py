@@ -140,17 +140,14 @@ def stored_year(key: DbKey, years: tuple[int, ...]) -> int | None:
 
 @dataclass(frozen=True)
 class RankingData:
-    """A ranking and where its claims came from.
+    """A ranking: ``table`` has one row per region (``valuerule.TABLE_COLUMNS``), largest
+    first; ``n_unplaced`` claims were left out because their region is unknown.
 
-    ``table``: one row per region (``valuerule.TABLE_COLUMNS``), largest first.
-    ``sources``: source, year, placed, unplaced per file read (for the source line).
-    ``n_unplaced``: claims left out because their region is unknown. The claims themselves
-    are not kept: a nationwide ranking rests on up to half a million of them, and the cache
-    pickles what it keeps and unpickles it on every rerun.
+    The claims are not kept: a nationwide ranking rests on up to half a million of them,
+    and the cache pickles what it keeps and unpickles it on every rerun.
     """
 
     table: pd.DataFrame
-    sources: pd.DataFrame
     n_unplaced: int
 
 
@@ -188,17 +185,25 @@ def _ranking(
     category = category if metric == "funds" else ""
     year = stored_year(key, years)
     if year is None:
-        table = _computed_ranking(key, metric, tier, provinces, years, category).table
-    else:
-        table = _run(
-            key,
-            queries.region_values,
-            metric=metric,
-            category=category,
-            year=year,
-            tier=tier,
-            provinces=provinces,
-        )
+        computed = _computed_ranking(key, metric, tier, provinces, years, category)
+        return RankingData(table=computed.table, n_unplaced=computed.n_unplaced)
+    filters = {"metric": metric, "tier": tier, "provinces": provinces}
+    table = _run(key, queries.region_values, **filters, category=category, year=year)
+    unplaced = _run(key, queries.unplaced_count, **filters, category=category, years=years)
+    return RankingData(table=table, n_unplaced=unplaced)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _ranking_sources(
+    key: DbKey,
+    metric: str,
+    tier: str,
+    provinces: tuple[str, ...],
+    years: tuple[int, ...],
+    category: str,
+) -> pd.DataFrame:
+    """source, year of the files a ranking's claims come from: read for the source line
+    of an exported image only (a scan of the claims, so not on every view)."""
     sources = _run(
         key,
         queries.ranking_sources,
@@ -206,14 +211,10 @@ def _ranking(
         tier=tier,
         provinces=provinces,
         years=years,
-        category=category,
+        category=category if metric == "funds" else "",
         statuses=valuerule.RANKABLE_STATUSES,
     )
-    return RankingData(
-        table=table,
-        sources=sources[sources["placed"] > 0].reset_index(drop=True),
-        n_unplaced=int(sources["unplaced"].sum()),
-    )
+    return sources[sources["placed"] > 0].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -243,18 +244,6 @@ def _ranking_roles(
     return roles.drop(columns=["metric"])
 
 
-@dataclass(frozen=True)
-class ComparisonData:
-    """All metrics for the chosen regions, by the ranking's rule.
-
-    ``long``: one row per region and metric (``valuerule.comparison_grid``). ``sources``:
-    source, year of the files the compared claims come from.
-    """
-
-    long: pd.DataFrame
-    sources: pd.DataFrame
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def _computed_comparison(
     key: DbKey, regions: tuple[str, ...], years: tuple[int, ...]
@@ -275,27 +264,34 @@ def _places(key: DbKey, regions: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _comparison(key: DbKey, regions: tuple[str, ...], years: tuple[int, ...]) -> ComparisonData:
+def _comparison(key: DbKey, regions: tuple[str, ...], years: tuple[int, ...]) -> pd.DataFrame:
+    """All metrics for the chosen regions by the ranking's rule: one row per region and
+    metric (``valuerule.comparison_grid``; 未报告 is a row with no value)."""
     year = stored_year(key, years)
     if year is None:
-        long, _ = _computed_comparison(key, regions, years)
-    else:
-        values = _run(
-            key,
-            queries.compared_values,
-            region_keys=regions,
-            metrics=valuerule.RANKED_METRICS,
-            year=year,
-        )
-        long = valuerule.comparison_grid(_places(key, regions), values)
-    sources = _run(
+        return _computed_comparison(key, regions, years)[0]
+    values = _run(
+        key,
+        queries.compared_values,
+        region_keys=regions,
+        metrics=valuerule.RANKED_METRICS,
+        year=year,
+    )
+    return valuerule.comparison_grid(_places(key, regions), values)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _comparison_sources(
+    key: DbKey, regions: tuple[str, ...], years: tuple[int, ...]
+) -> pd.DataFrame:
+    """source, year of the files the compared claims come from (exported images only)."""
+    return _run(
         key,
         queries.region_sources,
         region_keys=regions,
         metrics=valuerule.RANKED_METRICS,
         years=years,
     )
-    return ComparisonData(long=long, sources=sources)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -349,7 +345,9 @@ options = _guard(_options)
 regions = _guard(_regions)
 ranking = _guard(_ranking)
 ranking_roles = _guard(_ranking_roles)
+ranking_sources = _guard(_ranking_sources)
 comparison = _guard(_comparison)
+comparison_sources = _guard(_comparison_sources)
 comparison_roles = _guard(_comparison_roles)
 claims = _guard(_claims)
 evidence = _guard(_evidence)

@@ -1,6 +1,6 @@
 """Download buttons for a chart: PNG and SVG rendered on the server, and its data as CSV.
 
-The images are rendered only when clicked (``data=callable``, ``on_click="ignore"``): a
+The images and the CSV are made only when clicked (``data=callable``, ``on_click="ignore"``): a
 page with four charts must not start Chromium four times on every rerun. Where the
 server can't render (no Chromium, no CJK font) the page says what to install instead of
 offering a download that fails or draws boxes for every Chinese character.
@@ -45,7 +45,7 @@ def chart_downloads(fig: go.Figure, meta: charts.ChartMeta, data: pd.DataFrame, 
         )
     csv.download_button(
         "下载图表数据 CSV",
-        data=tables.to_csv_bytes(data),
+        data=lambda: tables.to_csv_bytes(data),
         file_name=f"{meta.file_stem}.csv",
         mime="text/csv",
         on_click="ignore",

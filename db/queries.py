@@ -537,6 +537,37 @@ def claim_roles(
     )
 
 
+def unplaced_count(
+    con: Con,
+    *,
+    metric: str,
+    tier: str,
+    provinces: Sequence[str] = (),
+    years: Sequence[int] = (),
+    category: str = "",
+) -> int:
+    """How many claims a ranking leaves out because their region is unknown, from the
+    stored counts: a claim counts when nothing known about it contradicts the filters
+    (its tier and province are null or match), as in :func:`ranking_claims`."""
+    rows = con.execute(
+        f"""
+        SELECT coalesce(sum(c.claims), 0) FROM unplaced_claims c
+        WHERE c.metric = $metric AND {_YEARS}
+          AND ($category = '' OR c.category = $category)
+          AND (c.tier IS NULL OR c.tier = $tier)
+          AND (c.province IS NULL OR {_PROVINCES})
+        """,
+        {
+            "metric": metric,
+            "tier": tier,
+            "category": category or "",
+            "provinces": _strs(provinces),
+            "years": _ints(years),
+        },
+    ).fetchall()
+    return int(rows[0][0])
+
+
 # --------------------------------------------------------------------------- sources
 
 

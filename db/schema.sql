@@ -143,3 +143,15 @@ CREATE TABLE IF NOT EXISTS rankings_state (
     claims       INTEGER NOT NULL,
     built_at     TIMESTAMP NOT NULL
 );
+
+-- One row = how many claims of one kind could not be ranked because their region is
+-- unknown (blanked, ambiguous, not named): the "N 条数据因地区无法确定未计入" under a
+-- ranking, counted without scanning every claim. Rebuilt with the tables above.
+CREATE TABLE IF NOT EXISTS unplaced_claims (
+    metric   VARCHAR NOT NULL,
+    category VARCHAR,
+    year     INTEGER,
+    tier     VARCHAR,
+    province VARCHAR,
+    claims   INTEGER NOT NULL
+);

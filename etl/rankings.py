@@ -92,8 +92,18 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> RebuildStats:
     n_values = n_roles = 0
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in ("region_values", "claim_roles", "rankings_state"):
+        for table in ("region_values", "claim_roles", "unplaced_claims", "rankings_state"):
             con.execute(f"DELETE FROM {table}")
+        con.execute(
+            """
+            INSERT INTO unplaced_claims
+            SELECT c.metric, c.category, c.year, c.tier, c.province, count(*)
+            FROM claims c JOIN articles a ON a.article_id = c.article_id
+            WHERE NOT (c.region IS NOT NULL AND list_contains($statuses, a.region_status))
+            GROUP BY ALL
+            """,
+            {"statuses": list(valuerule.RANKABLE_STATUSES)},
+        )
         for metric in valuerule.RANKED_METRICS:
             claims = queries.rule_inputs(con, metric=metric, statuses=valuerule.RANKABLE_STATUSES)
             values, roles = _scoped_tables(claims, metric)

@@ -88,7 +88,7 @@ def test_stored_values_are_current(ro: duckdb.DuckDBPyConnection) -> None:
     assert queries.rankings_version(ro) == rankings.RULE_VERSION
 
 
-def test_every_stored_ranking_equals_the_rule_on_the_claims(
+def test_every_stored_ranking_and_unplaced_count_equal_the_rule_on_the_claims(
     ro: duckdb.DuckDBPyConnection,
 ) -> None:
     province = queries.options(ro).provinces[:1]
@@ -108,9 +108,18 @@ def test_every_stored_ranking_equals_the_rule_on_the_claims(
                     category=category,
                     statuses=valuerule.RANKABLE_STATUSES,
                 )
-                computed = valuerule.rank(claims, metric).table
+                computed = valuerule.rank(claims, metric)
                 where = (metric, category, year, tier, chosen)
-                assert _records(stored) == _records(computed), where
+                assert _records(stored) == _records(computed.table), where
+                unplaced = queries.unplaced_count(
+                    ro,
+                    metric=metric,
+                    tier=tier,
+                    provinces=chosen,
+                    years=(year,) if year else (),
+                    category=category,
+                )
+                assert unplaced == computed.n_unplaced, where
                 compared += len(stored)
     assert compared > 100
 
