@@ -21,34 +21,41 @@ import pyarrow as pa
 
 Con = duckdb.DuckDBPyConnection
 
+# The tables a claim-level query reads: each claim with its article and its document.
+_CLAIM_FROM = """
+FROM claims c
+JOIN articles a ON a.article_id = c.article_id
+LEFT JOIN documents d ON d.doc_id = c.doc_id
+"""
+
 # Claim columns every claim-level query returns, with the article and document fields
 # the evidence and the source line need. ``region_key`` identifies a region for grouping:
 # its GB/T 2260 code, or the name as written when it has none (陇东市, not found).
-_CLAIM_SELECT = """
+_CLAIM_SELECT = (
+    """
 SELECT c.claim_id, c.article_id, c.doc_id, c.source, c.line, c.claim_line,
        coalesce(c.region_code, c.region) AS region_key,
        c.region, c.region_code, c.province, c.tier, a.region_status, c.year,
        c.metric, c.category, c.value, c.unit, c.approx, c.rate, c.is_part,
        c.period_start, c.period_end, c.value_text, c.quote, c.rule,
        a.title, a.date, d.document_year
-FROM claims c
-JOIN articles a ON a.article_id = c.article_id
-LEFT JOIN documents d ON d.doc_id = c.doc_id
 """
+    + _CLAIM_FROM
+)
 
 # The columns of ``_CLAIM_SELECT`` the value rule and the source line read. A nationwide
 # ranking rests on up to half of all claims; leaving out the quote, the title and the
 # number as written halves what DuckDB sorts and hands over.
-_RULE_SELECT = """
+_RULE_SELECT = (
+    """
 SELECT c.claim_id, c.article_id, c.doc_id, c.source,
        coalesce(c.region_code, c.region) AS region_key,
        c.region, c.region_code, c.province, c.tier, a.region_status, c.year,
        c.metric, c.category, c.value, c.unit, c.approx, c.rate, c.is_part,
        c.period_start, c.period_end, d.document_year
-FROM claims c
-JOIN articles a ON a.article_id = c.article_id
-LEFT JOIN documents d ON d.doc_id = c.doc_id
 """
+    + _CLAIM_FROM
+)
 
 _ORDER = " ORDER BY c.province NULLS LAST, c.region NULLS LAST, c.metric, c.claim_id"
 
@@ -432,25 +439,22 @@ def _caseless(text: str) -> bool:
     return text == text.lower() == text.upper() == text.casefold()
 
 
-def claim_table(
-    con: Con,
+def _claim_filter(
     *,
-    provinces: Sequence[str] = (),
-    years: Sequence[int] = (),
-    tier: str = "",
-    metrics: Sequence[str] = (),
-    search: str = "",
-) -> pd.DataFrame:
-    """Every claim matching the filters (the 明细 page).
+    provinces: Sequence[str],
+    years: Sequence[int],
+    tier: str,
+    metrics: Sequence[str],
+    search: str,
+) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause of the 明细 page's filters and its bound parameters.
 
-    ``search`` is matched, case-insensitively and literally, against the quote, the
-    number as written, the region (also as written), the article title and the file name.
+    Shared by :func:`claim_count` and :func:`claim_table`, so the count above the table
+    and the rows under it can never disagree.
     """
     search = search.strip()
     like = "LIKE" if _caseless(search) else "ILIKE"  # a keyword, never user text
-    sql = (
-        _CLAIM_SELECT
-        + f"""
+    where = f"""
         WHERE {_PROVINCES} AND {_YEARS}
           AND ($tier = '' OR c.tier = $tier)
           AND (len($metrics) = 0 OR list_contains($metrics, c.metric))
@@ -460,20 +464,71 @@ def claim_table(
                OR coalesce(a.title, '') {like} $pattern ESCAPE '\\'
                OR c.source {like} $pattern ESCAPE '\\')
         """
-        + _ORDER
+    params = {
+        "provinces": _strs(provinces),
+        "years": _ints(years),
+        "tier": tier or "",
+        "metrics": _strs(metrics),
+        "search": search,
+        "pattern": _like_pattern(search),
+    }
+    return where, params
+
+
+def claim_count(
+    con: Con,
+    *,
+    provinces: Sequence[str] = (),
+    years: Sequence[int] = (),
+    tier: str = "",
+    metrics: Sequence[str] = (),
+    search: str = "",
+) -> int:
+    """How many claims :func:`claim_table` returns for the same filters, without the rows.
+
+    The 明细 page shows this count and one page of rows; at a million claims fetching
+    every row to count them took seconds.
+    """
+    where, params = _claim_filter(
+        provinces=provinces, years=years, tier=tier, metrics=metrics, search=search
     )
-    return _df(
-        con,
-        sql,
-        {
-            "provinces": _strs(provinces),
-            "years": _ints(years),
-            "tier": tier or "",
-            "metrics": _strs(metrics),
-            "search": search,
-            "pattern": _like_pattern(search),
-        },
+    return int(_df(con, "SELECT count(*) AS n" + _CLAIM_FROM + where, params)["n"].iloc[0])
+
+
+def claim_table(
+    con: Con,
+    *,
+    provinces: Sequence[str] = (),
+    years: Sequence[int] = (),
+    tier: str = "",
+    metrics: Sequence[str] = (),
+    search: str = "",
+    limit: int | None = None,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """The claims matching the filters (the 明细 page), ``limit`` of them from ``offset``.
+
+    ``search`` is matched, case-insensitively and literally, against the quote, the
+    number as written, the region (also as written), the article title and the file name.
+    ``limit=None`` returns every matching claim (the downloads). Rows come in ``_ORDER``,
+    which ends with the unique ``claim_id``: consecutive pages never overlap or skip a row.
+
+    A page is chosen by id first and its columns read after: sorting a million claims
+    with their quotes and titles to keep 500 took 55 ms, sorting their ids 35 ms.
+    """
+    where, params = _claim_filter(
+        provinces=provinces, years=years, tier=tier, metrics=metrics, search=search
     )
+    if limit is None and offset <= 0:
+        return _df(con, _CLAIM_SELECT + where + _ORDER, params)
+    page = "SELECT c.claim_id" + _CLAIM_FROM + where + _ORDER
+    if limit is not None:
+        page += " LIMIT $limit"
+        params["limit"] = max(int(limit), 0)
+    if offset > 0:
+        page += " OFFSET $offset"
+        params["offset"] = int(offset)
+    return _df(con, _CLAIM_SELECT + f" WHERE c.claim_id IN ({page})" + _ORDER, params)
 
 
 def _id_range(ids: list[int]) -> dict[str, Any]:
