@@ -21,43 +21,40 @@ import pyarrow as pa
 
 Con = duckdb.DuckDBPyConnection
 
-# The tables a claim-level query reads: each claim with its article and its document.
-_CLAIM_FROM = """
-FROM claims c
-JOIN articles a ON a.article_id = c.article_id
-LEFT JOIN documents d ON d.doc_id = c.doc_id
-"""
-
 # Claim columns every claim-level query returns, with the article and document fields
 # the evidence and the source line need. ``region_key`` identifies a region for grouping:
 # its GB/T 2260 code, or the name as written when it has none (陇东市, not found).
-_CLAIM_SELECT = (
-    """
+_CLAIM_SELECT = """
 SELECT c.claim_id, c.article_id, c.doc_id, c.source, c.line, c.claim_line,
        coalesce(c.region_code, c.region) AS region_key,
        c.region, c.region_code, c.province, c.tier, a.region_status, c.year,
        c.metric, c.category, c.value, c.unit, c.approx, c.rate, c.is_part,
        c.period_start, c.period_end, c.value_text, c.quote, c.rule,
        a.title, a.date, d.document_year
+FROM claims c
+JOIN articles a ON a.article_id = c.article_id
+LEFT JOIN documents d ON d.doc_id = c.doc_id
 """
-    + _CLAIM_FROM
-)
 
 # The columns of ``_CLAIM_SELECT`` the value rule and the source line read. A nationwide
 # ranking rests on up to half of all claims; leaving out the quote, the title and the
 # number as written halves what DuckDB sorts and hands over.
-_RULE_SELECT = (
-    """
+_RULE_SELECT = """
 SELECT c.claim_id, c.article_id, c.doc_id, c.source,
        coalesce(c.region_code, c.region) AS region_key,
        c.region, c.region_code, c.province, c.tier, a.region_status, c.year,
        c.metric, c.category, c.value, c.unit, c.approx, c.rate, c.is_part,
        c.period_start, c.period_end, d.document_year
+FROM claims c
+JOIN articles a ON a.article_id = c.article_id
+LEFT JOIN documents d ON d.doc_id = c.doc_id
 """
-    + _CLAIM_FROM
-)
 
 _ORDER = " ORDER BY c.province NULLS LAST, c.region NULLS LAST, c.metric, c.claim_id"
+
+# The tables of ``_CLAIM_SELECT`` (each claim with its article and its document), taken
+# from it so that a count or a page of ids reads exactly the join its rows come from.
+_CLAIM_FROM = _CLAIM_SELECT[_CLAIM_SELECT.index("\nFROM claims c") :]
 
 # Shared filter fragments. ``len($x) = 0`` turns an empty list into "no restriction".
 _YEARS = "(len($years) = 0 OR list_contains($years, c.year))"
