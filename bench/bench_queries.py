@@ -541,22 +541,32 @@ def cases(db_file: Path) -> list[Case]:
         long, meta = state
         return charts.comparison_figure(long, list(RANKED_METRICS), meta.title, meta.subtitle)
 
-    def claims_page(f: widgets.Filters) -> Any:
+    def claims_page(f: widgets.Filters, page: int = 1) -> Any:
+        """What the 明细 page computes per rerun: the count and one page, formatted. The
+        CSV and Excel files are built only when their button is clicked, so not here."""
         db = data.require_database()
         data.options(db)
-        rows = data.claims(db, f.provinces, f.years, f.tier, f.metrics, f.search)
-        if rows.empty:
-            return rows
-        shown = tables.claims_table(rows)
-        tables.to_csv_bytes(shown)
-        return rows
+        total = data.claim_count(db, f.provinces, f.years, f.tier, f.metrics, f.search)
+        if total == 0:
+            return total, pd.DataFrame()
+        size = data.PAGE_SIZE
+        captions.claims_count(total, page, size)
+        rows = data.claims_page(db, f.provinces, f.years, f.tier, f.metrics, f.search, page, size)
+        tables.claims_table(rows)
+        return total, rows
+
+    def matching(state: Any) -> int:
+        return int(state[0])
 
     def claims_row(f: widgets.Filters) -> Any:
-        rows = claims_page(f)
-        claim = rows.iloc[0]
+        state = claims_page(f)
+        claim = state[1].iloc[0]
         cards = data.evidence(data.require_database(), (int(claim["claim_id"]),))
         evidence.cards_html(cards)
-        return rows
+        return state
+
+    every = data.claim_count(key, (), (), "", (), "")
+    middle = max(1, -(-every // data.PAGE_SIZE) // 2)  # the middle page of the unfiltered table
 
     out = [
         Case("总览", "load (totals, per metric, documents, unplaced, options)", overview,
@@ -614,13 +624,16 @@ def cases(db_file: Path) -> list[Case]:
     searched = widgets.Filters(search=SEARCH, years=(YEAR,))
     out += [
         Case("明细", f"search “{SEARCH}” · funds · {PROVINCE} · {YEAR}",
-             lambda: claims_page(filtered), len, (data._claims,)),
-        Case("明细", f"search “{SEARCH}” · {YEAR}", lambda: claims_page(searched), len,
-             (data._claims,)),
+             lambda: claims_page(filtered), matching, (data._claim_count, data._claims_page)),
+        Case("明细", f"search “{SEARCH}” · {YEAR}", lambda: claims_page(searched), matching,
+             (data._claim_count, data._claims_page)),
         Case("明细", f"select a row (search “{SEARCH}” · funds · {PROVINCE} · {YEAR})",
-             lambda: claims_row(filtered), len, (data._evidence,)),
-        Case("明细", "no filter (every claim)", lambda: claims_page(widgets.Filters()), len,
-             (data._claims,), repeats=5),
+             lambda: claims_row(filtered), matching, (data._evidence,)),
+        Case("明细", "no filter (count and first page of every claim)",
+             lambda: claims_page(widgets.Filters()), matching,
+             (data._claim_count, data._claims_page)),
+        Case("明细", f"no filter: go to page {middle:,} (count cached)",
+             lambda: claims_page(widgets.Filters(), middle), matching, (data._claims_page,)),
     ]  # fmt: skip
     return out
 

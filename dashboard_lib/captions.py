@@ -89,3 +89,13 @@ def freshness(last: Any, now: datetime | None = None) -> str:
 def unplaced_sentence(n: int) -> str:
     """N 条数据因地区无法确定未计入 (empty when none were left out)."""
     return labels.UNPLACED_SENTENCE.format(n=n) + "（见“总览”页）。" if n else ""
+
+
+def claims_count(total: int, page: int, page_size: int) -> str:
+    """共 12,345 条数据，当前显示第 501—1,000 条 (the 明细 table shows one page of them)."""
+    text = f"共 {total:,} 条数据"
+    if total > page_size:
+        first = (page - 1) * page_size + 1
+        last = min(page * page_size, total)
+        text += f"，当前显示第 {first:,}—{last:,} 条"
+    return text + "。选中一行可查看原文中的位置。"

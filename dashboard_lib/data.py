@@ -54,6 +54,9 @@ def _fail(error: DatabaseError) -> NoReturn:
     else:
         st.warning(str(error), icon="⏳")
     st.stop()
+    # Outside a script run (a download built on click) st.stop() returns and st.warning
+    # shows nothing: the error goes to Streamlit, which fails that one download.
+    raise error
 
 
 def require_database() -> DbKey:
@@ -315,8 +318,66 @@ def _comparison_roles(
     return roles.drop(columns=["metric"])
 
 
+# ------------------------------------------------------------------------ 明细
+
+# Rows of the 明细 table fetched and shown at a time. At a million claims the page can't
+# hold every matching claim: fetching, caching and formatting them all took 22 s a rerun.
+PAGE_SIZE = 500
+
+# An Excel sheet holds 1,048,576 rows, one of them the header.
+EXCEL_MAX_ROWS = 1_048_575
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def _claims(
+def _claim_count(
+    key: DbKey,
+    provinces: tuple[str, ...],
+    years: tuple[int, ...],
+    tier: str,
+    metrics: tuple[str, ...],
+    search: str,
+) -> int:
+    return _run(
+        key,
+        queries.claim_count,
+        provinces=provinces,
+        years=years,
+        tier=tier,
+        metrics=metrics,
+        search=search,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _claims_page(
+    key: DbKey,
+    provinces: tuple[str, ...],
+    years: tuple[int, ...],
+    tier: str,
+    metrics: tuple[str, ...],
+    search: str,
+    page: int,
+    page_size: int,
+) -> pd.DataFrame:
+    """Page ``page`` (from 1) of the claims matching the filters, ``page_size`` rows.
+
+    The page size is an argument, not read from :data:`PAGE_SIZE`, so that it is part of
+    the cache key: a page cached at one size is never served for another.
+    """
+    return _run(
+        key,
+        queries.claim_table,
+        provinces=provinces,
+        years=years,
+        tier=tier,
+        metrics=metrics,
+        search=search,
+        limit=page_size,
+        offset=(max(page, 1) - 1) * page_size,
+    )
+
+
+def _all_claims(
     key: DbKey,
     provinces: tuple[str, ...],
     years: tuple[int, ...],
@@ -324,6 +385,12 @@ def _claims(
     metrics: tuple[str, ...],
     search: str,
 ) -> pd.DataFrame:
+    """Every claim matching the filters, for a download; deliberately not cached.
+
+    Only a click on a download button asks for it, and ``st.cache_data`` would pickle the
+    frame on the way in and unpickle it on every hit: seconds for the 360 MiB of a
+    million claims, to save a query of about one second that runs once per click.
+    """
     return _run(
         key,
         queries.claim_table,
@@ -349,5 +416,7 @@ ranking_sources = _guard(_ranking_sources)
 comparison = _guard(_comparison)
 comparison_sources = _guard(_comparison_sources)
 comparison_roles = _guard(_comparison_roles)
-claims = _guard(_claims)
+claim_count = _guard(_claim_count)
+claims_page = _guard(_claims_page)
+all_claims = _guard(_all_claims)
 evidence = _guard(_evidence)

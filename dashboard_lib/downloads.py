@@ -1,9 +1,10 @@
-"""Download buttons for a chart: PNG and SVG rendered on the server, and its data as CSV.
+"""Download buttons: a chart as PNG, SVG and CSV; the 明细 table as CSV and Excel.
 
 The images and the CSV are made only when clicked (``data=callable``, ``on_click="ignore"``): a
 page with four charts must not start Chromium four times on every rerun. Where the
 server can't render (no Chromium, no CJK font) the page says what to install instead of
-offering a download that fails or draws boxes for every Chinese character.
+offering a download that fails or draws boxes for every Chinese character. The 明细
+files are built on click too: the page shows one page of rows, the files hold them all.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard_lib import charts, tables
+from dashboard_lib import charts, data, tables
+from dashboard_lib.widgets import Filters
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def chart_downloads(fig: go.Figure, meta: charts.ChartMeta, data: pd.DataFrame, key: str) -> None:
@@ -51,4 +55,46 @@ def chart_downloads(fig: go.Figure, meta: charts.ChartMeta, data: pd.DataFrame, 
         on_click="ignore",
         key=f"{key}.csv",
         icon=":material/table:",
+    )
+
+
+def claims_file(db: data.DbKey, filters: Filters) -> pd.DataFrame:
+    """Every claim matching ``filters``, with the columns and headers the table shows."""
+    rows = data.all_claims(
+        db, filters.provinces, filters.years, filters.tier, filters.metrics, filters.search
+    )
+    return tables.claims_table(rows)
+
+
+def claims_downloads(db: data.DbKey, filters: Filters, total: int) -> None:
+    """CSV and Excel of every claim matching ``filters`` (``total`` of them), not one page.
+
+    Both files are built only when their button is clicked: at a million claims a CSV
+    takes seconds to build, and building it on every rerun is what made the page slow.
+    Excel can't hold more than :data:`data.EXCEL_MAX_ROWS` rows; past that its button
+    is disabled and says why, and the CSV still works.
+    """
+    stem = charts.file_stem("双拥明细")
+    csv, xlsx, _ = st.columns(3)
+    csv.download_button(
+        "下载 CSV",
+        data=lambda: tables.to_csv_bytes(claims_file(db, filters)),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+    too_many = total > data.EXCEL_MAX_ROWS
+    xlsx.download_button(
+        "下载 Excel",
+        data=lambda: tables.to_excel_bytes(claims_file(db, filters)),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX_MIME,
+        on_click="ignore",
+        disabled=too_many,
+        help=(
+            f"Excel 工作表最多容纳 {data.EXCEL_MAX_ROWS:,} 行数据，当前 {total:,} 条超出上限。"
+            "请缩小筛选范围，或下载 CSV。"
+            if too_many
+            else None
+        ),
     )

@@ -14,9 +14,11 @@ offers, so a hostile ``?province=';DROP…`` just selects nothing.
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -281,3 +283,41 @@ def claims_filters(options: Any) -> Filters:
         _provinces(panel, options.provinces)
         _years(panel, options.years)
         return panel.done()
+
+
+class Paging(NamedTuple):
+    """Which page of a paged table to show, and a key naming that page of that result."""
+
+    number: int  # from 1
+    pages: int
+    key: str
+
+
+def _claims_digest(filters: Filters, pages: int) -> str:
+    fields = (filters.provinces, filters.years, filters.tier, filters.metrics, filters.search)
+    return hashlib.blake2b(repr((fields, pages)).encode(), digest_size=8).hexdigest()
+
+
+def page_selector(filters: Filters, total: int, page_size: int) -> Paging:
+    """The page of the 明细 table to show: a page number input when there is more than one.
+
+    The input's key names the 明细 filters and the number of pages, so a new search (or
+    a new database with fewer pages) starts again at page 1 instead of keeping a page
+    number that may no longer exist. ``Paging.key`` does the same for the table, whose
+    selected row is a position within the page shown.
+    """
+    pages = max(1, math.ceil(total / page_size))
+    digest = _claims_digest(filters, pages)
+    number = 1
+    if pages > 1:
+        chosen = st.number_input(
+            f"页码（共 {pages:,} 页，每页 {page_size:,} 条）",
+            min_value=1,
+            max_value=pages,
+            value=1,
+            step=1,
+            key=f"claims.page.{digest}",
+            width=260,
+        )
+        number = int(chosen or 1)
+    return Paging(number=number, pages=pages, key=f"{digest}.{number}")

@@ -65,6 +65,10 @@ _ORDER = " ORDER BY c.province NULLS LAST, c.region NULLS LAST, c.metric, c.clai
 # The value rule reads a region's claims in claim order; sorting by an integer is cheaper.
 _CLAIM_ORDER = " ORDER BY c.claim_id"
 
+# The tables of ``_CLAIM_SELECT`` (each claim with its article and its document), taken
+# from it so that a count or a page of ids reads exactly the join its rows come from.
+_CLAIM_FROM = _CLAIM_SELECT[_CLAIM_SELECT.index("\nFROM claims c") :]
+
 # Shared filter fragments. ``len($x) = 0`` turns an empty list into "no restriction".
 _YEARS = "(len($years) = 0 OR list_contains($years, c.year))"
 _PROVINCES = "(len($provinces) = 0 OR list_contains($provinces, c.province))"
@@ -641,25 +645,22 @@ def _caseless(text: str) -> bool:
     return text == text.lower() == text.upper() == text.casefold()
 
 
-def claim_table(
-    con: Con,
+def _claim_filter(
     *,
-    provinces: Sequence[str] = (),
-    years: Sequence[int] = (),
-    tier: str = "",
-    metrics: Sequence[str] = (),
-    search: str = "",
-) -> pd.DataFrame:
-    """Every claim matching the filters (the 明细 page).
+    provinces: Sequence[str],
+    years: Sequence[int],
+    tier: str,
+    metrics: Sequence[str],
+    search: str,
+) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause of the 明细 page's filters and its bound parameters.
 
-    ``search`` is matched, case-insensitively and literally, against the quote, the
-    number as written, the region (also as written), the article title and the file name.
+    Shared by :func:`claim_count` and :func:`claim_table`, so the count above the table
+    and the rows under it can never disagree.
     """
     search = search.strip()
     like = "LIKE" if _caseless(search) else "ILIKE"  # a keyword, never user text
-    sql = (
-        _CLAIM_SELECT
-        + f"""
+    where = f"""
         WHERE {_PROVINCES} AND {_YEARS}
           AND ($tier = '' OR c.tier = $tier)
           AND (len($metrics) = 0 OR list_contains($metrics, c.metric))
@@ -669,20 +670,71 @@ def claim_table(
                OR coalesce(a.title, '') {like} $pattern ESCAPE '\\'
                OR c.source {like} $pattern ESCAPE '\\')
         """
-        + _ORDER
+    params = {
+        "provinces": _strs(provinces),
+        "years": _ints(years),
+        "tier": tier or "",
+        "metrics": _strs(metrics),
+        "search": search,
+        "pattern": _like_pattern(search),
+    }
+    return where, params
+
+
+def claim_count(
+    con: Con,
+    *,
+    provinces: Sequence[str] = (),
+    years: Sequence[int] = (),
+    tier: str = "",
+    metrics: Sequence[str] = (),
+    search: str = "",
+) -> int:
+    """How many claims :func:`claim_table` returns for the same filters, without the rows.
+
+    The 明细 page shows this count and one page of rows; at a million claims fetching
+    every row to count them took seconds.
+    """
+    where, params = _claim_filter(
+        provinces=provinces, years=years, tier=tier, metrics=metrics, search=search
     )
-    return _df(
-        con,
-        sql,
-        {
-            "provinces": _strs(provinces),
-            "years": _ints(years),
-            "tier": tier or "",
-            "metrics": _strs(metrics),
-            "search": search,
-            "pattern": _like_pattern(search),
-        },
+    return int(_df(con, "SELECT count(*) AS n" + _CLAIM_FROM + where, params)["n"].iloc[0])
+
+
+def claim_table(
+    con: Con,
+    *,
+    provinces: Sequence[str] = (),
+    years: Sequence[int] = (),
+    tier: str = "",
+    metrics: Sequence[str] = (),
+    search: str = "",
+    limit: int | None = None,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """The claims matching the filters (the 明细 page), ``limit`` of them from ``offset``.
+
+    ``search`` is matched, case-insensitively and literally, against the quote, the
+    number as written, the region (also as written), the article title and the file name.
+    ``limit=None`` returns every matching claim (the downloads). Rows come in ``_ORDER``,
+    which ends with the unique ``claim_id``: consecutive pages never overlap or skip a row.
+
+    A page is chosen by id first and its columns read after: sorting a million claims
+    with their quotes and titles to keep 500 took 55 ms, sorting their ids 35 ms.
+    """
+    where, params = _claim_filter(
+        provinces=provinces, years=years, tier=tier, metrics=metrics, search=search
     )
+    if limit is None and offset <= 0:
+        return _df(con, _CLAIM_SELECT + where + _ORDER, params)
+    page = "SELECT c.claim_id" + _CLAIM_FROM + where + _ORDER
+    if limit is not None:
+        page += " LIMIT $limit"
+        params["limit"] = max(int(limit), 0)
+    if offset > 0:
+        page += " OFFSET $offset"
+        params["offset"] = int(offset)
+    return _df(con, _CLAIM_SELECT + f" WHERE c.claim_id IN ({page})" + _ORDER, params)
 
 
 def _id_range(ids: list[int]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard_lib import charts, widgets
+from dashboard_lib import charts, data, downloads, tables, widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "'; DROP TABLE claims; --"
@@ -259,7 +259,90 @@ def test_claims_lists_everything_with_quotes_and_downloads() -> None:
     table = at.dataframe[0].value
     assert len(table) == 60
     assert "安排<script>alert(1)</script>专项资金300万元" in set(table["原文"])
+    assert "共 60 条数据。" in texts(at)
+    assert not at.number_input  # one page: nothing to choose
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert set(buttons) == {"下载 CSV", "下载 Excel"}
+    assert not buttons["下载 Excel"].disabled
+
+
+def shown_ids(at: AppTest) -> list[int]:
+    return [int(i) for i in ok(at).dataframe[0].value["编号"]]
+
+
+def test_claims_are_shown_a_page_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = start(page="app_pages/claims.py")
+    every = shown_ids(at)
+    monkeypatch.setattr(data, "PAGE_SIZE", 25)
+    at.run()
+    assert "共 60 条数据，当前显示第 1—25 条" in texts(ok(at))
+    assert at.number_input[0].label.startswith("页码（共 3 页")
+    first = shown_ids(at)
+    at.number_input[0].set_value(2).run()
+    assert "当前显示第 26—50 条" in texts(ok(at))
+    second = shown_ids(at)
+    at.number_input[0].set_value(3).run()
+    third = shown_ids(at)
+    assert (len(first), len(second), len(third)) == (25, 25, 10)
+    assert first + second + third == every  # the pages partition the table, in its order
     assert {b.proto.label for b in at.get("download_button")} == {"下载 CSV", "下载 Excel"}
+
+
+def test_a_new_filter_starts_again_at_page_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(data, "PAGE_SIZE", 4)
+    at = start(page="app_pages/claims.py")
+    at.number_input[0].set_value(3).run()
+    assert "当前显示第 9—12 条" in texts(ok(at))
+    at.sidebar.text_input(key="flt.claims.search").input("洛阳").run()
+    assert "共 10 条数据，当前显示第 1—4 条" in texts(ok(at))
+    assert at.number_input[0].value == 1
+
+
+def test_a_selected_row_shows_the_evidence_of_that_row_of_that_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(data, "PAGE_SIZE", 25)
+    at = start(page="app_pages/claims.py")
+    at.number_input[0].set_value(2).run()
+    table = ok(at).dataframe[0]
+    row = table.value.iloc[3]
+    at.session_state[str(table.key)] = {"selection": {"rows": [3], "columns": [], "cells": []}}
+    at.run()
+    assert [s.value for s in ok(at).subheader] == [f"{row['地区'] or '地区不详'}：原文"]
+    html = "".join(h.value for h in at.html)
+    assert f">{row['原文数字']}</mark>" in html
+
+
+def test_the_files_are_built_only_when_a_button_is_clicked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built: list[object] = []
+    monkeypatch.setattr(downloads, "claims_file", lambda *args: built.append(args))
+    at = start(page="app_pages/claims.py")
+    assert len(at.get("download_button")) == 2
+    assert built == []  # a rerun reads one page; all the rows only for a download
+
+
+def test_excel_is_disabled_past_its_row_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(data, "EXCEL_MAX_ROWS", 59)
+    at = start(page="app_pages/claims.py")
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert buttons["下载 Excel"].disabled
+    assert "Excel 工作表最多容纳 59 行数据" in buttons["下载 Excel"].help
+    assert not buttons["下载 CSV"].disabled
+
+
+def test_the_download_holds_every_matching_claim_not_one_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(data, "PAGE_SIZE", 4)
+    db = data.require_database()
+    rows = downloads.claims_file(db, widgets.Filters(search="洛阳"))
+    assert len(rows) == 10
+    assert {"编号", "原文", "来源文件"} <= set(rows.columns)  # as the table shows them
+    csv = tables.to_csv_bytes(rows).decode("utf-8-sig").splitlines()
+    assert len(csv) == 11  # the header and every claim
+    assert downloads.claims_file(db, widgets.Filters(search=HOSTILE)).empty
 
 
 def test_claims_filters_change_the_rows() -> None:

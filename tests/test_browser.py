@@ -3,9 +3,10 @@
 AppTest renders nothing, sees no Plotly click and cannot run a download callable, so
 this module drives the running app the way a user does: it opens each page in headless
 Chromium, narrows the 排名 page to one province, clicks a bar, checks that the sentence
-behind the number appears with the number highlighted, and downloads the chart as the PNG
-a briefing would embed. A full-page screenshot of every page goes to
-``test-artifacts/screenshots/`` so a person can look at what the user saw.
+behind the number appears with the number highlighted, downloads the chart as the PNG
+a briefing would embed, and downloads the 明细 CSV (built on click) with every claim. A
+full-page screenshot of every page goes to ``test-artifacts/screenshots/`` so a person
+can look at what the user saw.
 
 Skipped when ``/usr/bin/chromium`` is missing, except under ``CI``, where it must run.
 Run it alone with ``pytest -m browser``; leave it out with ``pytest -m "not browser"``.
@@ -13,6 +14,7 @@ Run it alone with ``pytest -m browser``; leave it out with ``pytest -m "not brow
 
 from __future__ import annotations
 
+import csv
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -230,11 +232,28 @@ def test_compare_two_regions(page: Page, app_url: str) -> None:
     bs.assert_not_blank(bs.save_full_page(page, "3-compare"))
 
 
-def test_claims_lists_every_claim(page: Page, app_url: str) -> None:
+def test_claims_lists_every_claim_and_the_csv_holds_them_all(page: Page, app_url: str) -> None:
     page.goto(app_url + "/claims")
     expect(page.get_by_role("heading", name="明细", exact=True)).to_be_visible()
-    expect(page.get_by_text(re.compile(r"共 [\d,]+ 条数据"))).to_be_visible()
+    count = page.get_by_text(re.compile(r"共 [\d,]+ 条数据"))
+    expect(count).to_be_visible()
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()
     bs.wait_idle(page)
     bs.assert_no_exception(page)
     bs.assert_not_blank(bs.save_full_page(page, "4-claims"))
+
+    # The CSV is built by the button's callable, on click, from every matching claim.
+    stated = re.search(r"共 ([\d,]+) 条数据", count.inner_text())
+    assert stated, count.inner_text()
+    with page.expect_download(timeout=bs.EXPORT_TIMEOUT_MS) as info:
+        page.get_by_role("button", name="下载 CSV").click()
+    download = info.value
+    assert download.failure() is None, download.failure()
+    assert download.suggested_filename.endswith(".csv"), download.suggested_filename
+    bs.DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    csv_path = bs.DOWNLOADS / "claims.csv"
+    download.save_as(csv_path)
+    with csv_path.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    assert rows[0][:2] == ["编号", "地区"], rows[0]
+    assert len(rows) - 1 == int(stated[1].replace(",", ""))

@@ -10,8 +10,10 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pandas as pd
 import pytest
 
 from db import queries
@@ -127,6 +129,56 @@ def test_claim_table_search_is_literal(con: duckdb.DuckDBPyConnection) -> None:
     assert set(counties["tier"]) == {"county"}
 
 
+FILTERS: list[dict[str, Any]] = [
+    {},
+    {"search": "洛阳"},
+    {"search": "1.6亿元"},
+    {"search": "%"},
+    {"tier": "county", "metrics": ["funds"]},
+    {"provinces": ["河南省", "甘肃省"], "years": [2022, 2023]},
+    {"search": HOSTILE},
+    {"provinces": [HOSTILE], "tier": HOSTILE, "metrics": [HOSTILE]},
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=repr)
+def test_claim_count_is_the_number_of_rows_of_the_table(
+    con: duckdb.DuckDBPyConnection, filters: dict[str, Any]
+) -> None:
+    assert queries.claim_count(con, **filters) == len(queries.claim_table(con, **filters))
+
+
+def _values(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` as plain values. A page may hold no NULL where the whole table does, so a
+    column's dtype can differ (int64 against Int64, an all-NULL text column is object):
+    the values are what must agree."""
+    return df.astype(object).where(df.notna(), None)
+
+
+@pytest.mark.parametrize("size", [1, 7, 25, 60, 100])
+@pytest.mark.parametrize("filters", FILTERS[:3] + FILTERS[4:6], ids=repr)
+def test_pages_partition_the_table_in_order(
+    con: duckdb.DuckDBPyConnection, filters: dict[str, Any], size: int
+) -> None:
+    full = queries.claim_table(con, **filters)
+    assert len(full) > 0
+    starts = range(0, len(full), size)
+    pages = [queries.claim_table(con, **filters, limit=size, offset=start) for start in starts]
+    assert [len(p) for p in pages] == [min(size, len(full) - s) for s in starts]
+    for start, page in zip(starts, pages, strict=True):
+        expected = full.iloc[start : start + size].reset_index(drop=True)
+        pd.testing.assert_frame_equal(_values(page), _values(expected))
+    ids = pd.concat([p["claim_id"] for p in pages], ignore_index=True).tolist()
+    assert ids == full["claim_id"].tolist()
+
+
+def test_a_page_past_the_end_or_of_no_rows_is_empty(con: duckdb.DuckDBPyConnection) -> None:
+    assert queries.claim_table(con, limit=10, offset=60).empty
+    assert queries.claim_table(con, limit=0).empty
+    assert len(queries.claim_table(con, limit=10, offset=55)) == 5
+    assert len(queries.claim_table(con, offset=50)) == 10  # no limit: the rest
+
+
 def test_every_span_points_at_its_value(con: duckdb.DuckDBPyConnection) -> None:
     ids = [int(i) for i in queries.claim_table(con)["claim_id"]]
     ev = queries.evidence(con, ids)
@@ -158,6 +210,8 @@ def test_hostile_filter_values_are_just_strings(writable: duckdb.DuckDBPyConnect
     assert queries.claim_table(con, provinces=[HOSTILE]).empty
     assert queries.claim_table(con, search=HOSTILE).empty
     assert queries.claim_table(con, tier=HOSTILE, metrics=[HOSTILE]).empty
+    assert queries.claim_table(con, search=HOSTILE, limit=10, offset=0).empty
+    assert queries.claim_count(con, provinces=[HOSTILE], search=HOSTILE) == 0
     assert queries.ranking_claims(
         con,
         metric=HOSTILE,

@@ -101,6 +101,8 @@ CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]]] = [
     ("claim_table", queries.claim_table),
     ("claim_table empty", lambda con: queries.claim_table(con, search="no such text")),
     ("claim_table search", lambda con: queries.claim_table(con, search="洛阳", tier="county")),
+    ("claim_table page", lambda con: queries.claim_table(con, search="洛阳", limit=4, offset=3)),
+    ("claim_table last page", lambda con: queries.claim_table(con, limit=25, offset=50)),
 ]
 
 
