@@ -53,4 +53,5 @@ if target:
     if chosen.empty:
         st.info(f"{cells[target]}：所选年份未报告。")
     else:
-        evidence.show(db, f"{cells[target]}：构成该数值的原文", chosen)
+        heading = f"{cells[target]}：构成该数值的原文"
+        evidence.show(db, heading, chosen, widget_key=f"compare.cards.{target[1]}.{target[0]}")

@@ -47,7 +47,8 @@ target = st.selectbox(
 )
 if target:
     roles = data.ranking_roles(db, f.metric, f.tier, f.provinces, f.years, f.category, target)
-    evidence.show(db, f"{names[target]}：构成该数值的原文", roles)
+    heading = f"{names[target]}：构成该数值的原文"
+    evidence.show(db, heading, roles, widget_key=f"ranking.cards.{f.metric}.{target}")
 
 with st.expander("取值规则", expanded=False):
     st.markdown(labels.VALUE_RULE)

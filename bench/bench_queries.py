@@ -494,13 +494,16 @@ def cases(db_file: Path) -> list[Case]:
         return charts.camera_config(meta, fig)
 
     def evidence_cards(db: Any, roles: pd.DataFrame) -> int:
-        """What ``evidence.show`` computes: the claims, their roles, the HTML cards."""
-        ids = tuple(int(i) for i in roles["claim_id"])
-        rows = tables.evidence_roles(data.evidence(db, ids), roles)
-        used = rows["role"].isin(["counted", "duplicate"])
-        evidence.cards_html(rows[used])
-        evidence.cards_html(rows[~used])
-        return len(rows)
+        """What ``evidence.show`` computes: the roles in order, the first page of cards in
+        the value and of those left out (their claims, article texts and HTML)."""
+        ordered = evidence._ordered(roles)
+        evidence.role_summary(roles)
+        used = ordered["role"].isin(["counted", "duplicate"])
+        for part in (ordered[used], ordered[~used]):
+            page = part.iloc[: evidence.CARDS_PER_PAGE]
+            rows = data.evidence(db, tuple(int(i) for i in page["claim_id"]))
+            evidence.cards_html(tables.evidence_roles(rows, page))
+        return len(roles)
 
     def click(f: widgets.Filters, rank: str) -> Any:
         table = ranking_page(f)[1]

@@ -82,10 +82,10 @@ def _esc(text: Any) -> str:
 
 def unique_labels(names: pd.Series, qualifiers: pd.Series) -> list[str]:
     """Axis labels, adding the province where two regions share a name (城关区)."""
-    counts = names.value_counts()
+    counts = names.value_counts().to_dict()
     return [
         f"{n}（{q}）" if counts.get(n, 0) > 1 and isinstance(q, str) else str(n)
-        for n, q in zip(names, qualifiers, strict=True)
+        for n, q in zip(names.tolist(), qualifiers.tolist(), strict=True)
     ]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import data, labels, tables
+from dashboard_lib import data, labels, tables, widgets
 from dashboard_lib.formatting import (
     approx_label,
     format_period,
@@ -25,7 +25,7 @@ from dashboard_lib.formatting import (
     highlight_quote,
     safe_text,
 )
-from etl.valuerule import COUNTED, DUPLICATE
+from etl.valuerule import COUNTED, DUPLICATE, ROLE_ORDER
 
 _CARD = (
     "border-left:4px solid {color};padding:6px 12px;margin:0 0 10px 0;"
@@ -111,23 +111,56 @@ def follow_click(event: Any, picker_key: str, choices: Collection[Any]) -> None:
             st.session_state[picker_key] = clicked
 
 
-def show(key: data.DbKey, heading: str, roles: pd.DataFrame) -> None:
-    """Cards for every claim in ``roles``: the ones in the value first, the rest folded."""
-    ids: Sequence[int] = tuple(int(i) for i in roles["claim_id"])
-    if not ids:
+# Cards per page: a much-reported city has over a thousand claims behind its value, more
+# than anyone reads on one screen, and building them all took most of a click's time.
+CARDS_PER_PAGE = 20
+
+
+def _ordered(roles: pd.DataFrame) -> pd.DataFrame:
+    """Roles in the order cards are shown: by role (计入 first), then in document order
+    (claim ids are given in the order documents, articles and numbers were read)."""
+    order = roles["role"].map({k: i for i, k in enumerate(ROLE_ORDER)}).fillna(len(ROLE_ORDER))
+    return roles.assign(_order=order).sort_values(["_order", "claim_id"], kind="stable")
+
+
+def _cards_page(key: data.DbKey, roles: pd.DataFrame, widget_key: str) -> None:
+    """One page of cards for ``roles`` (already ordered), with a page picker if needed."""
+    number = widgets.pager(len(roles), CARDS_PER_PAGE, key=widget_key)
+    page = roles.iloc[(number - 1) * CARDS_PER_PAGE : number * CARDS_PER_PAGE]
+    ids = tuple(int(i) for i in page["claim_id"])
+    st.html(cards_html(tables.evidence_roles(data.evidence(key, ids), page)))
+
+
+def role_summary(roles: pd.DataFrame) -> str:
+    """计入 12 条 · 重复报道 3 条 · 标准类 5 条: how many claims played each role."""
+    counts = roles["role"].value_counts()
+    parts = [
+        f"{labels.ROLE_SHORT.get(role, role)} {int(counts[role]):,} 条"
+        for role in ROLE_ORDER
+        if role in counts
+    ]
+    return " · ".join(parts)
+
+
+def show(key: data.DbKey, heading: str, roles: pd.DataFrame, widget_key: str) -> None:
+    """Cards for the claims in ``roles``: the ones in the value first, the rest folded,
+    a page of ``CARDS_PER_PAGE`` at a time. ``widget_key`` names the value shown (its
+    page pickers start again at page 1 for another value)."""
+    if roles.empty:
         st.info("没有可显示的原文。")
         return
-    rows = tables.evidence_roles(data.evidence(key, tuple(ids)), roles)
-    used = rows[rows["role"].isin([COUNTED, DUPLICATE])]
-    other = rows[~rows["role"].isin([COUNTED, DUPLICATE])]
+    ordered = _ordered(roles)
+    in_value = ordered["role"].isin([COUNTED, DUPLICATE])
+    used, other = ordered[in_value], ordered[~in_value]
     st.subheader(heading)
+    st.caption(role_summary(roles))
     if used.empty:
         st.info("这些数据都未计入数值（标准类、分项或非最大次数）。")
     else:
-        st.html(cards_html(used))
+        _cards_page(key, used, f"{widget_key}.used")
     if not other.empty:
-        with st.expander(f"未计入的数据（{len(other)} 条）"):
-            st.html(cards_html(other))
+        with st.expander(f"未计入的数据（{len(other):,} 条）"):
+            _cards_page(key, other, f"{widget_key}.other")
 
 
 def show_claims(key: data.DbKey, heading: str, claim_ids: Sequence[int]) -> None:

@@ -21,6 +21,10 @@ def _is_missing(value: Any) -> bool:
     """None, NaN, pd.NA or NaT (whatever a nullable DuckDB column gives back)."""
     if value is None:
         return True
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, int | str):
+        return False
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # lists and arrays are not "missing"

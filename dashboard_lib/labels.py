@@ -57,6 +57,16 @@ ROLE_NAMES = {
     "part": "分项（其中…），不与总数重复相加",
     "smaller": "非最大次数，未采用",
 }
+# The same roles in a word or two, for counts (计入 12 条 · 重复报道 3 条).
+ROLE_SHORT = {
+    "counted": "计入",
+    "duplicate": "重复报道",
+    "overlap": "期间重叠",
+    "nested": "含于更长期间",
+    "rate": "标准类",
+    "part": "分项",
+    "smaller": "非最大次数",
+}
 ALL = ""  # the "no restriction" choice of a single-choice filter
 
 

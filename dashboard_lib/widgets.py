@@ -308,16 +308,22 @@ def page_selector(filters: Filters, total: int, page_size: int) -> Paging:
     """
     pages = max(1, math.ceil(total / page_size))
     digest = _claims_digest(filters, pages)
-    number = 1
-    if pages > 1:
-        chosen = st.number_input(
-            f"页码（共 {pages:,} 页，每页 {page_size:,} 条）",
-            min_value=1,
-            max_value=pages,
-            value=1,
-            step=1,
-            key=f"claims.page.{digest}",
-            width=260,
-        )
-        number = int(chosen or 1)
+    number = pager(total, page_size, key=f"claims.page.{digest}")
     return Paging(number=number, pages=pages, key=f"{digest}.{number}")
+
+
+def pager(total: int, page_size: int, key: str) -> int:
+    """A page number input (1-based) when ``total`` items fill more than one page."""
+    pages = max(1, math.ceil(total / page_size))
+    if pages == 1:
+        return 1
+    chosen = st.number_input(
+        f"页码（共 {pages:,} 页，每页 {page_size:,} 条）",
+        min_value=1,
+        max_value=pages,
+        value=1,
+        step=1,
+        key=key,
+        width=260,
+    )
+    return int(chosen or 1)

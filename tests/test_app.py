@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard_lib import charts, data, downloads, tables, widgets
+from dashboard_lib import charts, data, downloads, evidence, tables, widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "'; DROP TABLE claims; --"
@@ -166,6 +166,23 @@ def test_ranking_evidence_shows_duplicates_rates_and_parts() -> None:
     assert "重复报道（只计一次）" in html[0]
     assert "标准类数字" in html[1] and "分项" in html[1]
     assert "未计入的数据（2 条）" in [e.label for e in at.expander]
+
+
+def test_ranking_evidence_is_shown_a_page_of_cards_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(evidence, "CARDS_PER_PAGE", 1)
+    at = start({"metric": "funds", "year": "2023"}, page="app_pages/ranking.py")
+    at.selectbox(key="ranking.evidence").set_value("620700").run()
+    assert "计入 3 条 · 重复报道 1 条 · 分项 1 条 · 标准类 1 条" in texts(at)
+    pager = at.number_input(key="ranking.cards.funds.620700.used")
+    first = ok(at).html[0].value
+    assert first.count("border-left") == 1  # one card on the page
+    pager.set_value(2).run()
+    second = ok(at).html[0].value
+    assert second.count("border-left") == 1 and second != first
+    pager.set_value(4).run()  # the value's claims: 3 counted, then the duplicate
+    assert "重复报道（只计一次）" in ok(at).html[0].value
 
 
 def test_ranking_states_the_rule() -> None:

@@ -362,3 +362,11 @@ def test_compare_with_no_claims_at_all() -> None:
 @pytest.mark.parametrize(("flags", "expected"), [([], "exact"), (["exact", "over"], "over")])
 def test_combine_approx(flags: list[str], expected: str) -> None:
     assert vr.combine_approx(flags) == expected
+
+
+def test_every_role_has_a_name_and_a_short_name() -> None:
+    """The evidence cards and their counts name every role the rule can give."""
+    from dashboard_lib import labels
+
+    for role in vr.ROLE_ORDER:
+        assert labels.ROLE_NAMES.get(role) and labels.ROLE_SHORT.get(role), role
