@@ -62,7 +62,8 @@ LEFT JOIN documents d ON d.doc_id = c.doc_id
 """
 
 _ORDER = " ORDER BY c.province NULLS LAST, c.region NULLS LAST, c.metric, c.claim_id"
-# The value rule reads a region's claims in claim order; sorting by an integer is cheaper.
+# Reading order: ids are given as ingest reads files, articles and numbers. Claims are
+# stored in this order, so sorting by it is nearly free.
 _CLAIM_ORDER = " ORDER BY c.claim_id"
 
 # The tables of ``_CLAIM_SELECT`` (each claim with its article and its document), taken
@@ -716,25 +717,27 @@ def claim_table(
 
     ``search`` is matched, case-insensitively and literally, against the quote, the
     number as written, the region (also as written), the article title and the file name.
-    ``limit=None`` returns every matching claim (the downloads). Rows come in ``_ORDER``,
-    which ends with the unique ``claim_id``: consecutive pages never overlap or skip a row.
+    ``limit=None`` returns every matching claim (the downloads). Rows come in reading
+    order (claim ids are given file by file, article by article, number by number as
+    ingest reads them), unique, so consecutive pages never overlap or skip a row.
 
-    A page is chosen by id first and its columns read after: sorting a million claims
-    with their quotes and titles to keep 500 took 55 ms, sorting their ids 35 ms.
+    Claims are stored in id order, so DuckDB finds any page of that order without
+    sorting: page 1,000 of a million claims took 190 ms in province/region order, 1 ms in
+    id order. A page is chosen by id first and its columns read after.
     """
     where, params = _claim_filter(
         provinces=provinces, years=years, tier=tier, metrics=metrics, search=search
     )
     if limit is None and offset <= 0:
-        return _df(con, _CLAIM_SELECT + where + _ORDER, params)
-    page = "SELECT c.claim_id" + _CLAIM_FROM + where + _ORDER
+        return _df(con, _CLAIM_SELECT + where + _CLAIM_ORDER, params)
+    page = "SELECT c.claim_id" + _CLAIM_FROM + where + _CLAIM_ORDER
     if limit is not None:
         page += " LIMIT $limit"
         params["limit"] = max(int(limit), 0)
     if offset > 0:
         page += " OFFSET $offset"
         params["offset"] = int(offset)
-    return _df(con, _CLAIM_SELECT + f" WHERE c.claim_id IN ({page})" + _ORDER, params)
+    return _df(con, _CLAIM_SELECT + f" WHERE c.claim_id IN ({page})" + _CLAIM_ORDER, params)
 
 
 def _id_range(ids: list[int]) -> dict[str, Any]:
