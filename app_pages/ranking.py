@@ -18,9 +18,10 @@ if table.empty:
     st.caption(captions.unplaced_sentence(result.n_unplaced))
     st.stop()
 
+bars = widgets.bar_count(len(table))
 sources = partial(data.ranking_sources, db, f.metric, f.tier, f.provinces, f.years, f.category)
-meta = captions.ranking_meta(f, sources)
-fig = charts.ranking_figure(table, meta.title, meta.subtitle)
+meta = captions.ranking_meta(f, sources, shown=bars, total=len(table))
+fig = charts.ranking_figure(table, meta.title, meta.subtitle, limit=bars)
 event = st.plotly_chart(
     fig,
     on_select="rerun",
@@ -32,9 +33,9 @@ st.caption(
     "带斜纹的柱为约数（余/约）；橙色柱为统计期间不一致的合计（口径不一）；"
     "括号内为与多数地区不同的统计期间。" + captions.unplaced_sentence(result.n_unplaced)
 )
-chart_data = tables.ranking_table(table)
-downloads.chart_downloads(fig, meta, chart_data, key="ranking")
-st.dataframe(chart_data, hide_index=True)
+full_table = tables.ranking_table(table)
+downloads.chart_downloads(fig, meta, full_table.head(bars), key="ranking")
+st.dataframe(full_table, hide_index=True)
 
 labels_ = charts.unique_labels(table["region"], table["province"])  # 城关区（甘肃省）
 names = dict(zip(table["region_key"], labels_, strict=True))

@@ -373,10 +373,9 @@ class Case:
     ``run`` does what the page's script does between two renders, minus Streamlit's own
     widget and element calls: the cached ``dashboard_lib.data`` functions (through their
     cache, which pickles what it stores and unpickles what it hands back), then the page's
-    tables, captions and CSV bytes. ``misses`` are the cached functions this interaction
-    computes afresh (a new filter combination); everything else the page reads is a cache
-    hit, as it is on a real rerun. ``figure`` builds the Plotly figure from ``run``'s
-    result; it is timed apart because it is the front end's share of the work.
+    tables, captions and Plotly figure. ``misses`` are the cached functions this
+    interaction computes afresh (a new filter combination); everything else the page reads
+    is a cache hit, as it is on a real rerun.
     """
 
     page: str
@@ -384,7 +383,6 @@ class Case:
     run: Callable[[], Any]
     size: Callable[[Any], int]
     misses: tuple[Any, ...]
-    figure: Callable[[Any], Any] | None = None
     repeats: int | None = None
     cell: tuple[str, str, str] | None = None  # (metric, tier, scope) of a ranking
 
@@ -397,7 +395,6 @@ class Timing:
     p50: float
     p95: float
     size: int
-    figure_p50: float | None
 
 
 def _percentile(values: Sequence[float], q: float) -> float:
@@ -407,7 +404,6 @@ def _percentile(values: Sequence[float], q: float) -> float:
 def measure(case: Case, repeats: int, warmup: int = 2) -> Timing:
     """Warm up, then time ``case.run`` ``repeats`` times, each a cache miss where it should be."""
     times: list[float] = []
-    figure_times: list[float] = []
     size = 0
     n = case.repeats or repeats
     for i in range(warmup + n):
@@ -417,21 +413,9 @@ def measure(case: Case, repeats: int, warmup: int = 2) -> Timing:
         result = case.run()
         elapsed = time.perf_counter() - start
         size = case.size(result)
-        if case.figure is not None:
-            start = time.perf_counter()
-            case.figure(result)
-            figure_elapsed = time.perf_counter() - start
         if i >= warmup:
             times.append(elapsed * 1000)
-            if case.figure is not None:
-                figure_times.append(figure_elapsed * 1000)
-    return Timing(
-        case=case,
-        p50=_percentile(times, 50),
-        p95=_percentile(times, 95),
-        size=size,
-        figure_p50=_percentile(figure_times, 50) if figure_times else None,
-    )
+    return Timing(case=case, p50=_percentile(times, 50), p95=_percentile(times, 95), size=size)
 
 
 def _quiet_streamlit() -> None:
@@ -476,8 +460,11 @@ def cases(db_file: Path) -> list[Case]:
         sources = partial(
             data.ranking_sources, db, f.metric, f.tier, f.provinces, f.years, f.category
         )
-        meta = captions.ranking_meta(f, sources)
-        tables.ranking_table(table)  # shown beside the chart; its CSV is made on click
+        bars = min(len(table), widgets.DEFAULT_BARS)  # what widgets.bar_count starts with
+        meta = captions.ranking_meta(f, sources, shown=bars, total=len(table))
+        fig = charts.ranking_figure(table, meta.title, meta.subtitle, limit=bars)
+        charts.camera_config(meta, fig)
+        tables.ranking_table(table).head(bars)  # the table; the chart's CSV is made on click
         labels_ = charts.unique_labels(table["region"], table["province"])
         dict(zip(table["region_key"], labels_, strict=True))
         return result, table, meta, sources
@@ -485,13 +472,6 @@ def cases(db_file: Path) -> list[Case]:
     def ranked_claims(state: Any) -> int:
         """The claims behind the ranking (not timed: only an export reads them)."""
         return int(state[3]()["placed"].sum())
-
-    def ranking_figure(state: Any) -> Any:
-        _, table, meta, _ = state
-        if meta is None:
-            return None
-        fig = charts.ranking_figure(table, meta.title, meta.subtitle)
-        return charts.camera_config(meta, fig)
 
     def evidence_cards(db: Any, roles: pd.DataFrame) -> int:
         """What ``evidence.show`` computes: the roles in order, the first page of cards in
@@ -533,16 +513,14 @@ def cases(db_file: Path) -> list[Case]:
         names = list(dict.fromkeys(long["region"].astype(str)))
         sources = partial(data.comparison_sources, db, chosen, years)
         meta = captions.compare_meta(f, names, sources)
+        fig = charts.comparison_figure(long, list(RANKED_METRICS), meta.title, meta.subtitle)
+        charts.camera_config(meta, fig)
         tables.comparison_csv_frame(long)  # handed to the CSV button, made into CSV on click
         tables.comparison_table(long, list(RANKED_METRICS))
         return long, meta
 
     def compared_claims(state: Any) -> int:
         return int(state[0]["n_claims"].fillna(0).sum())
-
-    def compare_figure(state: Any) -> Any:
-        long, meta = state
-        return charts.comparison_figure(long, list(RANKED_METRICS), meta.title, meta.subtitle)
 
     def claims_page(f: widgets.Filters, page: int = 1) -> Any:
         """What the 明细 page computes per rerun: the count and one page, formatted. The
@@ -590,7 +568,6 @@ def cases(db_file: Path) -> list[Case]:
                         partial(ranking_page, f),
                         ranked_claims,
                         (data._ranking, data._computed_ranking),
-                        ranking_figure,
                         cell=(metric, tier, scope),
                     )
                 )
@@ -599,7 +576,7 @@ def cases(db_file: Path) -> list[Case]:
     out.append(
         Case("排名", f"funds · prefecture · {YEAR - 1}–{YEAR} (several years: rule on the claims)",
              partial(ranking_page, dataclasses.replace(funds, years=two_years)), ranked_claims,
-             (data._ranking, data._computed_ranking), ranking_figure)
+             (data._ranking, data._computed_ranking))
     )  # fmt: skip
     for rank in ("top", "median"):
         out.append(
@@ -610,16 +587,15 @@ def cases(db_file: Path) -> list[Case]:
     for label, chosen in (("2 regions", two), ("8 regions", eight)):
         out.append(
             Case("对比", label, partial(compare, chosen), compared_claims,
-                 comparison_misses, compare_figure)
+                 comparison_misses)
         )  # fmt: skip
     out.append(
         Case("对比", f"8 regions · {YEAR}", partial(compare, eight, (YEAR,)),
-             compared_claims, comparison_misses, compare_figure)
+             compared_claims, comparison_misses)
     )  # fmt: skip
     out.append(
         Case("对比", f"8 regions · {YEAR - 1}–{YEAR} (several years: rule on the claims)",
-             partial(compare, eight, two_years), compared_claims, comparison_misses,
-             compare_figure)
+             partial(compare, eight, two_years), compared_claims, comparison_misses)
     )  # fmt: skip
     filtered = widgets.Filters(
         search=SEARCH, metrics=("funds",), provinces=(PROVINCE,), years=(YEAR,)
@@ -666,9 +642,8 @@ def main() -> None:
                 continue
             timing = measure(case, args.repeats)
             timings.append(timing)
-            fig = "" if timing.figure_p50 is None else f"  figure {timing.figure_p50:7.1f}"
             print(f"{case.page} {case.name:60s} p50 {timing.p50:8.1f}  p95 {timing.p95:8.1f}"
-                  f"  n {timing.size:>9,}{fig}", flush=True)  # fmt: skip
+                  f"  n {timing.size:>9,}", flush=True)  # fmt: skip
     report = _report(timings, counts, size_mb, generated_s, args.repeats)
     print(report)
     if not args.no_write and not args.only:
@@ -711,17 +686,14 @@ def _report(timings: list[Timing], counts: dict[str, int], size_mb: float,
         f"(fewer where noted). {met} of {len(timings)} interactions have p95 under "
         f"{TARGET_MS:.0f} ms; ✗ marks the others.",
         "",
-        "| page | interaction | rows | p50 / p95 ms | + Plotly figure, p50 ms |",
-        "| --- | --- | ---: | ---: | ---: |",
+        "| page | interaction | rows | p50 / p95 ms |",
+        "| --- | --- | ---: | ---: |",
     ]
     for t in timings:
         if t.case.cell is not None:
             continue
-        fig = "" if t.figure_p50 is None else f"{t.figure_p50:,.0f}"
         reps = f" ({t.case.repeats} repetitions)" if t.case.repeats else ""
-        lines.append(
-            f"| {t.case.page} | {t.case.name}{reps} | {t.size:,} | {_ms(t)}{_mark(t)} | {fig} |"
-        )
+        lines.append(f"| {t.case.page} | {t.case.name}{reps} | {t.size:,} | {_ms(t)}{_mark(t)} |")
     grid = [t for t in timings if t.case.cell is not None]
     if grid:
         scopes = list(dict.fromkeys(t.case.cell[2] for t in grid if t.case.cell))
@@ -742,13 +714,6 @@ def _report(timings: list[Timing], counts: dict[str, int], size_mb: float,
                     ["", ""] if found is None else [f"{found.size:,}", _ms(found) + _mark(found)]
                 )
             lines.append(f"| {metric} | {tier} | " + " | ".join(cells) + " |")
-        figure = [t.figure_p50 for t in grid if t.figure_p50 is not None]
-        if figure:
-            lines += [
-                "",
-                f"Building the ranking's Plotly figure adds {min(figure):.0f}–"
-                f"{max(figure):.0f} ms (p50), not included above.",
-            ]
     return "\n".join(lines)
 
 

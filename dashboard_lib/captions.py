@@ -37,14 +37,22 @@ def ranking_subtitle(filters: Filters) -> str:
 
 
 def ranking_meta(
-    filters: Filters, sources: Callable[[], pd.DataFrame], today: date | None = None
+    filters: Filters,
+    sources: Callable[[], pd.DataFrame],
+    today: date | None = None,
+    shown: int | None = None,
+    total: int | None = None,
 ) -> ChartMeta:
     """Everything an exported ranking chart prints about itself; ``sources`` gives the
-    files behind it (source, year) when an export asks for the source line."""
+    files behind it (source, year) when an export asks for the source line. When the
+    chart draws ``shown`` of ``total`` regions, the subtitle says so."""
     today = today or date.today()
+    subtitle = ranking_subtitle(filters)
+    if shown is not None and total is not None and shown < total:
+        subtitle += f" · 前{shown}名（共{total:,}个地区）"
     return ChartMeta(
         title=ranking_title(filters),
-        subtitle=ranking_subtitle(filters),
+        subtitle=subtitle,
         source=lambda: tables.source_line(sources()),
         rule=labels.rule_short(filters.metric),
         generated=today,

@@ -89,11 +89,12 @@ def unique_labels(names: pd.Series, qualifiers: pd.Series) -> list[str]:
     ]
 
 
-def bar_labels(table: pd.DataFrame) -> list[str]:
-    """Value as written, its period when it differs from most bars, and 口径不一."""
-    outliers = period_outliers(table)
+def bar_labels(table: pd.DataFrame, limit: int | None = None) -> list[str]:
+    """Value as written, its period when it differs from most bars, and 口径不一; for the
+    first ``limit`` rows, with "most bars" meaning most of the whole table."""
+    outliers = period_outliers(table).tolist()[:limit]
     out = []
-    for row, outlier in zip(table.itertuples(index=False), outliers, strict=True):
+    for row, outlier in zip(table.iloc[:limit].itertuples(index=False), outliers, strict=True):
         text = format_value(row.value, str(row.unit), str(row.approx))
         if outlier:
             text += f"（{format_period(row.period_start, row.period_end)}）"
@@ -107,22 +108,30 @@ def _screen_height(n_rows: int) -> int:
     return max(320, 110 + 32 * n_rows)
 
 
-def ranking_figure(table: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+def ranking_figure(
+    table: pd.DataFrame, title: str, subtitle: str, limit: int | None = None
+) -> go.Figure:
     """Horizontal bars, largest on top, each labelled with its value and markers.
 
-    ``customdata`` carries the region key, which the page reads from a click.
-    Approximate values are hatched; sums that mix periods are drawn in amber.
+    ``limit`` draws only the first bars of the ranking; names, period markers and the
+    axis are still worked out against the whole ranking, so a bar says the same thing
+    whether or not the others are drawn. ``customdata`` carries the region key, which
+    the page reads from a click. Approximate values are hatched; sums that mix periods
+    are drawn in amber.
     """
     unit = str(table["unit"].iloc[0]) if not table.empty else ""
     divisor, axis_unit = axis_scale(float(table["value"].max() or 0), unit)
-    names = [_esc(n) for n in unique_labels(table["region"], table["province"])]
+    shown = slice(0, limit)
+    names = [_esc(n) for n in unique_labels(table["region"], table["province"])][shown]
+    texts = bar_labels(table, limit)
+    table = table.iloc[shown]
     colours = [BAR_MIXED if m else BAR for m in table["mixed_periods"]]
     fig = go.Figure(
         go.Bar(
             x=table["value"] / divisor,
             y=names,
             orientation="h",
-            text=bar_labels(table),
+            text=texts,
             textposition="outside",
             cliponaxis=False,
             customdata=table["region_key"],

@@ -327,3 +327,26 @@ def pager(total: int, page_size: int, key: str) -> int:
         width=260,
     )
     return int(chosen or 1)
+
+
+# How many bars a ranking draws: 2,400 counties make a chart nobody can read (and take
+# 150 ms to build); the table under it always lists every region.
+BAR_CHOICES = (20, 50, 100)
+DEFAULT_BARS = 50
+
+
+def bar_count(total: int) -> int:
+    """How many of ``total`` ranked regions the chart draws (all when there are few)."""
+    if total <= DEFAULT_BARS:
+        return total
+    choices = [n for n in BAR_CHOICES if n < total] + [total]
+    return int(
+        st.segmented_control(
+            "图中显示",
+            choices,
+            default=DEFAULT_BARS,
+            format_func=lambda n: f"全部 {n:,} 个" if n == total else f"前 {n} 名",
+            key="ranking.bars",
+        )
+        or DEFAULT_BARS
+    )

@@ -97,6 +97,18 @@ def test_ranking_default_is_national_honours_of_prefectures() -> None:
     assert config["toImageButtonOptions"]["filename"].startswith("双拥排名_全国双拥模范_地级")
 
 
+def test_a_long_ranking_draws_its_first_bars_and_lists_every_region(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(widgets, "DEFAULT_BARS", 2)
+    monkeypatch.setattr(widgets, "BAR_CHOICES", (2, 3))
+    at = start(page="app_pages/ranking.py")
+    assert bars(at) == [("洛阳市", "8次"), ("芜湖市", "6次")]
+    spec = json.loads(ok(at).get("plotly_chart")[0].proto.spec)
+    assert "前2名（共5个地区）" in spec["layout"]["title"]["subtitle"]["text"]
+    assert len(at.dataframe[0].value) == 5  # the table lists every region
+
+
 def test_ranking_metric_changes_the_chart() -> None:
     at = start(page="app_pages/ranking.py")
     at.sidebar.selectbox(key="flt.ranking.metric").set_value("funds").run()

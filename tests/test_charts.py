@@ -47,6 +47,21 @@ def test_ranking_figure_labels_marks_and_click_keys(ranking: pd.DataFrame) -> No
     assert fig.layout.yaxis.autorange == "reversed"
 
 
+def test_a_limited_ranking_draws_the_first_bars_marked_against_the_whole(
+    ranking: pd.DataFrame,
+) -> None:
+    fig = charts.ranking_figure(ranking, META.title, META.subtitle, limit=2)
+    bar = fig.data[0]
+    assert list(bar.y) == ["张掖市", "洛阳市"]
+    # 张掖's period differs from the other bars' even though only two are drawn.
+    assert list(bar.text) == ["1.2亿元（2016—2022年）", "3,000万元"]
+    assert (
+        charts.export_height(fig)
+        < charts.export_height(charts.ranking_figure(ranking, META.title, META.subtitle))
+        or charts.export_height(fig) == charts.EXPORT_MIN_HEIGHT
+    )
+
+
 def test_labels_are_escaped_for_plotly_markup() -> None:
     table = pd.DataFrame(
         {
