@@ -507,7 +507,7 @@ def cases(db_file: Path) -> list[Case]:
         db = data.require_database()
         regions_ = data.regions(db)
         data.options(db)
-        {r["region_key"]: widgets.region_label(r) for r in regions_.to_dict("records")}
+        widgets.region_labels(regions_)
         f = widgets.Filters(regions=chosen, years=years)
         long = data.comparison(db, chosen, years)
         names = list(dict.fromkeys(long["region"].astype(str)))

@@ -228,6 +228,21 @@ def region_label(row: Mapping[Any, Any]) -> str:
     return f"{row['region']}（{province}·{labels.tier_name(row.get('tier'))}）"
 
 
+def region_labels(regions: pd.DataFrame) -> dict[str, str]:
+    """region_key → :func:`region_label` for every region (3,000 of them: columns are
+    read once as lists rather than row by row)."""
+    return {
+        key: region_label({"region": region, "province": province, "tier": tier})
+        for key, region, province, tier in zip(
+            regions["region_key"].tolist(),
+            regions["region"].tolist(),
+            regions["province"].tolist(),
+            regions["tier"].tolist(),
+            strict=True,
+        )
+    }
+
+
 def compare_filters(options: Any, regions: pd.DataFrame) -> Filters:
     """Sidebar of the 对比 page: regions to compare (narrowed by province/tier), years."""
     with st.sidebar:
@@ -245,7 +260,7 @@ def compare_filters(options: Any, regions: pd.DataFrame) -> Filters:
         all_keys = list(regions["region_key"])
         chosen = _choose(panel.filters.regions, all_keys)[:MAX_REGIONS]
         choices = list(dict.fromkeys([*chosen, *shown["region_key"]]))
-        names = {r["region_key"]: region_label(r) for r in regions.to_dict("records")}
+        names = region_labels(regions)
         key = panel.key("regions", chosen)
         panel.values["regions"] = tuple(
             st.multiselect(
