@@ -124,52 +124,52 @@ def ranking_figure(
     names = [_esc(n) for n in unique_labels(table["region"], table["province"])][shown]
     texts = bar_labels(table, limit)
     table = table.iloc[shown]
-    colours = [BAR_MIXED if m else BAR for m in table["mixed_periods"]]
-    fig = go.Figure(
-        go.Bar(
-            x=table["value"] / divisor,
-            y=names,
-            orientation="h",
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            customdata=table["region_key"],
-            marker={
-                "color": colours,
-                # "replace" with a per-bar background keeps white hatching on every colour;
-                # "overlay" on a list of colours draws black stripes (Plotly falls back).
-                "pattern": {
-                    "shape": ["/" if a != "exact" else "" for a in table["approx"]],
-                    "fillmode": "replace",
-                    "bgcolor": colours,
-                    "fgcolor": "white",
-                },
+    colours = [BAR_MIXED if m else BAR for m in table["mixed_periods"].tolist()]
+    values = [v / divisor for v in table["value"].tolist()]
+    bar = {
+        "type": "bar",
+        "x": values,
+        "y": names,
+        "orientation": "h",
+        "text": texts,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": table["region_key"].tolist(),
+        "marker": {
+            "color": colours,
+            # "replace" with a per-bar background keeps white hatching on every colour;
+            # "overlay" on a list of colours draws black stripes (Plotly falls back).
+            "pattern": {
+                "shape": ["/" if a != "exact" else "" for a in table["approx"].tolist()],
+                "fillmode": "replace",
+                "bgcolor": colours,
+                "fgcolor": "white",
             },
-            # After a click the other bars stay readable: the evidence is about one bar,
-            # but the briefing still needs the others' values.
-            selected={"marker": {"opacity": 1.0}},
-            unselected={"marker": {"opacity": 0.45}, "textfont": {"color": "#333"}},
-            hovertemplate="%{y}<br>%{text}<extra></extra>",
-        )
-    )
-    top = float((table["value"] / divisor).max() or 1)
-    fig.update_layout(
-        title={"text": _esc(title), "subtitle": {"text": _esc(subtitle)}},
-        height=_screen_height(len(table)),
-        margin={"l": 10, "r": 30, "t": 80, "b": 40},
-        separators=".,",
-        showlegend=False,
-        xaxis={
+        },
+        # After a click the other bars stay readable: the evidence is about one bar,
+        # but the briefing still needs the others' values.
+        "selected": {"marker": {"opacity": 1.0}},
+        "unselected": {"marker": {"opacity": 0.45}, "textfont": {"color": "#333"}},
+        "hovertemplate": "%{y}<br>%{text}<extra></extra>",
+    }
+    top = max(values, default=0.0) or 1.0
+    layout = {
+        "title": {"text": _esc(title), "subtitle": {"text": _esc(subtitle)}},
+        "height": _screen_height(len(table)),
+        "margin": {"l": 10, "r": 30, "t": 80, "b": 40},
+        "separators": ".,",
+        "showlegend": False,
+        "xaxis": {
             "title": {"text": axis_unit},
             "range": [0, top * 1.35],
             "tickformat": ",~r",
             "fixedrange": True,
         },
-        yaxis={"autorange": "reversed", "fixedrange": True, "automargin": True},
-        clickmode="event+select",
-        dragmode=False,
-    )
-    return fig
+        "yaxis": {"autorange": "reversed", "fixedrange": True, "automargin": True},
+        "clickmode": "event+select",
+        "dragmode": False,
+    }
+    return go.Figure({"data": [bar], "layout": layout})
 
 
 COMPARE_SPACING = 0.03  # gap between the metric panels, as a share of the width

@@ -57,8 +57,11 @@ def _blank(df: pd.DataFrame) -> pd.DataFrame:
     """Missing text shows as an empty cell, not "None"."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].astype(object).where(out[col].notna(), "")
+        column = out[col]
+        if pd.api.types.is_string_dtype(column) and column.dtype != object:
+            out[col] = column.fillna("")  # Arrow-backed text: vectorised, stays text
+        elif column.dtype == object:
+            out[col] = column.astype(object).where(column.notna(), "")
     return out
 
 
