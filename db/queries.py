@@ -754,14 +754,19 @@ def evidence(con: Con, claim_ids: Sequence[int]) -> pd.DataFrame:
     first and each article's text once after: the evidence of a much-reported region is
     thousands of claims from a few hundred articles, and having DuckDB copy a 3,000-
     character text into every one of those rows took five times longer than the rest.
+
+    The chosen claims are read first (a materialised CTE) and only they are joined: in a
+    plain join DuckDB read the quote of every claim before applying the id filter (27 ms
+    of a click's time at 1M claims for 20 cards, 5 ms this way).
     """
     sql = (
-        _CLAIM_SELECT.replace(
+        "WITH picked AS MATERIALIZED (SELECT * FROM claims"
+        " WHERE claim_id BETWEEN $lo AND $hi AND claim_id = ANY($ids))"
+        + _CLAIM_SELECT.replace(
             "a.title, a.date, d.document_year",
             "a.title, a.date, d.document_year, d.path,"
             " c.quote_start, c.quote_end, c.value_start, c.value_end",
-        )
-        + " WHERE c.claim_id BETWEEN $lo AND $hi AND c.claim_id = ANY($ids)"
+        ).replace("FROM claims c", "FROM picked c")
         + " ORDER BY c.doc_id, c.article_id, c.value_start, c.claim_id"
     )
     rows = _df(con, sql, _id_range(_ints(claim_ids)))
