@@ -165,7 +165,8 @@ def _computed_ranking(
 ) -> valuerule.Ranking:
     claims = _run(
         key,
-        queries.ranking_inputs,
+        queries.ranking_claims,
+        rule_columns=True,
         metric=metric,
         tier=tier,
         provinces=provinces,
@@ -253,7 +254,8 @@ def _computed_comparison(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     claims = _run(
         key,
-        queries.region_inputs,
+        queries.region_claims,
+        rule_columns=True,
         region_keys=regions,
         metrics=valuerule.RANKED_METRICS,
         years=years,

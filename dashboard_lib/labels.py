@@ -7,12 +7,7 @@ say the same thing.
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-
-import yaml
-
-FUND_CATEGORIES = Path(__file__).resolve().parent.parent / "etl" / "rules" / "fund_categories.yml"
+from etl.categories import CATEGORY_LABELS  # the ETL's own rule table: both sides agree
 
 METRIC_NAMES = {
     "honour_national": "全国双拥模范城（县）命名次数",
@@ -88,25 +83,11 @@ def status_name(code: str | None) -> str:
     return STATUS_NAMES.get(code or "", code or "")
 
 
-@functools.cache
-def _fund_categories() -> dict[str, str]:
-    """code → label from the ETL's own rule table, so both sides name categories alike."""
-    try:
-        data = yaml.safe_load(FUND_CATEGORIES.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-    return {
-        str(code): str(entry["label"])
-        for code, entry in data.items()
-        if isinstance(entry, dict) and entry.get("label")
-    }
-
-
 def category_name(code: str | None) -> str:
     """A fund category's Chinese label, or 全部类别 for no restriction."""
     if not code:
         return "全部类别"
-    return _fund_categories().get(code, code)
+    return CATEGORY_LABELS.get(code, code)
 
 
 UNPLACED_SENTENCE = "{n} 条数据因地区无法确定未计入"

@@ -47,18 +47,17 @@ JOIN articles a ON a.article_id = c.article_id
 LEFT JOIN documents d ON d.doc_id = c.doc_id
 """
 
-# The columns of ``_CLAIM_SELECT`` the value rule and the source line read. A nationwide
-# ranking rests on up to half of all claims; leaving out the quote, the title and the
-# number as written halves what DuckDB sorts and hands over.
+# The columns of ``_CLAIM_SELECT`` the value rule reads. A ranking computed from the
+# claims rests on up to half of them; leaving out the quote, the title, the number as
+# written and the document halves what DuckDB joins, sorts and hands over.
 _RULE_SELECT = f"""
-SELECT c.claim_id, c.article_id, c.doc_id, c.source,
+SELECT c.claim_id, c.article_id, c.doc_id,
        {_REGION_KEY} AS region_key,
        c.region, c.region_code, c.province, c.tier, a.region_status, c.year,
        c.metric, c.category, c.value, c.unit, c.approx, c.rate, c.is_part,
-       c.period_start, c.period_end, d.document_year
+       c.period_start, c.period_end
 FROM claims c
 JOIN articles a ON a.article_id = c.article_id
-LEFT JOIN documents d ON d.doc_id = c.doc_id
 """
 
 _ORDER = " ORDER BY c.province NULLS LAST, c.region NULLS LAST, c.metric, c.claim_id"
@@ -345,6 +344,7 @@ def ranking_claims(
     years: Sequence[int] = (),
     category: str = "",
     statuses: Sequence[str],
+    rule_columns: bool = False,
 ) -> pd.DataFrame:
     """Claims for one metric and tier that a ranking may use, plus the unplaceable ones.
 
@@ -353,44 +353,20 @@ def ranking_claims(
     be matched that way; it is returned when nothing known contradicts the filters (its
     tier/province is null or matches) so the page can say how many were left out.
     ``category`` restricts funds to one category; empty means every category.
+
+    ``rule_columns`` returns, in claim order, only the columns the value rule reads (no
+    quote, title, line, number as written or document): what the dashboard fetches to
+    rank on the fly, where a ranking rests on up to half of all claims.
     """
     sql, params = _ranking_query(
-        _CLAIM_SELECT,
+        _RULE_SELECT if rule_columns else _CLAIM_SELECT,
         metric=metric,
         tier=tier,
         provinces=provinces,
         years=years,
         category=category,
         statuses=statuses,
-    )
-    return _df(con, sql, params)
-
-
-def ranking_inputs(
-    con: Con,
-    *,
-    metric: str,
-    tier: str,
-    provinces: Sequence[str] = (),
-    years: Sequence[int] = (),
-    category: str = "",
-    statuses: Sequence[str],
-) -> pd.DataFrame:
-    """The rows of :func:`ranking_claims`, in claim order, with only the columns the value
-    rule reads (no quote, title, line or number as written).
-
-    What the 排名 page fetches: a nationwide ranking rests on up to half of all claims, and
-    the quotes are only needed for the few claims whose evidence the user opens.
-    """
-    sql, params = _ranking_query(
-        _RULE_SELECT,
-        metric=metric,
-        tier=tier,
-        provinces=provinces,
-        years=years,
-        category=category,
-        statuses=statuses,
-        order=_CLAIM_ORDER,
+        order=_CLAIM_ORDER if rule_columns else _ORDER,
     )
     return _df(con, sql, params)
 
@@ -431,24 +407,17 @@ def region_claims(
     region_keys: Sequence[str],
     metrics: Sequence[str],
     years: Sequence[int] = (),
+    rule_columns: bool = False,
 ) -> pd.DataFrame:
-    """All claims of the chosen regions for the chosen metrics (the 对比 page)."""
+    """All claims of the chosen regions for the chosen metrics (the 对比 page);
+    ``rule_columns`` as in :func:`ranking_claims`."""
     sql, params = _region_query(
-        _CLAIM_SELECT, region_keys=region_keys, metrics=metrics, years=years
+        _RULE_SELECT if rule_columns else _CLAIM_SELECT,
+        region_keys=region_keys,
+        metrics=metrics,
+        years=years,
+        order=_CLAIM_ORDER if rule_columns else _ORDER,
     )
-    return _df(con, sql, params)
-
-
-def region_inputs(
-    con: Con,
-    *,
-    region_keys: Sequence[str],
-    metrics: Sequence[str],
-    years: Sequence[int] = (),
-) -> pd.DataFrame:
-    """The rows of :func:`region_claims` with only the columns the value rule and the
-    source line read: what the 对比 page fetches (half the time for eight cities)."""
-    sql, params = _region_query(_RULE_SELECT, region_keys=region_keys, metrics=metrics, years=years)
     return _df(con, sql, params)
 
 

@@ -119,24 +119,24 @@ def test_arrow_frames_equal_duckdb_frames(
 
 
 @pytest.mark.parametrize("metric", RANKED_METRICS)
-def test_ranking_inputs_are_ranking_claims_with_fewer_columns(
+def test_rule_columns_are_ranking_claims_with_fewer_columns(
     con: duckdb.DuckDBPyConnection, metric: str
 ) -> None:
     kw: dict[str, Any] = {"metric": metric, "tier": "prefecture", "statuses": RANKABLE_STATUSES}
-    lean = queries.ranking_inputs(con, **kw)
+    lean = queries.ranking_claims(con, **kw, rule_columns=True)
     full = queries.ranking_claims(con, **kw).sort_values("claim_id", ignore_index=True)
     pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
 
 
-def test_region_inputs_are_region_claims_with_fewer_columns(
+def test_rule_columns_are_region_claims_with_fewer_columns(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     kw: dict[str, Any] = {
         "region_keys": ["620700", "410200", "甘肃省/陇东市"],
         "metrics": RANKED_METRICS,
     }
-    lean = queries.region_inputs(con, **kw)
-    full = queries.region_claims(con, **kw)
+    lean = queries.region_claims(con, **kw, rule_columns=True)
+    full = queries.region_claims(con, **kw).sort_values("claim_id", ignore_index=True)
     assert len(lean) > 0
     pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
 

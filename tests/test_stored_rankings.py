@@ -99,8 +99,9 @@ def test_every_stored_ranking_and_unplaced_count_equal_the_rule_on_the_claims(
                 stored = queries.region_values(
                     ro, metric=metric, category=category, year=year, tier=tier, provinces=chosen
                 )
-                claims = queries.ranking_inputs(
+                claims = queries.ranking_claims(
                     ro,
+                    rule_columns=True,
                     metric=metric,
                     tier=tier,
                     provinces=chosen,
@@ -127,8 +128,9 @@ def test_every_stored_ranking_and_unplaced_count_equal_the_rule_on_the_claims(
 def test_every_stored_role_equals_the_rule_on_the_claims(ro: duckdb.DuckDBPyConnection) -> None:
     for metric, category, year in _scopes(ro):
         for tier in TIERS:
-            claims = queries.ranking_inputs(
+            claims = queries.ranking_claims(
                 ro,
+                rule_columns=True,
                 metric=metric,
                 tier=tier,
                 years=(year,) if year else (),
