@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import io
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -25,15 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.results_block import write_block  # noqa: E402
 from etl.gazetteer import Gazetteer  # noqa: E402
 from etl.ingest import run_ingest  # noqa: E402
 from etl.pipeline import process  # noqa: E402
 from etl.reading import read_document  # noqa: E402
 
 CORPUS = ROOT / "corpus"
-README = Path(__file__).with_name("README.md")
-MARK_BEGIN = "<!-- results:begin -->"
-MARK_END = "<!-- results:end -->"
 
 
 def _files() -> list[Path]:
@@ -132,7 +129,7 @@ def main() -> None:
     report = _report(per_core, sample, big_mb, large, claims, rerun_s, rerun_status)
     print(report)
     if not args.no_write:
-        _write(report)
+        write_block("results", report)
 
 
 def _report(per_core: dict, sample: dict, big_mb: float, large: dict, claims: int,
@@ -167,15 +164,6 @@ def _cores() -> int:
     import os
 
     return os.cpu_count() or 1
-
-
-def _write(report: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    block = f"{MARK_BEGIN}\n{report}\n{MARK_END}"
-    text = re.sub(
-        re.escape(MARK_BEGIN) + r".*?" + re.escape(MARK_END), lambda _: block, text, flags=re.S
-    )
-    README.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

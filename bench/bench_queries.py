@@ -34,6 +34,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.results_block import write_block  # noqa: E402
 from db.connection import ENV_VAR  # noqa: E402
 from etl import rankings  # noqa: E402
 from etl.gazetteer import Gazetteer  # noqa: E402
@@ -41,9 +42,6 @@ from etl.reading import read_document  # noqa: E402
 
 CORPUS = ROOT / "corpus"
 SCHEMA = ROOT / "db" / "schema.sql"
-README = Path(__file__).with_name("README.md")
-MARK_BEGIN = "<!-- queries:begin -->"
-MARK_END = "<!-- queries:end -->"
 
 # ----------------------------------------------------------------------- generation
 
@@ -647,7 +645,7 @@ def main() -> None:
     report = _report(timings, counts, size_mb, generated_s, args.repeats)
     print(report)
     if not args.no_write and not args.only:
-        _write(report)
+        write_block("queries", report)
 
 
 def _counts(path: Path) -> dict[str, int]:
@@ -715,17 +713,6 @@ def _report(timings: list[Timing], counts: dict[str, int], size_mb: float,
                 )
             lines.append(f"| {metric} | {tier} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def _write(report: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    if MARK_BEGIN not in text or MARK_END not in text:
-        raise SystemExit(f"{README} has no {MARK_BEGIN} … {MARK_END} block to rewrite")
-    block = f"{MARK_BEGIN}\n{report}\n{MARK_END}"
-    text = re.sub(
-        re.escape(MARK_BEGIN) + r".*?" + re.escape(MARK_END), lambda _: block, text, flags=re.S
-    )
-    README.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory targets, measured here and written into README.md."""
