@@ -354,9 +354,10 @@ def ranking_claims(
     tier/province is null or matches) so the page can say how many were left out.
     ``category`` restricts funds to one category; empty means every category.
 
-    ``rule_columns`` returns, in claim order, only the columns the value rule reads (no
-    quote, title, line, number as written or document): what the dashboard fetches to
-    rank on the fly, where a ranking rests on up to half of all claims.
+    ``rule_columns`` returns, in no particular order (the rule orders claims itself), only
+    the columns the value rule reads (no quote, title, line, number as written or
+    document): what the dashboard fetches to rank on the fly, where a ranking rests on up
+    to half of all claims.
     """
     sql, params = _ranking_query(
         _RULE_SELECT if rule_columns else _CLAIM_SELECT,
@@ -366,17 +367,17 @@ def ranking_claims(
         years=years,
         category=category,
         statuses=statuses,
-        order=_CLAIM_ORDER if rule_columns else _ORDER,
+        order="" if rule_columns else _ORDER,
     )
     return _df(con, sql, params)
 
 
 def rule_inputs(con: Con, *, metric: str, statuses: Sequence[str]) -> pd.DataFrame:
-    """Every placed claim of one metric, with the columns the value rule reads, in claim
-    order: what ``etl.rankings`` computes the stored region values from."""
+    """Every placed claim of one metric, with the columns the value rule reads: what
+    ``etl.rankings`` computes the stored region values from."""
     return _df(
         con,
-        _RULE_SELECT + f" WHERE c.metric = $metric AND {_PLACED}" + _CLAIM_ORDER,
+        _RULE_SELECT + f" WHERE c.metric = $metric AND {_PLACED}",
         {"metric": metric, "statuses": _strs(statuses)},
     )
 
@@ -416,7 +417,7 @@ def region_claims(
         region_keys=region_keys,
         metrics=metrics,
         years=years,
-        order=_CLAIM_ORDER if rule_columns else _ORDER,
+        order="" if rule_columns else _ORDER,
     )
     return _df(con, sql, params)
 

@@ -124,6 +124,7 @@ def test_rule_columns_are_ranking_claims_with_fewer_columns(
 ) -> None:
     kw: dict[str, Any] = {"metric": metric, "tier": "prefecture", "statuses": RANKABLE_STATUSES}
     lean = queries.ranking_claims(con, **kw, rule_columns=True)
+    lean = lean.sort_values("claim_id", ignore_index=True)
     full = queries.ranking_claims(con, **kw).sort_values("claim_id", ignore_index=True)
     pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
 
@@ -136,6 +137,7 @@ def test_rule_columns_are_region_claims_with_fewer_columns(
         "metrics": RANKED_METRICS,
     }
     lean = queries.region_claims(con, **kw, rule_columns=True)
+    lean = lean.sort_values("claim_id", ignore_index=True)
     full = queries.region_claims(con, **kw).sort_values("claim_id", ignore_index=True)
     assert len(lean) > 0
     pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)

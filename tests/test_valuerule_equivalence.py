@@ -144,7 +144,9 @@ def reference_rank(claims: pd.DataFrame, metric: str) -> Ranking:
 
     Regions whose claims are all excluded (only rates, say) get no value and no row.
     Ties share a rank (1, 2, 2, 4), and equal values are ordered by region name, then key.
+    Claims are read in claim order, whatever order they come in.
     """
+    claims = claims.sort_values("claim_id", kind="stable")
     claims = claims[claims["metric"] == metric]
     placed = claims[vr.placed_mask(claims)]
     n_unplaced = int(len(claims) - len(placed))
@@ -280,3 +282,12 @@ def test_matches_the_reference_on_a_large_frame(metric: str) -> None:
     claims = pd.concat([random_frame(rng) for _ in range(40)], ignore_index=True)
     claims["claim_id"] = np.arange(1, len(claims) + 1)
     assert_same(vr.rank(claims, metric), reference_rank(claims, metric))
+
+
+def test_the_rule_reads_claims_in_claim_order_whatever_order_they_come_in() -> None:
+    rng = np.random.default_rng(11)
+    claims = pd.concat([random_frame(rng) for _ in range(30)], ignore_index=True)
+    claims["claim_id"] = np.arange(1, len(claims) + 1)
+    shuffled = claims.sample(frac=1, random_state=3).reset_index(drop=True)
+    for metric in vr.RANKED_METRICS:
+        assert_same(vr.rank(shuffled, metric), vr.rank(claims, metric))
