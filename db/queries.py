@@ -181,17 +181,21 @@ def totals(con: Con) -> Totals:
     return Totals(*row)
 
 
+# How much data each metric has. Counting distinct regions takes a pass over every claim
+# (20 ms at 1M), so ingest stores the result (``metric_summary``, etl/rankings.py) and
+# the 总览 page reads it when current.
+METRIC_SUMMARY_SQL = f"""
+SELECT metric, count(*) AS claims,
+       count(DISTINCT {_region_key()}) AS regions,
+       min(year) AS year_min, max(year) AS year_max
+FROM claims GROUP BY metric
+"""
+
+
 def claims_per_metric(con: Con) -> pd.DataFrame:
-    """metric, claims, regions, years: how much data each metric has."""
-    return _df(
-        con,
-        f"""
-        SELECT metric, count(*) AS claims,
-               count(DISTINCT {_region_key()}) AS regions,
-               min(year) AS year_min, max(year) AS year_max
-        FROM claims GROUP BY metric ORDER BY claims DESC, metric
-        """,
-    )
+    """metric, claims, regions, year_min, year_max: how much data each metric has."""
+    source = "metric_summary" if rankings_version(con) is not None else f"({METRIC_SUMMARY_SQL})"
+    return _df(con, f"SELECT * FROM {source} ORDER BY claims DESC, metric")
 
 
 def documents(con: Con) -> pd.DataFrame:
@@ -393,7 +397,8 @@ def _region_query(
     sql = (
         select
         + f"""
-        WHERE list_contains($keys, {_REGION_KEY})
+        WHERE (list_contains($keys, c.region_code)
+               OR (c.region_code IS NULL AND list_contains($keys, {_REGION_KEY})))
           AND list_contains($metrics, c.metric)
           AND {_YEARS}
         """

@@ -155,3 +155,13 @@ CREATE TABLE IF NOT EXISTS unplaced_claims (
     province VARCHAR,
     claims   INTEGER NOT NULL
 );
+
+-- One row = how much data one metric has (claims, distinct regions, first and last year):
+-- the 总览 page's table, counted once per ingest instead of on every view.
+CREATE TABLE IF NOT EXISTS metric_summary (
+    metric   VARCHAR NOT NULL,
+    claims   BIGINT NOT NULL,
+    regions  BIGINT NOT NULL,
+    year_min INTEGER,
+    year_max INTEGER
+);

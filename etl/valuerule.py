@@ -222,6 +222,13 @@ def _category_codes(category: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return apart, joined
 
 
+def _id_codes(series: pd.Series) -> np.ndarray:
+    """Database ids used as codes as they are (they are non-negative ints), -1 where
+    missing: factorizing them again cost a third of the rule's set-up."""
+    ids = series.to_numpy(dtype=float, na_value=np.nan)
+    return np.where(np.isnan(ids), -1, ids).astype(np.int64)
+
+
 def _floats(series: pd.Series) -> np.ndarray:
     return series.to_numpy(dtype=float, na_value=np.nan)
 
@@ -258,8 +265,8 @@ def _prepare(
     by_region = np.argsort(region, kind="stable")
     pos = keep[by_region]
     group = region[by_region]
-    article, _ = pd.factorize(claims["article_id"], sort=False)
-    doc, _ = pd.factorize(claims["doc_id"], sort=False)
+    article = _id_codes(claims["article_id"])
+    doc = _id_codes(claims["doc_id"])
     category, figure_category = _category_codes(claims["category"])
     return (
         _Claims(
@@ -270,10 +277,10 @@ def _prepare(
             value=_floats(claims["value"])[pos],
             start=_floats(claims["period_start"])[pos],
             end=_floats(claims["period_end"])[pos],
-            article=np.asarray(article, dtype=np.int64)[pos],
+            article=article[pos],
             category=category[pos],
             figure_category=figure_category[pos],
-            doc=np.asarray(doc, dtype=np.int64)[pos],
+            doc=doc[pos],
             rate=claims["rate"].astype(bool).to_numpy()[pos],
             part=claims["is_part"].astype(bool).to_numpy()[pos],
         ),

@@ -157,12 +157,23 @@ def test_the_generated_database_exercises_every_role(ro: duckdb.DuckDBPyConnecti
     assert {valuerule.COUNTED, valuerule.RATE, valuerule.PART, valuerule.SMALLER} <= roles
 
 
+def test_the_stored_metric_summary_equals_the_claims(ro: duckdb.DuckDBPyConnection) -> None:
+    stored = queries.claims_per_metric(ro)
+    live = ro.execute(
+        f"SELECT * FROM ({queries.METRIC_SUMMARY_SQL}) ORDER BY claims DESC, metric"
+    ).fetchall()
+    assert [tuple(r) for r in stored.itertuples(index=False)] == live
+    assert len(live) >= 5
+
+
 def test_a_document_write_marks_the_stored_values_stale(tmp_path: Path) -> None:
     path = tmp_path / "stale.duckdb"
     sample_builder().write(path, rankings=False)
     with duckdb.connect(str(path)) as con:
         assert queries.rankings_version(con) is None
+        live = queries.claims_per_metric(con)  # counted from the claims
         rankings.rebuild(con)
         assert queries.rankings_version(con) == rankings.RULE_VERSION
+        pd.testing.assert_frame_equal(queries.claims_per_metric(con), live)
         con.execute("DELETE FROM rankings_state")  # what write_document does first
         assert queries.rankings_version(con) is None
