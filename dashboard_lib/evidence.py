@@ -123,12 +123,9 @@ def _ordered(roles: pd.DataFrame) -> pd.DataFrame:
     return roles.assign(_order=order).sort_values(["_order", "claim_id"], kind="stable")
 
 
-def _cards_page(key: data.DbKey, roles: pd.DataFrame, widget_key: str) -> None:
-    """One page of cards for ``roles`` (already ordered), with a page picker if needed."""
-    number = widgets.pager(len(roles), CARDS_PER_PAGE, key=widget_key)
-    page = roles.iloc[(number - 1) * CARDS_PER_PAGE : number * CARDS_PER_PAGE]
-    ids = tuple(int(i) for i in page["claim_id"])
-    st.html(cards_html(tables.evidence_roles(data.evidence(key, ids), page)))
+def _page(roles: pd.DataFrame, number: int) -> pd.DataFrame:
+    """Page ``number`` (1-based) of ``CARDS_PER_PAGE`` cards of ``roles``."""
+    return roles.iloc[(number - 1) * CARDS_PER_PAGE : number * CARDS_PER_PAGE]
 
 
 def role_summary(roles: pd.DataFrame) -> str:
@@ -145,22 +142,32 @@ def role_summary(roles: pd.DataFrame) -> str:
 def show(key: data.DbKey, heading: str, roles: pd.DataFrame, widget_key: str) -> None:
     """Cards for the claims in ``roles``: the ones in the value first, the rest folded,
     a page of ``CARDS_PER_PAGE`` at a time. ``widget_key`` names the value shown (its
-    page pickers start again at page 1 for another value)."""
+    page pickers start again at page 1 for another value). The cards of both pages shown
+    are read in one query."""
     if roles.empty:
         st.info("没有可显示的原文。")
         return
     ordered = _ordered(roles)
     in_value = ordered["role"].isin([COUNTED, DUPLICATE])
     used, other = ordered[in_value], ordered[~in_value]
+    used_key, other_key = f"{widget_key}.used", f"{widget_key}.other"
+    used_page = _page(used, widgets.current_page(used_key, len(used), CARDS_PER_PAGE))
+    other_page = _page(other, widgets.current_page(other_key, len(other), CARDS_PER_PAGE))
+    shown = pd.concat([used_page, other_page])
+    cards = tables.evidence_roles(
+        data.evidence(key, tuple(int(i) for i in shown["claim_id"])), shown
+    )
     st.subheader(heading)
     st.caption(role_summary(roles))
     if used.empty:
         st.info("这些数据都未计入数值（标准类、分项或非最大次数）。")
     else:
-        _cards_page(key, used, f"{widget_key}.used")
+        widgets.pager(len(used), CARDS_PER_PAGE, key=used_key)
+        st.html(cards_html(cards[cards["claim_id"].isin(used_page["claim_id"])]))
     if not other.empty:
         with st.expander(f"未计入的数据（{len(other):,} 条）"):
-            _cards_page(key, other, f"{widget_key}.other")
+            widgets.pager(len(other), CARDS_PER_PAGE, key=other_key)
+            st.html(cards_html(cards[cards["claim_id"].isin(other_page["claim_id"])]))
 
 
 def show_claims(key: data.DbKey, heading: str, claim_ids: Sequence[int]) -> None:

@@ -249,15 +249,17 @@ def unplaced_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def evidence_roles(evidence: pd.DataFrame, roles: pd.DataFrame) -> pd.DataFrame:
-    """Evidence rows with the role each claim plays (计入, 重复…), counted ones first."""
-    merged = evidence.merge(
-        roles[["claim_id", "role"]].drop_duplicates(), on="claim_id", how="left"
-    )
-    merged["role"] = merged["role"].fillna("counted")
-    merged["order"] = merged["role"].map({k: i for i, k in enumerate(ROLE_ORDER)})
-    return merged.sort_values(["order", "doc_id", "value_start"], kind="stable").drop(
-        columns=["order"]
-    )
+    """Evidence rows with the role each claim plays (计入, 重复…), counted ones first.
+
+    A page of cards is a few dozen rows: a dict lookup, not a pandas merge (10 ms each).
+    A claim without a role is shown as counted.
+    """
+    role_of = dict(zip(roles["claim_id"].tolist(), roles["role"].tolist(), strict=True))
+    rank_of = {k: i for i, k in enumerate(ROLE_ORDER)}
+    role = [role_of.get(i, "counted") for i in evidence["claim_id"].tolist()]
+    out = evidence.assign(role=role, _order=[rank_of.get(r, len(ROLE_ORDER)) for r in role])
+    out = out.sort_values(["_order", "doc_id", "value_start"], kind="stable")
+    return out.drop(columns=["_order"]).reset_index(drop=True)
 
 
 def source_line(sources: pd.DataFrame, limit: int = 4) -> str:

@@ -327,6 +327,17 @@ def page_selector(filters: Filters, total: int, page_size: int) -> Paging:
     return Paging(number=number, pages=pages, key=f"{digest}.{number}")
 
 
+def current_page(key: str, total: int, page_size: int) -> int:
+    """The page :func:`pager` with this key will return on this run (1 before it was
+    ever shown), so a page's data can be read before its picker is drawn."""
+    pages = max(1, math.ceil(total / page_size))
+    try:
+        number = int(st.session_state.get(key) or 1)
+    except (TypeError, ValueError):
+        number = 1
+    return min(max(number, 1), pages)
+
+
 def pager(total: int, page_size: int, key: str) -> int:
     """A page number input (1-based) when ``total`` items fill more than one page."""
     pages = max(1, math.ceil(total / page_size))
