@@ -517,6 +517,16 @@ def claim_roles(
     )
 
 
+# The claims a ranking leaves out because their region is unknown, counted per kind;
+# stored at ingest (``unplaced_claims``) and summed by :func:`unplaced_count`.
+UNPLACED_CLAIMS_SQL = f"""
+SELECT c.metric, c.category, c.year, c.tier, c.province, count(*) AS claims
+FROM claims c JOIN articles a ON a.article_id = c.article_id
+WHERE NOT {_PLACED}
+GROUP BY ALL
+"""
+
+
 def unplaced_count(
     con: Con,
     *,

@@ -140,7 +140,6 @@ CREATE TABLE IF NOT EXISTS claim_roles (
 -- dashboard uses the derived tables only when it is there and names the current rule.
 CREATE TABLE IF NOT EXISTS rankings_state (
     rule_version INTEGER NOT NULL,
-    claims       INTEGER NOT NULL,
     built_at     TIMESTAMP NOT NULL
 );
 

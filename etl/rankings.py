@@ -93,7 +93,7 @@ def _arrow(frame: pd.DataFrame, columns: list[str]) -> pa.Table:
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> RebuildStats:
-    """Recompute ``region_values`` and ``claim_roles`` from ``claims`` in one transaction.
+    """Recompute every derived table (``DERIVED_TABLES``) from ``claims`` in one transaction.
 
     Rows go in sorted by scope and region, so DuckDB's per-row-group min/max lets a page
     that reads one scope (or one region's roles) skip the rest of the table.
@@ -105,13 +105,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> RebuildStats:
             con.execute(f"DELETE FROM {table}")
         con.execute("INSERT INTO metric_summary " + queries.METRIC_SUMMARY_SQL)
         con.execute(
-            """
-            INSERT INTO unplaced_claims
-            SELECT c.metric, c.category, c.year, c.tier, c.province, count(*)
-            FROM claims c JOIN articles a ON a.article_id = c.article_id
-            WHERE NOT (c.region IS NOT NULL AND list_contains($statuses, a.region_status))
-            GROUP BY ALL
-            """,
+            "INSERT INTO unplaced_claims " + queries.UNPLACED_CLAIMS_SQL,
             {"statuses": list(valuerule.RANKABLE_STATUSES)},
         )
         for metric in valuerule.RANKED_METRICS:
@@ -121,10 +115,9 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> RebuildStats:
             _insert_sorted(con, "claim_roles", _arrow(roles, ROLE_COLUMNS))
             n_values += len(values)
             n_roles += len(roles)
-        claims_total = con.execute("SELECT count(*) FROM claims").fetchall()[0][0]
         con.execute(
-            "INSERT INTO rankings_state VALUES (?, ?, ?)",
-            [RULE_VERSION, claims_total, datetime.now()],
+            "INSERT INTO rankings_state (rule_version, built_at) VALUES (?, ?)",
+            [RULE_VERSION, datetime.now()],
         )
         con.execute("COMMIT")
     except Exception:
