@@ -1,4 +1,6 @@
-"""Every SQL statement the dashboard runs, and nothing else.
+"""Every SQL statement the dashboard runs, and the few that derive what ingest stores for
+it (``METRIC_SUMMARY_SQL``, ``UNPLACED_CLAIMS_SQL``, :func:`rule_inputs`, used by
+``etl/rankings.py``), so that the stored and the live answer are one statement.
 
 Pages never write SQL: they call these functions (through the cached wrappers in
 ``dashboard_lib.data``). Each function takes an open DuckDB connection or cursor and
