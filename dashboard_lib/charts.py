@@ -33,7 +33,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard_lib import labels
-from dashboard_lib.formatting import axis_scale, format_period, format_value
+from dashboard_lib.formatting import axis_scale, format_period, format_value, is_missing
 from etl.valuerule import period_outliers
 
 FONT_FAMILY = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
@@ -215,7 +215,7 @@ def comparison_figure(
         axis = "x" if i == 0 else f"x{i + 1}"
         part = long[long["metric"] == metric].set_index("region_key").reindex(order)
         values = part["value"].tolist()
-        reported = [not _missing(v) for v in values]
+        reported = [not is_missing(v) for v in values]
         unit = labels.METRIC_UNITS.get(metric, "")
         top_value = max((v for v, ok in zip(values, reported, strict=True) if ok), default=0.0)
         divisor, axis_unit = axis_scale(float(top_value or 0), unit)
@@ -282,10 +282,6 @@ def comparison_figure(
             }
         )
     return go.Figure({"data": traces, "layout": layout})
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
 
 
 def export_height(fig: go.Figure) -> int:

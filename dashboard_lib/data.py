@@ -141,6 +141,11 @@ def stored_year(key: DbKey, years: tuple[int, ...]) -> int | None:
     return int(years[0]) if years else rankings.EVERY_YEAR
 
 
+def _category(metric: str, category: str) -> str:
+    """The fund category filter as the rule sees it: only funds have categories."""
+    return category if metric == "funds" else ""
+
+
 @dataclass(frozen=True)
 class RankingData:
     """A ranking: ``table`` has one row per region (``valuerule.TABLE_COLUMNS``), largest
@@ -186,7 +191,7 @@ def _ranking(
     years: tuple[int, ...],
     category: str,
 ) -> RankingData:
-    category = category if metric == "funds" else ""
+    category = _category(metric, category)
     year = stored_year(key, years)
     if year is None:
         computed = _computed_ranking(key, metric, tier, provinces, years, category)
@@ -215,7 +220,7 @@ def _ranking_sources(
         tier=tier,
         provinces=provinces,
         years=years,
-        category=category if metric == "funds" else "",
+        category=_category(metric, category),
         statuses=valuerule.RANKABLE_STATUSES,
     )
     return sources[sources["placed"] > 0].reset_index(drop=True)
@@ -232,7 +237,7 @@ def _ranking_roles(
     region_key: str,
 ) -> pd.DataFrame:
     """claim_id, region_key, role of the claims behind one region's value in a ranking."""
-    category = category if metric == "funds" else ""
+    category = _category(metric, category)
     year = stored_year(key, years)
     if year is None:
         roles = _computed_ranking(key, metric, tier, provinces, years, category).roles

@@ -25,7 +25,7 @@ from dashboard_lib.formatting import (
     highlight_quote,
     safe_text,
 )
-from etl.valuerule import COUNTED, DUPLICATE, ROLE_ORDER
+from etl.valuerule import COUNTED, DUPLICATE, ROLE_ORDER, ROLE_RANK
 
 _CARD = (
     "border-left:4px solid {color};padding:6px 12px;margin:0 0 10px 0;"
@@ -119,7 +119,7 @@ CARDS_PER_PAGE = 20
 def _ordered(roles: pd.DataFrame) -> pd.DataFrame:
     """Roles in the order cards are shown: by role (计入 first), then in document order
     (claim ids are given in the order documents, articles and numbers were read)."""
-    order = roles["role"].map({k: i for i, k in enumerate(ROLE_ORDER)}).fillna(len(ROLE_ORDER))
+    order = roles["role"].map(ROLE_RANK).fillna(len(ROLE_ORDER))
     return roles.assign(_order=order).sort_values(["_order", "claim_id"], kind="stable")
 
 

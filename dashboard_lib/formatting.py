@@ -17,7 +17,7 @@ _MONEY_UNITS = {"元"}
 _PEOPLE_UNITS = {"人", "名", "人次"}
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     """None, NaN, pd.NA or NaT (whatever a nullable DuckDB column gives back)."""
     if value is None:
         return True
@@ -69,7 +69,7 @@ def format_value(value: Any, unit: str, approx: str = "exact") -> str:
     >>> format_value(435, "人")
     '435人'
     """
-    if _is_missing(value):
+    if is_missing(value):
         return "未报告"
     mantissa, scale = _scaled(float(value), unit)
     number = _trim(mantissa)
@@ -107,8 +107,8 @@ def axis_scale(max_value: float, unit: str) -> tuple[float, str]:
 
 def format_period(start: Any, end: Any) -> str:
     """2022年, 2016—2023年, 2016年以来, 截至2023年, or '' when the text gave none."""
-    s = None if _is_missing(start) else int(start)
-    e = None if _is_missing(end) else int(end)
+    s = None if is_missing(start) else int(start)
+    e = None if is_missing(end) else int(end)
     if s is None and e is None:
         return ""
     if s is None:
@@ -159,7 +159,7 @@ def highlight_quote(
     """
     spans = [quote_start, quote_end, value_start, value_end]
     text = article_text or ""
-    if not any(_is_missing(x) for x in spans):
+    if not any(is_missing(x) for x in spans):
         qs, qe, vs, ve = (int(x) for x in spans)
         lo, hi = min(qs, vs), max(qe, ve)
         if 0 <= lo <= vs < ve <= hi <= len(text):
@@ -185,4 +185,4 @@ def highlight_quote(
 
 def safe_text(value: Any) -> str:
     """Escape untrusted text for HTML; missing values become ''."""
-    return "" if _is_missing(value) else html.escape(str(value))
+    return "" if is_missing(value) else html.escape(str(value))

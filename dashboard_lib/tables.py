@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 
 from dashboard_lib import labels
-from dashboard_lib.formatting import approx_label, format_period, format_value
-from etl.valuerule import ROLE_ORDER, period_outliers
+from dashboard_lib.formatting import approx_label, format_period, format_value, is_missing
+from etl.valuerule import ROLE_ORDER, ROLE_RANK, period_outliers
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -67,7 +67,7 @@ def _blank(df: pd.DataFrame) -> pd.DataFrame:
 
 def _text(values: Iterable[Any]) -> list[str]:
     """Values as cell text, '' for a missing one (a cell must not say "None")."""
-    return ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
+    return ["" if is_missing(v) else str(v) for v in values]
 
 
 def ranking_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -255,9 +255,8 @@ def evidence_roles(evidence: pd.DataFrame, roles: pd.DataFrame) -> pd.DataFrame:
     A claim without a role is shown as counted.
     """
     role_of = dict(zip(roles["claim_id"].tolist(), roles["role"].tolist(), strict=True))
-    rank_of = {k: i for i, k in enumerate(ROLE_ORDER)}
     role = [role_of.get(i, "counted") for i in evidence["claim_id"].tolist()]
-    out = evidence.assign(role=role, _order=[rank_of.get(r, len(ROLE_ORDER)) for r in role])
+    out = evidence.assign(role=role, _order=[ROLE_RANK.get(r, len(ROLE_ORDER)) for r in role])
     out = out.sort_values(["_order", "doc_id", "value_start"], kind="stable")
     return out.drop(columns=["_order"]).reset_index(drop=True)
 

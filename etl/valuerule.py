@@ -52,6 +52,7 @@ RATE = "rate"  # a standard (每人每月…), never summed
 PART = "part"  # a part of a total stated beside it (其中…)
 SMALLER = "smaller"  # an honour count below the region's largest
 ROLE_ORDER = (COUNTED, DUPLICATE, OVERLAP, NESTED, PART, RATE, SMALLER)
+ROLE_RANK = {role: i for i, role in enumerate(ROLE_ORDER)}  # where a role's cards go
 
 TABLE_COLUMNS = [
     "rank",
@@ -463,6 +464,20 @@ def _roles_frame(c: _Claims, role: np.ndarray, by: Sequence[str] = ()) -> pd.Dat
     )
 
 
+def _apply(
+    claims: pd.DataFrame, metric: str, by: Sequence[str] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(table without ranks, roles, unplaced count): the rule on every group at once."""
+    c, n_unplaced = _prepare(claims, metric, by)
+    columns = [c for c in TABLE_COLUMNS if c != "rank"] + list(by)
+    if c is None:
+        roles = pd.DataFrame({"claim_id": [], "region_key": [], **{b: [] for b in by}, "role": []})
+        return pd.DataFrame(columns=columns), roles, n_unplaced
+    role = _honour_roles(c) if metric in HONOUR_METRICS else _additive_roles(c)
+    table = pd.DataFrame(_summaries(metric, c, role, by), columns=columns)
+    return table, _roles_frame(c, role, by), n_unplaced
+
+
 def scoped(
     claims: pd.DataFrame, metric: str, by: Sequence[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -473,13 +488,8 @@ def scoped(
     the rule looks across groups. Returns (table, roles) with the ``by`` columns added,
     unsorted and without ranks (``etl.rankings`` stores them for the dashboard to rank).
     """
-    c, _ = _prepare(claims, metric, by)
-    columns = [c for c in TABLE_COLUMNS if c != "rank"] + list(by)
-    if c is None:
-        roles = pd.DataFrame({"claim_id": [], "region_key": [], **{b: [] for b in by}, "role": []})
-        return pd.DataFrame(columns=columns), roles
-    role = _honour_roles(c) if metric in HONOUR_METRICS else _additive_roles(c)
-    return pd.DataFrame(_summaries(metric, c, role, by), columns=columns), _roles_frame(c, role, by)
+    table, roles, _ = _apply(claims, metric, by)
+    return table, roles
 
 
 def rank(claims: pd.DataFrame, metric: str) -> Ranking:
@@ -489,15 +499,7 @@ def rank(claims: pd.DataFrame, metric: str) -> Ranking:
     Ties share a rank (1, 2, 2, 4); equal values are ordered by region name, then key
     (the order ``db.queries.region_values`` gives the stored rankings).
     """
-    c, n_unplaced = _prepare(claims, metric)
-    table_rows: list[dict] = []
-    if c is None:
-        roles = pd.DataFrame({"claim_id": [], "region_key": [], "role": []})
-    else:
-        role = _honour_roles(c) if metric in HONOUR_METRICS else _additive_roles(c)
-        table_rows = _summaries(metric, c, role)
-        roles = _roles_frame(c, role)
-    table = pd.DataFrame(table_rows, columns=[c for c in TABLE_COLUMNS if c != "rank"])
+    table, roles, n_unplaced = _apply(claims, metric)
     if not table.empty:
         table = table.sort_values(
             ["value", "region", "region_key"], ascending=[False, True, True], kind="stable"
