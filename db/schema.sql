@@ -52,6 +52,9 @@ CREATE TABLE IF NOT EXISTS articles (
     region_status VARCHAR NOT NULL,      -- resolved | ambiguous | not_found | blanked | unknown
     region_as_written VARCHAR,           -- the name the title or body used (巴州, 陇东市)
     region_candidates VARCHAR[],         -- codes of same-named divisions when ambiguous
+    region_basis VARCHAR,                -- how it was decided: title | body_subject | unit_name | newspaper | self_reference | …
+    region_confidence VARCHAR,           -- high | medium; null when no region was placed
+    region_evidence VARCHAR,             -- the evidence in words (names, roles, scores)
     date         DATE,
     year         INTEGER,
     year_inferred BOOLEAN NOT NULL,
@@ -164,3 +167,9 @@ CREATE TABLE IF NOT EXISTS metric_summary (
     year_min INTEGER,
     year_max INTEGER
 );
+
+-- Columns added after a database may already exist: an older file gains them on its next
+-- ingest instead of refusing every insert.
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_basis VARCHAR;
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_confidence VARCHAR;
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_evidence VARCHAR;

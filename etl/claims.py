@@ -29,6 +29,8 @@ QUOTE_CONTEXT_CHARS = 50
 PARAGRAPH_LOOKBACK = 300
 # Other people named right after a count (4154名专职工作人员) are looked for this far.
 OTHER_PEOPLE_WINDOW = 16
+# How far after 其中 an eligibility phrase may start (其中符合政府安排工作条件的312名).
+ELIGIBLE_PART_WINDOW = 6
 QUOTE_EDGE = "，,。；;：:、 \t\n\u3000"
 
 
@@ -169,15 +171,32 @@ def _has_subject(art: _Article, rule: PersonRule, quantity: Quantity, clause: Sp
     return False
 
 
-def _confirmed_weak_trigger(art: _Article, rule: PersonRule, quantity: Quantity) -> bool:
-    """A weak trigger (接收) counts when its sentence, before any 其中 part, confirms it."""
-    clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
-    part = art.text.find(PART_MARKER, sentence.start, sentence.end)
-    confirm_end = part if part >= 0 else sentence.end
+def _unrefuted_trigger(
+    art: _Article, rule: PersonRule, quantity: Quantity, scope: list[tuple[int, int]]
+) -> bool:
+    """A refutable trigger (接收) counts unless its sentence says where the people went
+    instead: 一次性经济补助 (they chose self-employment), or a counted eligible part
+    (接收…5964人，其中符合安排工作条件的312名已全部安置: the placed ones are the 312)."""
+    sentence = art.sentence(quantity.start)
+    if _counted_eligible_part(art, rule, quantity.end, sentence.end):
+        return False
     return any(
-        trigger.within(art.text, clause.start, clause.end)
-        and confirm.within(art.text, sentence.start, confirm_end)
-        for trigger, confirm in rule.weak_triggers
+        _within_any(trigger, art.text, scope)
+        and not refuter.within(art.text, sentence.start, sentence.end)
+        for trigger, refuter in rule.refuted_triggers
+    )
+
+
+def _counted_eligible_part(art: _Article, rule: PersonRule, start: int, end: int) -> bool:
+    """其中 + an eligibility phrase + its own number, after ``start`` in the sentence."""
+    part = art.text.find(PART_MARKER, start, end)
+    if part < 0:
+        return False
+    mask = rule.trigger_masks.search(art.text, part, end)
+    return (
+        mask is not None
+        and mask.start() - part <= ELIGIBLE_PART_WINDOW
+        and art.first_number(mask.end(), mask.end() + 3) is not None
     )
 
 
@@ -224,6 +243,42 @@ def _enumeration_commas(text: str, clause: Span) -> list[int]:
     return [i + 1 for i in range(clause.start, clause.end) if text[i] == "、"]
 
 
+def _predicate_clause(art: _Article, rule: PersonRule, clause: Span) -> list[tuple[int, int]]:
+    """The next clause of the sentence when it holds no number and opens as a predicate
+    (符合条件的退役士兵298人，已全部落实工作岗位)."""
+    sentence = art.sentence(clause.start)
+    if not rule.predicate_openers or clause.end >= sentence.end:
+        return []
+    following = art.clause(clause.end + 1)
+    if art.first_number(following.start, following.end) is not None:
+        return []
+    if not art.text.startswith(rule.predicate_openers, _first_word(art.text, following)):
+        return []
+    return [(following.start, following.end)]
+
+
+def _first_word(text: str, clause: Span) -> int:
+    """Where the clause's words begin (after punctuation and white space)."""
+    pos = clause.start
+    while pos < clause.end and text[pos] in QUOTE_EDGE:
+        pos += 1
+    return pos
+
+
+def _unmasked(text: str, masks: WordSet, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``ranges`` with the phrases of ``masks`` cut out, so no trigger is read inside them."""
+    if not masks:
+        return ranges
+    out: list[tuple[int, int]] = []
+    for start, end in ranges:
+        pos = start
+        while (found := masks.search(text, pos, end)) is not None:
+            out.append((pos, found.start()))
+            pos = found.end()
+        out.append((pos, end))
+    return out
+
+
 def _within_any(words: WordSet, text: str, ranges: list[tuple[int, int]]) -> bool:
     return any(words.within(text, a, b) for a, b in ranges)
 
@@ -241,11 +296,17 @@ def _person_claim(
         art.text, quantity.end, min(clause.end, quantity.end + OTHER_PEOPLE_WINDOW)
     ):
         return None
+    if art.text[quantity.end : clause.end].rstrip(QUOTE_EDGE).endswith(rule.pool_endings):
+        return None  # 符合条件的48名退役士兵中: the pool, not the people placed
+    scope = _unmasked(art.text, rule.trigger_masks, scope + _predicate_clause(art, rule, clause))
     if _within_any(rule.triggers, art.text, scope):
         return _claim(art, quantity, rule.metric, f"{rule.metric}:trigger")
-    if _confirmed_weak_trigger(art, rule, quantity):
-        return _claim(art, quantity, rule.metric, f"{rule.metric}:weak_trigger")
-    if continues and rule.subjects.within(art.text, clause.start, clause.end):
+    if _unrefuted_trigger(art, rule, quantity, scope):
+        return _claim(art, quantity, rule.metric, f"{rule.metric}:received")
+    if continues and (
+        rule.subjects.within(art.text, clause.start, clause.end)
+        or art.text.startswith(PART_MARKER, _first_word(art.text, clause))
+    ):
         return _claim(art, quantity, rule.metric, f"{rule.metric}:continued")
     return None
 

@@ -20,8 +20,9 @@ RULE_KEYS = frozenset(
     {
         "label", "unit", "examples",
         "bare_amount_words", "bare_amount_window", "rate_before", "rate_after", "rate_window",
-        "subjects", "subject_scope", "triggers", "strong_triggers", "weak_triggers",
-        "negatives", "other_people",
+        "subjects", "subject_scope", "triggers", "strong_triggers", "refuted_triggers",
+        "negatives", "other_people", "pool_endings", "trigger_masks",
+        "predicate_openers",
         "title_words", "back_references", "award_verbs", "award_verb_window", "targets",
         "target_window", "national_scope", "provincial_scope", "scope_window",
     }
@@ -51,9 +52,12 @@ class PersonRule:
     subject_scope: str
     triggers: WordSet
     strong_triggers: WordSet
-    weak_triggers: tuple[tuple[WordSet, WordSet], ...]
+    refuted_triggers: tuple[tuple[WordSet, WordSet], ...]
     negatives: WordSet
     other_people: WordSet
+    pool_endings: tuple[str, ...]
+    trigger_masks: WordSet
+    predicate_openers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -80,16 +84,19 @@ def _fund_rule(spec: dict[str, Any]) -> FundRule:
 
 
 def _person_rule(metric: str, spec: dict[str, Any]) -> PersonRule:
-    weak = spec.get("weak_triggers") or {}
+    refuted = spec.get("refuted_triggers") or {}
     return PersonRule(
         metric=metric,
         subjects=WordSet(spec["subjects"]),
         subject_scope=str(spec.get("subject_scope", "sentence")),
         triggers=WordSet(spec["triggers"]),
         strong_triggers=WordSet(spec.get("strong_triggers") or []),
-        weak_triggers=tuple((WordSet([w]), WordSet(c)) for w, c in weak.items()),
+        refuted_triggers=tuple((WordSet([w]), WordSet(r)) for w, r in refuted.items()),
         negatives=WordSet(spec["negatives"]),
         other_people=WordSet(spec.get("other_people") or []),
+        pool_endings=tuple(spec.get("pool_endings") or ()),
+        trigger_masks=WordSet(spec.get("trigger_masks") or []),
+        predicate_openers=tuple(spec.get("predicate_openers") or ()),
     )
 
 

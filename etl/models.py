@@ -108,6 +108,10 @@ class RegionResolution:
     name_as_written: str | None = None
     candidates: tuple[str, ...] = ()
     evidence: str | None = None
+    # How the region was decided (title, title_alias, title_and_body, body_subject,
+    # unit_name, newspaper, alias, body_count) and how sure that is (high, medium).
+    basis: str | None = None
+    confidence: str | None = None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ class ArticleRecord:
     region_as_written: str | None
     region_candidates: tuple[str, ...]
     region_evidence: str | None
+    region_basis: str | None
+    region_confidence: str | None
     date: date | None
     year: int | None
     year_inferred: bool
@@ -56,6 +58,8 @@ class ArticleRecord:
             "region_status": self.region_status,
             "region_code": self.region_code,
             "prefecture": self.prefecture,
+            "region_basis": self.region_basis,
+            "region_confidence": self.region_confidence,
         }
 
 
@@ -134,6 +138,8 @@ def _region_fields(found: RegionResolution) -> dict[str, Any]:
         "region_as_written": found.name_as_written,
         "region_candidates": tuple(found.candidates),
         "region_evidence": found.evidence,
+        "region_basis": found.basis,
+        "region_confidence": found.confidence,
     }
 
 

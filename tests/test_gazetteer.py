@@ -83,7 +83,7 @@ LINGTAI_BODY = (
     "我县地处甘肃东部。近年来，灵台县委、县政府……灵台县先后……全县……"
     "平凉市双拥模范县……灵台县退役军人事务局……"
 )
-BEIJING_BODY = "北京市朝阳区……北京市委……北京各界……北京市双拥模范城……"
+BEIJING_BODY = "北京市朝阳区……近日，北京市召开双拥工作会议……北京各界……北京市双拥模范城……"
 
 
 def _case(title: str | None, body: str, expected: str, case_id: str) -> object:
@@ -515,8 +515,18 @@ def test_lookup(gazetteer: Gazetteer) -> None:
 
 def test_find_names_is_leftmost_longest(gazetteer: Gazetteer) -> None:
     text = "新疆维吾尔自治区巴音郭楞蒙古自治州库尔勒市，拥政爱民，吉林省吉林市"
-    found = [m.text for m in gazetteer.find_names(text)]
+    found = [m.text for m in gazetteer.finder.find(text)]
     assert found == ["新疆维吾尔自治区", "巴音郭楞蒙古自治州", "库尔勒市", "吉林省", "吉林市"]
+
+
+def test_find_names_narrows_chains_to_their_last_link(gazetteer: Gazetteer) -> None:
+    text = "新疆维吾尔自治区巴音郭楞蒙古自治州库尔勒市，拥政爱民，吉林省吉林市，北京大兴"
+    found = [(m.text, m.codes) for m in gazetteer.find_names(text)]
+    assert found == [
+        ("新疆维吾尔自治区巴音郭楞蒙古自治州库尔勒市", ("652801",)),
+        ("吉林省吉林市", ("220200",)),
+        ("北京大兴", ("110115",)),
+    ]
 
 
 def test_title_subject() -> None:

@@ -1,14 +1,16 @@
 """What an article's body says about its region: rules 3 and 5 of ``etl.gazetteer.resolve``.
 
 A title names its subject but not always uniquely (白云区 is in 广州 and in 贵阳), and many
-articles have no usable title at all (``-我市双拥工作综述``). The body then decides, by counting
-the divisions it mentions. Counting is cheap to get wrong, so every verdict here needs a clear
-margin and states the counts it rests on in its evidence; without a margin the answer is
-``ambiguous`` or ``unknown``, never a guess.
+articles have no usable title at all (``-我市双拥工作综述``, ``我区召开双拥工作推进会``). The
+body then decides by weighing its mentions: only names that stand as words count
+(``etl.gazetteer.words``), each with the weight of its role (``etl.gazetteer.cues``: a
+clause's subject, one of the place's institutions or newspapers, a plain mention, a list
+item, a venue). The kind of unit the text calls itself (我市 → a 市) multiplies a score.
 
-The title rules borrow from here too: the province the body points to (for a name that is no
-division, or a blanked-out one), the patterns of blanked-out names, and the prepared body
-itself, which is built once per article and scanned for names only when a rule needs them.
+Counting is cheap to get wrong, so every verdict needs a clear margin and states what it rests
+on; places above or below the winner (its province, its counties) do not compete with it,
+since a city's report names both. Without a margin the answer is ``ambiguous`` or
+``unknown`` with the reason, never a guess.
 """
 
 from __future__ import annotations
@@ -18,87 +20,76 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from etl.gazetteer.cues import STRONG_ROLES, Reading, read_roles
 from etl.gazetteer.index import Gazetteer
-from etl.gazetteer.names import _SUFFIX_ALT, KIND_WEIGHT, UNIT_SUFFIXES, Mention
-from etl.gazetteer.table import COUNTY, PREFECTURE, PROVINCE, Region
+from etl.gazetteer.names import ALIAS, KIND_WEIGHT, Mention
+from etl.gazetteer.table import Region
 from etl.models import RegionResolution
-
-# Rule 3 (same-named divisions): the best candidate needs this much body support, and this
-# many times the support of the next one.
-MIN_EVIDENCE = 2.0
-EVIDENCE_DOMINANCE = 3.0
-
-# Rule 5 (body only): the winner needs this score and this many times the runner-up's. The
-# kind of unit the text calls itself (我市 → names ending in 市) multiplies the score.
-MIN_BODY_SCORE = 3.0
-BODY_WIN_RATIO = 2.0
-SELF_REFERENCE_BOOST = 2.0
-# A name that lost its first character at the start of the text (梁是… for 吕梁) adds this.
-LOST_CHAR_BONUS = 2.0
-# The province read from the body (for not_found and blanked names) needs the same margins.
-MIN_PROVINCE_SCORE = 3.0
-PROVINCE_WIN_RATIO = 2.0
 
 # How a text refers to its own unit: 我市, 本县, 全区. 我/本 are surer than 全, because 全省 is
 # also used for comparisons (全省首家).
 SELF_REFERENCE_RE = re.compile(r"([我本全])(省|市|县|区|州|盟|旗)")
 SELF_REFERENCE_WEIGHT = {"我": 2, "本": 2, "全": 1}
 
-# A blanked-out name: X市, XX市, ××县, 某市, or a bare XX before other text.
-_BLANK_MARKS = "XxＸｘ×✕*＊□○〇"
-BLANKED_RE = re.compile(
-    rf"^(?:[{_BLANK_MARKS}某]{{1,3}}(?:{_SUFFIX_ALT})|[{_BLANK_MARKS}]{{2,3}}(?=[\u4e00-\u9fff]))"
-)
-BLANKED_ANYWHERE_RE = re.compile(rf"(?:[{_BLANK_MARKS}]{{1,3}}|某)(?:{_SUFFIX_ALT})")
-
 # Whitespace between two CJK characters is PDF debris (许昌市召开持 续深化): removed before search.
-_CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000\r\n]+(?=[\u4e00-\u9fff])")
+CJK_GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000\r\n]+(?=[\u4e00-\u9fff])")
+
+# How a body-only answer was decided, by the strongest role behind it.
+BASIS_BY_ROLE = {
+    "institution": "unit_name",
+    "newspaper": "newspaper",
+    "subject": "body_subject",
+}
+HIGH = "high"
+MEDIUM = "medium"
+# A body score this many times the minimum, with this margin, is a sure answer.
+SURE_SCORE_FACTOR = 2.0
+SURE_RATIO_FACTOR = 2.0
 
 
 @dataclass
-class _Body:
-    """The body prepared once: title line dropped, CJK gaps closed, names found lazily."""
+class Body:
+    """The body prepared once: title line dropped, CJK gaps closed, names read lazily."""
 
     text: str
     first_line: str
     gazetteer: Gazetteer
-    _mentions: list[Mention] | None = field(default=None, repr=False)
+    _readings: list[Reading] | None = field(default=None, repr=False)
+
+    @classmethod
+    def prepare(cls, title: str | None, body: str, gazetteer: Gazetteer) -> Body:
+        """Drop a leading copy of the title (a body is often cut from the title line on)."""
+        lines = (body or "").splitlines()
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        if lines and title and lines[0].strip() == title.strip():
+            lines.pop(0)
+        first_line = next((line.strip() for line in lines if line.strip()), "")
+        text = CJK_GAP_RE.sub("", "\n".join(lines))
+        return cls(text=text, first_line=first_line, gazetteer=gazetteer)
+
+    @property
+    def readings(self) -> list[Reading]:
+        """Every name that stands as a word, with its role and weight."""
+        if self._readings is None:
+            gaz = self.gazetteer
+            self._readings = read_roles(
+                self.text,
+                gaz.find_names(self.text),
+                gaz.tier_by_code,
+                gaz.rules.cues,
+                gaz.rules.weights,
+            )
+        return self._readings
 
     @property
     def mentions(self) -> list[Mention]:
-        if self._mentions is None:
-            self._mentions = self.gazetteer.find_names(self.text)
-        return self._mentions
+        return [r.mention for r in self.readings]
 
 
-def _prepare_body(title: str | None, body: str, gazetteer: Gazetteer) -> _Body:
-    """Drop a leading copy of the title (a body is often cut from the title line on)."""
-    lines = (body or "").splitlines()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if lines and title and lines[0].strip() == title.strip():
-        lines.pop(0)
-    first_line = next((line.strip() for line in lines if line.strip()), "")
-    text = _CJK_GAP_RE.sub("", "\n".join(lines))
-    return _Body(text=text, first_line=first_line, gazetteer=gazetteer)
-
-
-def _suffix_tier(suffix: str | None) -> str | None:
-    """A default tier for a name missing from the table, from its unit suffix."""
-    if suffix is None:
-        return None
-    if suffix in ("省", "自治区", "特别行政区"):
-        return PROVINCE
-    if suffix in ("市", "州", "盟", "地区", "自治州"):
-        return PREFECTURE
-    return COUNTY
-
-
-def _suffix_of(name: str) -> str | None:
-    return next((s for s in UNIT_SUFFIXES if name.endswith(s)), None)
-
-
-def _resolved(region: Region, as_written: str, evidence: str) -> RegionResolution:
+def resolved(
+    region: Region, as_written: str, evidence: str, basis: str, confidence: str
+) -> RegionResolution:
     return RegionResolution(
         status="resolved",
         region=region.name,
@@ -108,6 +99,8 @@ def _resolved(region: Region, as_written: str, evidence: str) -> RegionResolutio
         tier=region.tier,
         name_as_written=as_written,
         evidence=evidence,
+        basis=basis,
+        confidence=confidence,
     )
 
 
@@ -116,14 +109,14 @@ def _ranked(tally: Mapping[str, float]) -> list[tuple[str, float]]:
     return sorted(tally.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _describe(tally: Mapping[str, float], limit: int = 4) -> str:
+def describe(tally: Mapping[str, float], limit: int = 4) -> str:
     return ", ".join(f"{name} ×{n:g}" for name, n in _ranked(tally)[:limit])
 
 
 # ----------------------------------------------------------------- rule 3: same names
 
 
-def _support(candidate: Region, others: Sequence[Region], body: _Body) -> dict[str, float]:
+def _support(candidate: Region, others: Sequence[Region], body: Body) -> dict[str, float]:
     """Body mentions of the candidate's surroundings that no other candidate shares."""
     gazetteer = body.gazetteer
     mine = gazetteer.context_codes(candidate)
@@ -139,17 +132,21 @@ def _support(candidate: Region, others: Sequence[Region], body: _Body) -> dict[s
     return counts
 
 
-def _disambiguate(candidates: Sequence[Region], as_written: str, body: _Body) -> RegionResolution:
+def disambiguate(candidates: Sequence[Region], as_written: str, body: Body) -> RegionResolution:
     """Pick the candidate the body clearly supports, else report them all as ambiguous."""
+    decision = body.gazetteer.rules.decision
     support = [(_support(c, [o for o in candidates if o is not c], body), c) for c in candidates]
     support.sort(key=lambda item: (-sum(item[0].values()), item[1].code))
     best_counts, best = support[0]
     best_total = sum(best_counts.values())
     runner_up = sum(support[1][0].values()) if len(support) > 1 else 0.0
-    if best_total >= MIN_EVIDENCE and best_total >= EVIDENCE_DOMINANCE * runner_up:
+    if (
+        best_total >= decision.min_disambiguation
+        and best_total >= decision.disambiguation_dominance * runner_up
+    ):
         where = best.prefecture or best.province
-        evidence = f"title names {as_written}; body names {_describe(best_counts)} → {where}"
-        return _resolved(best, as_written, evidence)
+        evidence = f"title names {as_written}; body names {describe(best_counts)} → {where}"
+        return resolved(best, as_written, evidence, "title_and_body", MEDIUM)
     return _ambiguous(candidates, as_written, support)
 
 
@@ -163,7 +160,7 @@ def _ambiguous(
     tiers = {c.tier for c in candidates}
     names = {c.name for c in candidates}
     detail = "; ".join(
-        f"{c.code} {c.prefecture or c.province}{c.name}: {_describe(n) or 'no support'}"
+        f"{c.code} {c.prefecture or c.province}{c.name}: {describe(n) or 'no support'}"
         for n, c in support
     )
     return RegionResolution(
@@ -180,7 +177,7 @@ def _ambiguous(
 # ----------------------------------------------------------------- rule 5: body only
 
 
-def _self_reference(text: str) -> str | None:
+def self_reference(text: str) -> str | None:
     """The unit suffix the text uses for itself most (我市 ×3, 全市 ×5 → 市), if any."""
     votes: Counter[str] = Counter()
     for match in SELF_REFERENCE_RE.finditer(text):
@@ -201,73 +198,173 @@ def _lost_first_char(region: Region, first_line: str, gazetteer: Gazetteer) -> b
 
 
 @dataclass(frozen=True)
-class _Scored:
+class Scored:
+    """A division the body names, with its score and the readings behind it."""
+
     score: float
     region: Region
     lost_char: bool
+    readings: tuple[Reading, ...]
+
+    @property
+    def basis(self) -> str:
+        roles = {r.role for r in self.readings}
+        for role, basis in BASIS_BY_ROLE.items():
+            if role in roles:
+                return basis
+        if any(r.mention.kind == ALIAS for r in self.readings):
+            return "alias"
+        return "body_count"
 
 
-def _body_scores(body: _Body, implied: str | None) -> list[_Scored]:
+def body_scores(body: Body, implied: str | None) -> list[Scored]:
     """Every mentioned division with its score, best first."""
     raw: dict[str, float] = defaultdict(float)
-    for mention in body.mentions:
-        for code in mention.codes:
-            raw[code] += mention.weight
+    behind: dict[str, list[Reading]] = defaultdict(list)
+    for reading in body.readings:
+        codes = reading.mention.codes
+        for code in codes:
+            raw[code] += reading.weight / len(codes)
+            behind[code].append(reading)
+    decision = body.gazetteer.rules.decision
     scored = []
     for code, value in raw.items():
         region = body.gazetteer.regions[code]
-        score = value * (SELF_REFERENCE_BOOST if region.suffix == implied else 1.0)
+        score = value * (decision.self_reference_boost if region.suffix == implied else 1.0)
         lost = _lost_first_char(region, body.first_line, body.gazetteer)
-        scored.append(_Scored(score + (LOST_CHAR_BONUS if lost else 0.0), region, lost))
+        bonus = decision.lost_char_bonus if lost else 0.0
+        scored.append(Scored(score + bonus, region, lost, tuple(behind[code])))
     scored.sort(key=lambda s: (-s.score, s.region.code))
     return scored
 
 
-def _body_winner(body: _Body) -> tuple[Region | None, str]:
+def _related(a: Region, b: Region) -> bool:
+    """One lies inside the other (a city and its county, a province and its city)."""
+    return a.is_under(b.code) or b.is_under(a.code)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the body is about, or why it cannot tell."""
+
+    region: Region | None
+    why: str
+    basis: str | None = None
+    confidence: str | None = None
+    score: float = 0.0
+
+
+def body_winner(body: Body) -> Verdict:
     """The division the body is clearly about, with a sentence saying why (or why not)."""
-    implied = _self_reference(body.text)
-    scored = _body_scores(body, implied)
+    decision = body.gazetteer.rules.decision
+    implied = self_reference(body.text)
+    scored = [s for s in body_scores(body, implied) if s.score > 0]
     if not scored:
-        return None, "the body names no division"
+        return Verdict(None, "the body names no division as its subject")
     best = scored[0]
-    runner_up = scored[1].score if len(scored) > 1 else 0.0
+    rivals = [s for s in scored[1:] if not _related(s.region, best.region)]
+    runner_up = rivals[0].score if rivals else 0.0
     self_ref = f", the text calls itself a {implied} (我{implied}/全{implied})" if implied else ""
-    if best.score >= MIN_BODY_SCORE and best.score >= BODY_WIN_RATIO * runner_up:
-        names = dict(Counter(m.text for m in body.mentions if best.region.code in m.codes))
+    if best.score >= decision.min_score and best.score >= decision.win_ratio * runner_up:
+        roles = Counter(f"{r.mention.text}({r.role})" for r in best.readings)
         lost = ", its name lost its first character at the start" if best.lost_char else ""
-        return best.region, f"body names {_describe(names)}{self_ref}{lost}"
+        sure = best.score >= SURE_SCORE_FACTOR * decision.min_score and (
+            best.score >= SURE_RATIO_FACTOR * decision.win_ratio * runner_up
+        )
+        return Verdict(
+            best.region,
+            f"body names {describe(dict(roles))}{self_ref}{lost} (score {best.score:g}"
+            f" against {runner_up:g})",
+            best.basis,
+            HIGH if sure and best.basis != "body_count" else MEDIUM,
+            best.score,
+        )
+    enclosing = _self_named(scored, implied)
+    if enclosing is not None:
+        return Verdict(
+            enclosing.region,
+            f"the text calls itself a {implied} and names {enclosing.region.name}; every other"
+            " place it names lies inside or above it",
+            "self_reference",
+            MEDIUM,
+            enclosing.score,
+        )
     top = ", ".join(f"{s.region.name} {s.score:.1f}" for s in scored[:3])
-    return None, f"no clear winner in the body ({top}{self_ref})"
+    weak = "only weak mentions" if best.score < decision.min_score else "split evidence"
+    return Verdict(None, f"{weak} in the body ({top}{self_ref})")
 
 
-def _body_province(body: _Body) -> tuple[str | None, str]:
+def _self_named(scored: Sequence[Scored], implied: str | None) -> Scored | None:
+    """The one named unit of the kind the text calls itself (我省 and 湖南省), when every other
+    place it names lies inside or above that unit: a province's report lists its cities."""
+    if implied is None:
+        return None
+    own = [s for s in scored if s.region.suffix == implied]
+    if len(own) != 1:
+        return None
+    if all(_related(s.region, own[0].region) for s in scored if s is not own[0]):
+        return own[0]
+    return None
+
+
+def strong_subject(verdict: Verdict) -> bool:
+    """Whether a body verdict rests on a subject, institution or newspaper of the place."""
+    return verdict.region is not None and verdict.basis in BASIS_BY_ROLE.values()
+
+
+def body_province(body: Body) -> tuple[str | None, str]:
     """The province the body's mentions point to, if one clearly dominates."""
+    decision = body.gazetteer.rules.decision
     votes: dict[str, float] = defaultdict(float)
-    for mention in body.mentions:
-        provinces = {body.gazetteer.regions[c].province for c in mention.codes}
+    for reading in body.readings:
+        provinces = {body.gazetteer.regions[c].province for c in reading.mention.codes}
         if len(provinces) == 1:
-            votes[provinces.pop()] += KIND_WEIGHT[mention.kind]
+            votes[provinces.pop()] += KIND_WEIGHT[reading.mention.kind]
     ranked = _ranked(votes)
     if not ranked:
         return None, ""
     top, score = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
-    if score >= MIN_PROVINCE_SCORE and score >= PROVINCE_WIN_RATIO * second:
+    if score >= decision.min_province_score and score >= decision.province_win_ratio * second:
         return top, f"the body's place names point to {top} ({score:g})"
     return None, ""
 
 
-def _from_body(body: _Body) -> RegionResolution:
+def from_body(body: Body) -> RegionResolution:
     """Rule 5, with a blanked-out name in the body as the explanation when nothing wins."""
-    winner, evidence = _body_winner(body)
-    if winner is not None:
-        return _resolved(winner, winner.name, evidence)
-    blank = BLANKED_ANYWHERE_RE.search(body.text)
+    verdict = body_winner(body)
+    if verdict.region is not None:
+        return resolved(
+            verdict.region,
+            verdict.region.name,
+            verdict.why,
+            verdict.basis or "body_count",
+            verdict.confidence or MEDIUM,
+        )
+    blank = body.gazetteer.blanked_anywhere.search(body.text)
+    names = body.gazetteer.rules.names
     if blank is not None:
         return RegionResolution(
             status="blanked",
-            tier=_suffix_tier(_suffix_of(blank.group(0))),
+            tier=names.tier_of_suffix(names.suffix_of(blank.group(0))),
             name_as_written=blank.group(0),
-            evidence=f"the body uses a blanked-out name {blank.group(0)}; {evidence}",
+            evidence=f"the body uses a blanked-out name {blank.group(0)}; {verdict.why}",
         )
-    return RegionResolution(status="unknown", evidence=evidence)
+    return RegionResolution(status="unknown", evidence=verdict.why)
+
+
+__all__ = [
+    "STRONG_ROLES",
+    "Body",
+    "Scored",
+    "Verdict",
+    "body_province",
+    "body_scores",
+    "body_winner",
+    "describe",
+    "disambiguate",
+    "from_body",
+    "resolved",
+    "self_reference",
+    "strong_subject",
+]

@@ -19,22 +19,40 @@ from etl.gazetteer.names import (
     ALIAS,
     ALIASES_PATH,
     OFFICIAL,
+    SHORT,
     AliasRules,
     GazetteerError,
     Mention,
     NameFinder,
+    blank_patterns,
     derived_short_names,
     load_alias_rules,
+    short_stem,
 )
-from etl.gazetteer.table import _TIER_RANK, Region, build_regions
+from etl.gazetteer.rules import GazetteerRules
+from etl.gazetteer.table import COUNTY, TIER_RANK, Region, build_regions
+from etl.gazetteer.words import stands_as_word
+
+# The longest division name a chain can end in (巴音郭楞蒙古自治州 is 9).
+MAX_NAME_LEN = 10
 
 
 class Gazetteer:
     """All GB/T 2260 divisions, their names and short names, and a finder over them."""
 
-    def __init__(self, regions: Mapping[str, Region], rules: AliasRules) -> None:
+    def __init__(
+        self,
+        regions: Mapping[str, Region],
+        aliases: AliasRules,
+        rules: GazetteerRules | None = None,
+    ) -> None:
         self.regions: dict[str, Region] = dict(regions)
-        self.rules = rules
+        self.aliases = aliases
+        self.rules = rules or GazetteerRules.load()
+        self.tier_by_code = {code: region.tier for code, region in self.regions.items()}
+        self.blanked_at_start, self.blanked_anywhere = blank_patterns(
+            self.rules.names.suffix_alternation
+        )
         self._children: dict[str, list[str]] = defaultdict(list)
         for region in self.regions.values():
             if region.parent_code:
@@ -44,7 +62,7 @@ class Gazetteer:
         for surface, (codes, _kind) in self._index.items():
             for code in codes:
                 self._names[code].append(surface)
-        self.finder = NameFinder(self._index)
+        self.finder = NameFinder(self._index, self.rules.names.unit_suffixes)
 
     @classmethod
     def load(cls, aliases_path: Path | None = None) -> Gazetteer:
@@ -52,10 +70,15 @@ class Gazetteer:
         return _load_cached(aliases_path or ALIASES_PATH)
 
     @classmethod
-    def build(cls, division_data: Mapping[str, str], aliases_path: Path) -> Gazetteer:
+    def build(
+        cls,
+        division_data: Mapping[str, str],
+        aliases_path: Path,
+        rules: GazetteerRules | None = None,
+    ) -> Gazetteer:
         """An uncached gazetteer from any ``code → name`` table (tests, a newer table)."""
         regions = build_regions(division_data)
-        return cls(regions, load_alias_rules(aliases_path, regions.keys()))
+        return cls(regions, load_alias_rules(aliases_path, regions.keys()), rules)
 
     def _build_index(self) -> dict[str, tuple[tuple[str, ...], str]]:
         """Official names, then derived short names, then the YAML aliases."""
@@ -65,7 +88,7 @@ class Gazetteer:
         index = {name: (tuple(codes), OFFICIAL) for name, codes in official.items()}
         for surface, entry in self._derived_index().items():
             index.setdefault(surface, entry)
-        for alias, code in self.rules.aliases.items():
+        for alias, code in self.aliases.aliases.items():
             codes, kind = index.get(alias, ((), ALIAS))
             if kind == OFFICIAL or codes == (code,):
                 raise GazetteerError(f"alias {alias!r} is an official or derived name; drop it")
@@ -82,17 +105,17 @@ class Gazetteer:
         """
         derived: dict[str, list[tuple[Region, str]]] = defaultdict(list)
         for region in self.regions.values():
-            for surface, kind in derived_short_names(region):
+            for surface, kind in derived_short_names(region, self.rules.names):
                 derived[surface].append((region, kind))
-        unused = self.rules.not_short_names - derived.keys()
+        unused = self.aliases.not_short_names - derived.keys()
         if unused:
             raise GazetteerError(f"not_short_names lists words no rule derives: {sorted(unused)}")
         index: dict[str, tuple[tuple[str, ...], str]] = {}
         for surface, holders in derived.items():
-            if surface in self.rules.not_short_names:
+            if surface in self.aliases.not_short_names:
                 continue
-            top = min(_TIER_RANK[region.tier] for region, _kind in holders)
-            kept = [(r, k) for r, k in holders if _TIER_RANK[r.tier] == top]
+            top = min(TIER_RANK[region.tier] for region, _kind in holders)
+            kept = [(r, k) for r, k in holders if TIER_RANK[r.tier] == top]
             index[surface] = (tuple(r.code for r, _k in kept), kept[0][1])
         return index
 
@@ -123,8 +146,62 @@ class Gazetteer:
         return list(self._children.get(code, ()))
 
     def find_names(self, text: str) -> list[Mention]:
-        """Division names in ``text`` (leftmost-longest, non-overlapping)."""
-        return self.finder.find(text)
+        """Division names that stand as words in ``text`` (leftmost-longest,
+        non-overlapping), with a unit's name narrowed by the name after it (北京大兴 → 大兴区,
+        though 大兴 alone is a word): a chain names a place no matter how ordinary its stem."""
+        mentions = self.finder.find(text)
+        out: list[Mention] = []
+        i = 0
+        while i < len(mentions):
+            mention = mentions[i]
+            child = self.child_at(mention, text)
+            while child is not None:
+                mention, child = child, self.child_at(child, text)
+            out.append(mention)
+            while i + 1 < len(mentions) and mentions[i + 1].start < mention.end:
+                i += 1
+            i += 1
+        return out
+
+    def child_at(self, parent: Mention, text: str) -> Mention | None:
+        """The division inside ``parent`` named right after it (四川泸州, 北京大兴)."""
+        names = self._descendant_names(parent.codes)
+        if not names:
+            return None
+        for length in range(min(MAX_NAME_LEN, len(text) - parent.end), 1, -1):
+            surface = text[parent.end : parent.end + length]
+            code = names.get(surface)
+            if code is not None and stands_as_word(text, parent.end, parent.end + length):
+                return Mention(
+                    parent.start,
+                    parent.end + length,
+                    text[parent.start : parent.end + length],
+                    (code,),
+                    SHORT,
+                )
+        return None
+
+    @functools.cached_property
+    def _descendants(self) -> dict[str, dict[str, str]]:
+        """For each province and prefecture: the names of the units inside it (two levels),
+        official and stem, generic stems (城东) left out."""
+        table: dict[str, dict[str, str]] = defaultdict(dict)
+        for region in self.regions.values():
+            for parent in {region.parent_code, region.prefecture_code, region.province_code} - {
+                None,
+                region.code,
+            }:
+                names = table[str(parent)]
+                names.setdefault(region.name, region.code)
+                stem = short_stem(region.name, region.tier, self.rules.names)
+                if stem and not set(stem) <= self.rules.names.generic_chars:
+                    names.setdefault(stem, region.code)
+        return dict(table)
+
+    def _descendant_names(self, codes: tuple[str, ...]) -> dict[str, str]:
+        if len(codes) != 1 or self.regions[codes[0]].tier == COUNTY:
+            return {}
+        return self._descendants.get(codes[0], {})
 
     def context_codes(self, region: Region) -> set[str]:
         """Divisions whose mention supports ``region``: the units above it, its siblings

@@ -10,52 +10,18 @@ of these names in a text fast enough to scan every body of a corpus.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.gazetteer.table import COUNTY, PREFECTURE, PROVINCE, Region
+from etl.gazetteer.rules import GazetteerRules, NameRules
+from etl.gazetteer.table import COUNTY, Region
+from etl.gazetteer.words import stands_as_word
 from etl.rulebook import load_yaml
 
 ALIASES_PATH = Path(__file__).resolve().parent.parent / "rules" / "region_aliases.yml"
-
-# Suffixes stripped to get a short name, longest first within each tier. County-level units
-# also come as 新区/林区/特区/矿区 (浦东新区, 神农架林区, 六枝特区, 白云鄂博矿区).
-PROVINCE_SUFFIXES = ("特别行政区", "自治区", "省", "市")
-PREFECTURE_SUFFIXES = ("自治州", "地区", "盟", "市")
-COUNTY_SUFFIXES = ("自治县", "自治旗", "新区", "林区", "特区", "矿区", "县", "区", "旗", "市")
-_SUFFIXES = {PROVINCE: PROVINCE_SUFFIXES, PREFECTURE: PREFECTURE_SUFFIXES, COUNTY: COUNTY_SUFFIXES}
-
-# Unit suffixes as written after a name in running text, longest first.
-UNIT_SUFFIXES = (
-    "特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区",
-    "省", "市", "县", "区", "州", "盟", "旗",
-)  # fmt: skip
-_SUFFIX_ALT = "|".join(UNIT_SUFFIXES)
-
-# The 55 minority nationalities (GB 3304) as they appear inside autonomous units' names, plus
-# 各 (龙胜各族自治县). They sit between the place name and 自治州/县/旗/区, sometimes without 族
-# (巴音郭楞蒙古自治州, 克孜勒苏柯尔克孜自治州), and are stripped to get the place name.
-ETHNIC_GROUPS = (
-    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
-    "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡",
-    "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬",
-    "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安",
-    "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各",
-)  # fmt: skip
-_ETHNIC_TOKENS = tuple(
-    sorted(
-        {g + "族" for g in ETHNIC_GROUPS} | {g for g in ETHNIC_GROUPS if len(g) >= 2},
-        key=len,
-        reverse=True,
-    )
-)
-
-# A county-level stem made only of these characters (西区 → 西, 城区, 市中区 → 市中, 城东区 →
-# 城东) is an ordinary word, not a short name; and such an official name is too generic to
-# trust without the body's support (a zone's 西区, Hong Kong's districts are not in the table).
-GENERIC_CHARS = frozenset("东西南北中上下前后内外城郊矿市区新老")
 
 # Shortest usable short name: one character (西, 城) names nothing.
 MIN_SHORT_LEN = 2
@@ -135,12 +101,12 @@ def _checked_aliases(raw: object, codes: Collection[str], path: Path) -> dict[st
 # --------------------------------------------------------------------------- short names
 
 
-def _strip_ethnic(stem: str) -> str:
+def _strip_ethnic(stem: str, rules: NameRules) -> str:
     """巴音郭楞蒙古 → 巴音郭楞; always keeps two characters (内蒙古 stays 内蒙古)."""
     changed = True
     while changed:
         changed = False
-        for token in _ETHNIC_TOKENS:
+        for token in rules.ethnic_tokens:
             if stem.endswith(token) and len(stem) - len(token) >= MIN_SHORT_LEN:
                 stem = stem[: -len(token)]
                 changed = True
@@ -148,44 +114,64 @@ def _strip_ethnic(stem: str) -> str:
     return stem
 
 
-def short_stem(name: str, tier: str) -> str | None:
+def short_stem(name: str, tier: str, rules: NameRules | None = None) -> str | None:
     """The name without its unit suffix and nationality words; None if under 2 characters.
 
     Where the nationality is the whole name (鄂温克族自治旗), the nationality without 族 is it.
     """
-    suffix = next((s for s in _SUFFIXES[tier] if name.endswith(s) and len(name) > len(s)), None)
+    rules = rules or GazetteerRules.load().names
+    suffixes = rules.tier_suffixes[tier]
+    suffix = next((s for s in suffixes if name.endswith(s) and len(name) > len(s)), None)
     if suffix is None:
         return None
     stem = name[: -len(suffix)]
     if suffix.startswith("自治"):
-        stripped = _strip_ethnic(stem)
-        if stripped == stem and stem.endswith("族") and stem[:-1] in ETHNIC_GROUPS:
+        stripped = _strip_ethnic(stem, rules)
+        if stripped == stem and stem.endswith("族") and stem[:-1] in rules.ethnic_groups:
             stripped = stem[:-1]
         stem = stripped
     return stem if len(stem) >= MIN_SHORT_LEN else None
 
 
-def derived_short_names(region: Region) -> list[tuple[str, str]]:
+def derived_short_names(region: Region, rules: NameRules | None = None) -> list[tuple[str, str]]:
     """(short name, kind) pairs derived from an official name, before the word filter.
 
     Provinces and prefectures get their stem (河北, 张掖, 巴音郭楞), autonomous prefectures
     also stem+州 (延边州). County-level stems (灵台, 珲春) are weak; all-generic ones (城东,
     市中) are not names at all.
     """
-    stem = short_stem(region.name, region.tier)
+    rules = rules or GazetteerRules.load().names
+    stem = short_stem(region.name, region.tier, rules)
     if stem is None or stem == region.name:
         return []
     if region.tier == COUNTY:
-        return [] if set(stem) <= GENERIC_CHARS else [(stem, WEAK)]
+        return [] if set(stem) <= rules.generic_chars else [(stem, WEAK)]
     names = [(stem, SHORT)]
     if region.name.endswith("自治州") and not stem.endswith("州"):
         names.append((stem + "州", SHORT))
     return names
 
 
-def is_generic_name(region: Region) -> bool:
+def is_generic_name(region: Region, rules: NameRules | None = None) -> bool:
     """A county whose name is a generic word plus its suffix (西区, 城区, 市中区)."""
-    return region.tier == COUNTY and set(region.name[:-1]) <= GENERIC_CHARS
+    rules = rules or GazetteerRules.load().names
+    return region.tier == COUNTY and set(region.name[:-1]) <= rules.generic_chars
+
+
+# --------------------------------------------------------------------------- blanked names
+
+# A blanked-out name: X市, XX市, ××县, 某市, or a bare XX before other text.
+BLANK_MARKS = "XxＸｘ×✕*＊□○〇"
+
+
+def blank_patterns(suffix_alternation: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A blanked-out name at the start of a title, and anywhere in a body."""
+    at_start = re.compile(
+        rf"^(?:[{BLANK_MARKS}某]{{1,3}}(?:{suffix_alternation})"
+        rf"|[{BLANK_MARKS}]{{2,3}}(?=[\u4e00-\u9fff]))"
+    )
+    anywhere = re.compile(rf"(?:[{BLANK_MARKS}]{{1,3}}|某)(?:{suffix_alternation})")
+    return at_start, anywhere
 
 
 # --------------------------------------------------------------------------- name finder
@@ -199,26 +185,37 @@ class NameFinder:
     per-call setup and, at most positions, a single failed dict lookup.
     """
 
-    def __init__(self, index: Mapping[str, tuple[tuple[str, ...], str]]) -> None:
+    def __init__(
+        self, index: Mapping[str, tuple[tuple[str, ...], str]], unit_suffixes: tuple[str, ...]
+    ) -> None:
         self._index = dict(index)
+        self._suffixes = unit_suffixes
         lengths: dict[str, set[int]] = defaultdict(set)
         for surface in self._index:
             lengths[surface[0]].add(len(surface))
         self._lengths = {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()}
 
-    def match_at(self, text: str, pos: int) -> Mention | None:
-        """The longest name starting exactly at ``pos``, if any."""
+    def _stands(self, text: str, start: int, end: int) -> bool:
+        """The name stands as a word, alone or with a unit suffix written after it (罗城县)."""
+        if stands_as_word(text, start, end):
+            return True
+        suffix = next((s for s in self._suffixes if text.startswith(s, end)), None)
+        return suffix is not None and stands_as_word(text, start, end + len(suffix))
+
+    def match_at(self, text: str, pos: int, words_only: bool = True) -> Mention | None:
+        """The longest name starting exactly at ``pos`` that stands there as a word."""
         if pos >= len(text):
             return None
         for length in self._lengths.get(text[pos], ()):
             surface = text[pos : pos + length]
             hit = self._index.get(surface)
-            if hit is not None:
+            if hit is not None and (not words_only or self._stands(text, pos, pos + length)):
                 return Mention(pos, pos + length, surface, hit[0], hit[1])
         return None
 
     def find(self, text: str) -> list[Mention]:
-        """All names in ``text``, non-overlapping, each the longest at its position."""
+        """All names in ``text`` that stand as words, non-overlapping, each the longest
+        at its position (濮阳市委 gives 濮阳, because 市委 is the word there)."""
         mentions: list[Mention] = []
         index, lengths_of = self._index, self._lengths
         pos, end = 0, len(text)
@@ -227,7 +224,7 @@ class NameFinder:
             for length in lengths_of.get(text[pos], ()):
                 surface = text[pos : pos + length]
                 hit = index.get(surface)
-                if hit is not None:
+                if hit is not None and self._stands(text, pos, pos + length):
                     mentions.append(Mention(pos, pos + length, surface, hit[0], hit[1]))
                     step = length
                     break

@@ -28,32 +28,27 @@ Rules 1, 2 and 4 read the title and live here; rules 3 and 5 read the body
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
 from etl.gazetteer.body import (
-    _CJK_GAP_RE,
-    BLANKED_RE,
-    _Body,
-    _body_province,
-    _body_winner,
-    _disambiguate,
-    _from_body,
-    _prepare_body,
-    _resolved,
-    _suffix_of,
-    _suffix_tier,
+    CJK_GAP_RE,
+    HIGH,
+    MEDIUM,
+    Body,
+    body_province,
+    body_winner,
+    disambiguate,
+    from_body,
+    resolved,
+    self_reference,
+    strong_subject,
 )
+from etl.gazetteer.cues import HONOUR, LIST, VENUE, role_of
 from etl.gazetteer.index import Gazetteer
-from etl.gazetteer.names import (
-    _SUFFIX_ALT,
-    _SUFFIXES,
-    OFFICIAL,
-    UNIT_SUFFIXES,
-    WEAK,
-    Mention,
-    is_generic_name,
-)
+from etl.gazetteer.names import OFFICIAL, SHORT, WEAK, Mention, is_generic_name
+from etl.gazetteer.rules import NameRules
 from etl.gazetteer.table import PROVINCE, Region
 from etl.models import RegionResolution
 
@@ -68,68 +63,52 @@ TIME_PHRASE_RE = re.compile(
     r"|\d{2,4}年(?:年初|初|上半年|下半年|\d{1,2}月)?|[一二三四五六七八九十两几]+年)"
     r"(?:以来|来)?[\s,，、:：]*)+"
 )
+# Roles that disqualify a name inside a title from being its subject.
+NOT_SUBJECT_ROLES = frozenset({VENUE, LIST, HONOUR})
 
 
-# A place-like name that is not in the table (陇东市): 2–4 name characters, then a unit suffix.
-# Self-references (我, 全, 该 …) and the suffix characters cannot be part of the stem.
-PLACE_LIKE_RE = re.compile(
-    r"^(?P<stem>[^\W\d_A-Za-zＡ-Ｚａ-ｚ市县区州省盟旗我本全各该某这其此×□○〇]{2,4}?)"
-    rf"(?P<suffix>{_SUFFIX_ALT})"
-)
-# Words ending in a unit suffix that are no place names: a place-like name ending in one of
-# these is rejected (模范城市, 革命老区, 军分区, 民族地区).
-NON_PLACE_ENDINGS = (
-    "城市", "都市", "超市", "上市", "门市", "集市", "股市", "楼市", "街区", "社区", "园区",
-    "景区", "辖区", "战区", "军区", "分区", "片区", "山区", "老区", "灾区", "牧区", "林区",
-    "矿区", "郊区", "城区", "市区", "县区", "小区", "校区", "营区", "防区", "库区", "专区",
-    "新区", "展区", "湖区", "民族地区", "边疆地区", "贫困地区", "边远地区", "偏远地区",
-    "沿海地区", "农村地区", "西部地区", "东部地区", "中部地区", "各省", "外省", "行省",
-    "神州", "九州", "联盟", "同盟", "结盟", "加盟", "红旗", "国旗", "党旗", "军旗", "彩旗",
-    "锦旗", "战旗", "队旗",
-)  # fmt: skip
-# A place-like stem cannot start with a preposition or verb (关于张掖市…, 对市政协…).
-FUNCTION_WORD_STARTS = (
-    "关于", "对于", "对", "在", "为", "从", "向", "把", "将", "让",
-    "由", "与", "以", "据", "按", "是",
-)  # fmt: skip
-# A name found inside a title (not at its start) needs this many characters.
-MIN_FALLBACK_LEN = 3
-# Characters that, right after a unit suffix, make it part of a word (市场, 县域, 省级, 区域).
-SUFFIX_BREAKERS = frozenset("域场民级际辖属容貌情井面值份会道镇乡")
+@functools.lru_cache(maxsize=4)
+def place_like_pattern(suffix_alternation: str) -> re.Pattern[str]:
+    """A place-like name that is not in the table (陇东市): 2–4 name characters, then a unit
+    suffix. Self-references (我, 全, 该 …) and the suffix characters cannot be in the stem."""
+    return re.compile(
+        r"^(?P<stem>[^\W\d_A-Za-zＡ-Ｚａ-ｚ市县区州省盟旗我本全各该某这其此×□○〇]{2,4}?)"
+        rf"(?P<suffix>{suffix_alternation})"
+    )
 
 
 def title_subject(title: str) -> str:
     """The title without numbering, dashes or a leading time phrase (去年以来河北省… → 河北省…)."""
-    text = _CJK_GAP_RE.sub("", title.strip())
+    text = CJK_GAP_RE.sub("", title.strip())
     text = TITLE_LEAD_RE.sub("", text, count=1)
     return TIME_PHRASE_RE.sub("", text, count=1)
 
 
-def _is_place_like(stem: str, suffix: str, following: str) -> bool:
+def _is_place_like(stem: str, suffix: str, following: str, names: NameRules) -> bool:
     """Whether stem+suffix reads as a unit's name rather than a word (城市, 市场, 革命老区)."""
     word = stem + suffix
-    if stem.startswith(FUNCTION_WORD_STARTS) or word.endswith(NON_PLACE_ENDINGS):
+    if stem.startswith(names.function_word_starts) or word.endswith(names.non_place_endings):
         return False
-    return not (following and following[0] in SUFFIX_BREAKERS)
+    return not (following and following[0] in names.suffix_breakers)
 
 
 # ----------------------------------------------------------------- rules 1 and 4
 
 
-def _not_found(name: str, suffix: str, body: _Body) -> RegionResolution:
+def _not_found(name: str, suffix: str, body: Body) -> RegionResolution:
     """A place-like name that is no division: kept as written; province from the body."""
     notes = [f"no division is named {name}"]
-    tier = _suffix_tier(suffix)
-    winner, why = _body_winner(body)
+    tier = body.gazetteer.rules.names.tier_of_suffix(suffix)
+    verdict = body_winner(body)
     province: str | None = None
-    if winner is not None:
-        notes.append(f"the body is about {winner.name} ({why})")
-        province = winner.province
-        if winner.suffix == name[-1]:
-            tier = winner.tier
+    if verdict.region is not None:
+        notes.append(f"the body is about {verdict.region.name} ({verdict.why})")
+        province = verdict.region.province
+        if verdict.region.suffix == name[-1]:
+            tier = verdict.region.tier
     else:
-        province, why_province = _body_province(body)
-        notes.append(why_province or why)
+        province, why_province = body_province(body)
+        notes.append(why_province or verdict.why)
     return RegionResolution(
         status="not_found",
         region=name,
@@ -137,16 +116,18 @@ def _not_found(name: str, suffix: str, body: _Body) -> RegionResolution:
         tier=tier,
         name_as_written=name,
         evidence="; ".join(notes),
+        basis="title",
     )
 
 
-def _blanked(name: str, body: _Body) -> RegionResolution:
+def _blanked(name: str, body: Body) -> RegionResolution:
     """A blanked-out title name: no region; the province only if the body clearly says."""
-    province, why = _body_province(body)
+    names = body.gazetteer.rules.names
+    province, why = body_province(body)
     return RegionResolution(
         status="blanked",
         province=province,
-        tier=_suffix_tier(_suffix_of(name)),
+        tier=names.tier_of_suffix(names.suffix_of(name)),
         name_as_written=name,
         evidence="; ".join(filter(None, [f"the title has a blanked-out name {name}", why])),
     )
@@ -159,33 +140,33 @@ def _title_mention(subject: str, gazetteer: Gazetteer) -> Mention | None:
     """The name at the start of the title, narrowed along a chain (甘肃省张掖市 → 张掖市)."""
     mention = gazetteer.finder.match_at(subject, 0)
     while mention is not None:
-        following = gazetteer.finder.match_at(subject, mention.end)
+        following = gazetteer.child_at(mention, subject)
         if following is None:
             break
-        inside = tuple(
-            code
-            for code in following.codes
-            if any(gazetteer.regions[code].is_under(parent) for parent in mention.codes)
-        )
-        if not inside:
-            break
-        mention = Mention(0, following.end, subject[: following.end], inside, following.kind)
+        mention = following
     return mention
 
 
 def _title_fallback(subject: str, gazetteer: Gazetteer) -> Mention | None:
-    """The one official name inside the title when none starts it (关于张掖市…的报告).
+    """The one name inside the title when none starts it (关于张掖市…的报告, 九连冠！张家口市…).
 
-    Only names of three or more characters that do not run on into a word count: a
-    two-character name inside a title is too often part of one (新时代县域 holds 代县).
+    Official names of three or more characters and short names of provinces and prefectures
+    count, each standing as a word and not as a venue, a list item or a round
+    (表彰大会在北京举行 names no subject).
     """
-    found = {
-        m.text: m
-        for m in gazetteer.find_names(subject)
-        if m.kind == OFFICIAL
-        and len(m.text) >= MIN_FALLBACK_LEN
-        and subject[m.end : m.end + 1] not in SUFFIX_BREAKERS
-    }
+    names = gazetteer.rules.names
+    found: dict[str, Mention] = {}
+    for m in gazetteer.find_names(subject):
+        long_enough = m.kind == OFFICIAL and len(m.text) >= names.min_fallback_len
+        if not (long_enough or m.kind == SHORT):
+            continue
+        if subject[m.end : m.end + 1] in names.suffix_breakers:
+            continue
+        tiers = {gazetteer.tier_by_code[c] for c in m.codes}
+        tier = tiers.pop() if len(tiers) == 1 else None
+        if role_of(subject, m, tier, gazetteer.rules.cues) in NOT_SUBJECT_ROLES:
+            continue
+        found.setdefault(m.codes[0] if len(m.codes) == 1 else m.text, m)
     return next(iter(found.values())) if len(found) == 1 else None
 
 
@@ -198,13 +179,14 @@ def _written_suffix(subject: str, mention: Mention, gazetteer: Gazetteer) -> Men
     the name as written. If nothing fits (吉林县), the whole thing is a name that is not in
     the table, returned as a string for rule 4.
     """
+    names = gazetteer.rules.names
     rest = subject[mention.end :]
-    suffix = next((s for s in UNIT_SUFFIXES if rest.startswith(s)), None)
-    if suffix is None or not _is_place_like(mention.text, suffix, rest[len(suffix) :]):
+    suffix = next((s for s in names.unit_suffixes if rest.startswith(s)), None)
+    if suffix is None or not _is_place_like(mention.text, suffix, rest[len(suffix) :], names):
         return mention
     regions = [gazetteer.regions[c] for c in mention.codes]
     fitting = tuple(r.code for r in regions if r.name.endswith(suffix)) or tuple(
-        r.code for r in regions if r.tier != PROVINCE and suffix in _SUFFIXES[r.tier]
+        r.code for r in regions if r.tier != PROVINCE and suffix in names.tier_suffixes[r.tier]
     )
     end = mention.end + len(suffix)
     if fitting:
@@ -212,17 +194,17 @@ def _written_suffix(subject: str, mention: Mention, gazetteer: Gazetteer) -> Men
     return subject[:end]
 
 
-def _place_like(subject: str) -> tuple[str, str] | None:
+def _place_like(subject: str, names: NameRules) -> tuple[str, str] | None:
     """A name-shaped start of the title (2–4 characters and a unit suffix), e.g. 陇东市."""
-    match = PLACE_LIKE_RE.match(subject)
+    match = place_like_pattern(names.suffix_alternation).match(subject)
     if match is None or not _is_place_like(
-        match.group("stem"), match.group("suffix"), subject[match.end() :]
+        match.group("stem"), match.group("suffix"), subject[match.end() :], names
     ):
         return None
     return match.group(0), match.group("suffix")
 
 
-def _weak_contradicted(candidates: Sequence[Region], body: _Body) -> bool:
+def _weak_contradicted(candidates: Sequence[Region], body: Body) -> bool:
     """A county short name at the title start (灵台, but also any word) is trusted unless the
     body names places and none of them is the candidate or lies around it."""
     if not body.mentions:
@@ -239,20 +221,21 @@ def _title_evidence(mention: Mention, region: Region) -> str:
     return f"title names {mention.text} ({mention.kind} name of {region.name})"
 
 
-def _from_title(subject: str, body: _Body) -> RegionResolution | None:
+def _from_title(subject: str, body: Body) -> RegionResolution | None:
     """Rules 1–4 on the title; None when the title names no place at all."""
     gazetteer = body.gazetteer
-    blank = BLANKED_RE.match(subject)
+    names = gazetteer.rules.names
+    blank = gazetteer.blanked_at_start.match(subject)
     if blank is not None:
         return _blanked(blank.group(0), body)
     mention = _title_mention(subject, gazetteer)
     if mention is not None and mention.kind != OFFICIAL:
         written = _written_suffix(subject, mention, gazetteer)
         if isinstance(written, str):
-            return _not_found(written, _suffix_of(written) or "", body)
+            return _not_found(written, names.suffix_of(written) or "", body)
         mention = written
     if mention is None:
-        place = _place_like(subject)
+        place = _place_like(subject, names)
         if place is not None:
             return _not_found(*place, body)
         mention = _title_fallback(subject, gazetteer)
@@ -262,10 +245,39 @@ def _from_title(subject: str, body: _Body) -> RegionResolution | None:
     if mention.kind == WEAK and _weak_contradicted(candidates, body):
         return None
     if len(candidates) == 1 and (
-        not is_generic_name(candidates[0]) or mention.text != candidates[0].name
+        not is_generic_name(candidates[0], names) or mention.text != candidates[0].name
     ):
-        return _resolved(candidates[0], mention.text, _title_evidence(mention, candidates[0]))
-    return _disambiguate(candidates, mention.text, body)
+        confidence = MEDIUM if mention.kind == WEAK else HIGH
+        basis = "title" if mention.kind != "alias" else "title_alias"
+        found = resolved(
+            candidates[0], mention.text, _title_evidence(mention, candidates[0]), basis, confidence
+        )
+        return _province_event_title(found, candidates[0], body) or found
+    return disambiguate(candidates, mention.text, body)
+
+
+def _province_event_title(
+    found: RegionResolution, region: Region, body: Body
+) -> RegionResolution | None:
+    """A province in the title above a story about one of its places.
+
+    ``某某省第十一届双拥模范命名表彰大会召开`` heads a city's story; the page is about the
+    province only when the body says so (我省/全省) or names no subject inside it.
+    """
+    if region.tier != PROVINCE or self_reference(body.text) == "省":
+        return None
+    verdict = body_winner(body)
+    if not strong_subject(verdict) or verdict.region is None:
+        return None
+    if not verdict.region.is_under(region.code):
+        return None
+    return resolved(
+        verdict.region,
+        verdict.region.name,
+        f"title names the province {region.name}, the body's subject is inside it: {verdict.why}",
+        verdict.basis or "body_subject",
+        MEDIUM,
+    )
 
 
 def resolve_region(
@@ -278,10 +290,10 @@ def resolve_region(
     for the rules.
     """
     gazetteer = gazetteer or Gazetteer.load()
-    prepared = _prepare_body(title, body, gazetteer)
+    prepared = Body.prepare(title, body, gazetteer)
     subject = title_subject(title) if title else ""
     if subject:
         result = _from_title(subject, prepared)
         if result is not None:
             return result
-    return _from_body(prepared)
+    return from_body(prepared)

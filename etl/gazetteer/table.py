@@ -14,7 +14,7 @@ PROVINCE = "province"
 PREFECTURE = "prefecture"
 COUNTY = "county"
 TIERS = (PROVINCE, PREFECTURE, COUNTY)
-_TIER_RANK = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
+TIER_RANK = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
 
 
 @dataclass(frozen=True)
