@@ -121,10 +121,8 @@ def _print_breakdown(extracted: dict, gold: list[dict]) -> None:
         _write_jsonl(folder / "claims.jsonl", [c for c in claims if c["article"] in ids])
         s = _score(folder, extracted["claims"], extracted["articles"])
         f1 = " ".join(f"{m[:8]}={s['claims'][m]['f1']:.2f}" for m in CORE if s["claims"][m]["gold"])
-        a = s["articles"]
-        print(
-            f"{kind:<14}{len(articles):>9}{a['region_accuracy']:>8.2f}{a['year_accuracy']:>7.2f}  {f1}"
-        )
+        region, year = s["articles"]["region_accuracy"], s["articles"]["year_accuracy"]
+        print(f"{kind:<14}{len(articles):>9}{region:>8.2f}{year:>7.2f}  {f1}")
 
 
 @pytest.mark.parametrize("measure", list(FLOORS))
