@@ -289,7 +289,9 @@ SELECT *, lead || quote || '。' || tail AS sentence,
                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS lines_before
 FROM cl6 c JOIN (SELECT article_id, title FROM art2) a_title USING (article_id);
 
-INSERT INTO articles
+INSERT INTO articles (article_id, doc_id, source, seq, line, title, region, region_code,
+    province, prefecture, tier, region_status, region_as_written, region_candidates, date,
+    year, year_inferred, text)
 SELECT a.article_id, a.doc_id, a.source, a.seq, a.line, a.title, a.region, a.region_code,
        a.province, a.prefecture, a.tier, a.status, a.region_as_written, a.region_candidates,
        a.date, a.year, a.date IS NULL AND a.year IS NOT NULL,

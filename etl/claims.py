@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+from collections.abc import Callable
 
 from etl.categories import fund_category
 from etl.clauses import ArticleText, Span
@@ -21,6 +22,9 @@ from etl.models import ClaimMatch
 from etl.numbers import Quantity, find_quantities
 from etl.periods import Period, find_periods, leading_period, period_for
 from etl.wordsets import WordSet
+
+# Whether a stretch of an article's text names a place other than the article's region.
+PlaceTest = Callable[[str], bool]
 
 # A quote longer than this is cut to a window around its number, so evidence stays readable.
 MAX_QUOTE_CHARS = 120
@@ -337,14 +341,17 @@ def _title_position(art: _Article, quantity: Quantity) -> int | None:
     """
     text = art.text
     clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
-    verb_end = quantity.end + HONOURS.award_verb_window
+    window = HONOURS.award_verb_window
+    if text.startswith(HONOURS.passive_markers, quantity.end):
+        window = HONOURS.passive_window
+    verb_end = min(clause.end, quantity.end + window)
     if HONOURS.award_verbs.within(text, quantity.end, verb_end):
         title = HONOURS.title_words.first(text, quantity.end, clause.end)
         if title is not None and not HONOURS.back_references.within(
             text, quantity.end, title.start()
         ):
             return title.start()
-    if quantity.text.endswith("连冠") or HONOURS.back_references.within(
+    if quantity.text.endswith(HONOURS.streak_units) or HONOURS.back_references.within(
         text, quantity.end, clause.end
     ):
         title = HONOURS.title_words.last(text, sentence.start, quantity.start)
@@ -366,7 +373,17 @@ def _honour_metric(art: _Article, quantity: Quantity, title_at: int) -> str | No
     return None
 
 
-def _honours(art: _Article, quantity: Quantity) -> ClaimMatch | None:
+def _goal_named_after(art: _Article, quantity: Quantity, clause: Span) -> bool:
+    """向…“八连冠”目标迈进 is a goal; 实现了…九连冠目标 is one reached."""
+    end = min(clause.end, quantity.end + HONOURS.target_after_window)
+    if not HONOURS.targets_after.within(art.text, quantity.end, end):
+        return False
+    return not HONOURS.achieved_markers.within(art.text, clause.start, quantity.start)
+
+
+def _honours(
+    art: _Article, quantity: Quantity, names_other_place: PlaceTest | None
+) -> ClaimMatch | None:
     if quantity.ordinal and not (
         quantity.text.endswith("次")
         and HONOURS.award_verbs.starts_at(art.text, quantity.end, quantity.end + 4)
@@ -375,8 +392,12 @@ def _honours(art: _Article, quantity: Quantity) -> ClaimMatch | None:
     clause = art.clause(quantity.start)
     if HONOURS.targets.within(
         art.text, max(clause.start, quantity.start - HONOURS.target_window), quantity.start
-    ):
+    ) or _goal_named_after(art, quantity, clause):
         return None
+    if names_other_place is not None and names_other_place(
+        art.text[art.sentence(quantity.start).start : quantity.start]
+    ):
+        return None  # 其中厦门市实现…“九连冠”: another place's honour, not the article's
     title_at = _title_position(art, quantity)
     if title_at is None:
         return None
@@ -391,23 +412,32 @@ def _mark_parts(art: _Article, claims: list[ClaimMatch]) -> list[ClaimMatch]:
     """Flag a claim that follows 其中 after a claim of the same metric in its sentence:
     it is part of that total and must never be added beside it."""
     marked: list[ClaimMatch] = []
-    for i, claim in enumerate(claims):
+    for claim in claims:
         sentence = art.sentence(claim.value_start)
         earlier = [
             c
-            for c in claims[:i]
+            for c in marked
             if c.metric == claim.metric and c.value_start >= sentence.start and not c.rate
         ]
-        if earlier and PART_MARKER in art.text[earlier[-1].value_end : claim.value_start]:
+        # 其中转业士官600人，退伍义务兵3400人: every figure after 其中 is a part.
+        if earlier and (
+            earlier[-1].is_part
+            or PART_MARKER in art.text[earlier[-1].value_end : claim.value_start]
+        ):
             claim = dataclasses.replace(claim, is_part=True)
         marked.append(claim)
     return marked
 
 
-def extract_claims(text: str, year: int | None = None) -> list[ClaimMatch]:
+def extract_claims(
+    text: str, year: int | None = None, names_other_place: PlaceTest | None = None
+) -> list[ClaimMatch]:
     """Every claim of the five metrics in one article's clean text, in reading order.
 
     ``year`` is the article's year, used to turn 4年来 or 今年 into calendar years.
+    ``names_other_place`` says whether a stretch of text names a place that is neither the
+    article's region nor above it: an honour count whose sentence names such a place before
+    it belongs to that place (a province's page listing its cities' namings).
     """
     art = _Article(text, year)
     claims: list[ClaimMatch] = []
@@ -421,7 +451,7 @@ def extract_claims(text: str, year: int | None = None) -> list[ClaimMatch]:
         if quantity.kind in ("money", "bare"):
             found = _funds(art, quantity)
         elif quantity.kind == "times":
-            found = _honours(art, quantity)
+            found = _honours(art, quantity, names_other_place)
         elif quantity.kind == "person":
             found = _person(art, quantity, last_person)
         if found is not None:

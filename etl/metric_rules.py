@@ -24,6 +24,8 @@ RULE_KEYS = frozenset(
         "negatives", "other_people", "pool_endings", "trigger_masks",
         "predicate_openers",
         "title_words", "back_references", "award_verbs", "award_verb_window", "targets",
+        "passive_markers", "passive_window", "streak_units", "targets_after",
+        "target_after_window", "achieved_markers",
         "target_window", "national_scope", "provincial_scope", "scope_window",
     }
 )  # fmt: skip
@@ -66,8 +68,14 @@ class HonourRule:
     back_references: WordSet
     award_verbs: WordSet
     award_verb_window: int
+    passive_markers: tuple[str, ...]
+    passive_window: int
+    streak_units: tuple[str, ...]
     targets: WordSet
     target_window: int
+    targets_after: WordSet
+    target_after_window: int
+    achieved_markers: WordSet
     national_scope: WordSet
     provincial_scope: WordSet
     scope_window: int
@@ -106,8 +114,14 @@ def _honour_rule(spec: dict[str, Any]) -> HonourRule:
         back_references=WordSet(spec["back_references"]),
         award_verbs=WordSet(spec["award_verbs"]),
         award_verb_window=int(spec["award_verb_window"]),
+        passive_markers=tuple(spec["passive_markers"]),
+        passive_window=int(spec["passive_window"]),
+        streak_units=tuple(spec["streak_units"]),
         targets=WordSet(spec["targets"]),
         target_window=int(spec["target_window"]),
+        targets_after=WordSet(spec["targets_after"]),
+        target_after_window=int(spec["target_after_window"]),
+        achieved_markers=WordSet(spec["achieved_markers"]),
         national_scope=WordSet(spec["national_scope"]),
         provincial_scope=WordSet(spec["provincial_scope"]),
         scope_window=int(spec["scope_window"]),

@@ -217,6 +217,7 @@ def process(doc: SourceText, gazetteer: Gazetteer | None = None) -> DocumentResu
         art = _article(doc, seg, seq, segmentation, gaz)
         result.articles.append(art)
         # Rules run on the whole article, title included: a title can state an honour.
-        for match in extract_claims(doc.clean[seg.start : seg.end], art.year):
+        other_place = gaz.other_place_test(art.region_code) if art.region_code else None
+        for match in extract_claims(doc.clean[seg.start : seg.end], art.year, other_place):
             result.claims.append(_claim(doc, seg, art, match))
     return result

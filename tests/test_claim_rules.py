@@ -109,3 +109,17 @@ def test_every_rule_key_is_known_and_documented() -> None:
     assert used <= RULE_KEYS, f"keys the code does not know: {used - RULE_KEYS}"
     undocumented = {key for key in RULE_KEYS if f"`{key}`" not in header}
     assert not undocumented, f"keys not explained in metrics.yml's header: {undocumented}"
+
+
+def _complete(text: str) -> list[list[Any]]:
+    claims = extract_claims(_as_read(text), 2023)
+    return [[c.metric, c.value, c.approx, c.is_part] for c in claims]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, id=c["id"]) for c in _load("claims_complete.json")["cases"]],
+)
+def test_phrases_with_their_complete_result(case: dict[str, Any]) -> None:
+    """Every claim the phrase yields, nothing more: an extra claim fails too."""
+    assert _complete(case["text"]) == case["claims"]

