@@ -394,15 +394,17 @@ def _honours(
         art.text, max(clause.start, quantity.start - HONOURS.target_window), quantity.start
     ) or _goal_named_after(art, quantity, clause):
         return None
-    if names_other_place is not None and names_other_place(
-        art.text[art.sentence(quantity.start).start : quantity.start]
-    ):
-        return None  # 其中厦门市实现…“九连冠”: another place's honour, not the article's
     title_at = _title_position(art, quantity)
     if title_at is None:
         return None
     metric = _honour_metric(art, quantity, title_at)
-    return None if metric is None else _claim(art, quantity, metric, "honours")
+    if metric is None:
+        return None
+    if names_other_place is not None and names_other_place(
+        art.text[art.sentence(quantity.start).start : quantity.start]
+    ):
+        return None  # 其中厦门市实现…“九连冠”: another place's honour, not the article's
+    return _claim(art, quantity, metric, "honours")
 
 
 # --- article -----------------------------------------------------------------------------

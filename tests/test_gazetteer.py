@@ -548,10 +548,15 @@ def test_load_is_cached() -> None:
     assert Gazetteer.build(DIVISION_DATA, ALIASES_PATH).rows() == Gazetteer.load().rows()
 
 
-def test_long_body_without_title_resolves(gazetteer: Gazetteer) -> None:
+def test_a_compilation_body_decides_nothing(gazetteer: Gazetteer) -> None:
+    """20,000 characters of a compilation name many cities, each as its own subject: split
+    evidence, so no region (and no side of 白云区's two namesakes) is picked."""
     body = (CORPUS / "001_dd27260898970e37.txt").read_text(encoding="utf-8")[:20000]
-    assert resolve_region("白云区双拥工作综述", body, gazetteer).status in {"ambiguous", "resolved"}
-    assert resolve_region(None, body, gazetteer).status in {"resolved", "unknown", "ambiguous"}
+    baiyun = resolve_region("白云区双拥工作综述", body, gazetteer)
+    assert (baiyun.status, baiyun.candidates) == ("ambiguous", (BAIYUN_GUANGZHOU, BAIYUN_GUIYANG))
+    untitled = resolve_region(None, body, gazetteer)
+    assert (untitled.status, untitled.region) == ("unknown", None)
+    assert untitled.evidence and untitled.evidence.startswith("split evidence")
 
 
 # --------------------------------------------------------------------------- never raises
