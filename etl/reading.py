@@ -348,9 +348,10 @@ _LINE_BREAK_NUMBER_RE: Final[re.Pattern[str]] = re.compile(
 # Left of the number there must be running text on the same line: not the line start (a
 # page-number line), not a table-of-contents leader or a list dot.
 _NOT_TEXT_BEFORE_NUMBER: Final[str] = "\n…．.·—-_" + _SP
-# A line starting with a list number or a year starts something new: `2.芜湖市`, `2023年`.
+# A line starting with a list number, a year or a date starts something new: `2.芜湖市`,
+# `2023年`, `4月15日，` (a story under a metadata line that ends in a view count: 阅读：126).
 _NEW_LINE_START_RE: Final[re.Pattern[str]] = re.compile(
-    r"[0-9]+[.、)）](?![0-9])|(?:19|20)[0-9]{2}年"
+    r"[0-9]+[.、)）](?![0-9])|(?:19|20)[0-9]{2}年|[0-9]{1,2}月[0-9]{1,2}日"
 )
 
 # A pinyin gloss right after a character: `萬(wàn)`, `万（wàn）`. A tone mark (or tone

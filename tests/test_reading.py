@@ -201,6 +201,12 @@ REPAIRS = [
         0,
         id="page-number-line-not-joined",
     ),
+    pytest.param(
+        "阅读次数：126\n　　4月15日，全市退役士兵安置工作会议召开",
+        "阅读次数：126\n　　4月15日，全市退役士兵安置工作会议召开",
+        0,
+        id="view-count-not-joined-to-next-line-date",
+    ),
     pytest.param("2019 2020年", "2019 2020年", 0, id="two-years-stay-apart"),
     pytest.param(
         "九次荣膺“河南省双拥模范城”称号，萬(wàn)众一心",
