@@ -293,6 +293,7 @@ INSERT INTO articles
 SELECT a.article_id, a.doc_id, a.source, a.seq, a.line, a.title, a.region, a.region_code,
        a.province, a.prefecture, a.tier, a.status, a.region_as_written, a.region_candidates,
        a.date, a.year, a.date IS NULL AND a.year IS NOT NULL,
+       CASE WHEN a.date IS NOT NULL THEN 'date_line' WHEN a.year IS NOT NULL THEN 'inferred' END,
        a.title || '\n' || coalesce(t.body, '') || f.s || '。'
 FROM art2 a
 LEFT JOIN (SELECT article_id, string_agg(sentence, '' ORDER BY claim_id) AS body

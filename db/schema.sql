@@ -55,8 +55,11 @@ CREATE TABLE IF NOT EXISTS articles (
     date         DATE,
     year         INTEGER,
     year_inferred BOOLEAN NOT NULL,
+    year_source  VARCHAR,                -- date_line | header | byline | footer | dateline | document_number | inferred
     text         VARCHAR NOT NULL        -- the article as written (raw); spans point here
 );
+-- Databases written before year_source existed get the column (null until re-ingested).
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS year_source VARCHAR;
 
 -- One row = one number an article states about its region.
 CREATE TABLE IF NOT EXISTS claims (

@@ -30,7 +30,7 @@ ID_COLUMNS = {"documents": "doc_id", "articles": "article_id", "claims": "claim_
 ARTICLE_COLUMNS = [
     "article_id", "doc_id", "source", "seq", "line", "title", "region", "region_code",
     "province", "prefecture", "tier", "region_status", "region_as_written",
-    "region_candidates", "date", "year", "year_inferred", "text",
+    "region_candidates", "date", "year", "year_inferred", "year_source", "text",
 ]  # fmt: skip
 CLAIM_COLUMNS = [
     "claim_id", "article_id", "doc_id", "source", "line", "claim_line", "region",
@@ -103,7 +103,8 @@ def _article_table(articles: list[ArticleRecord], doc_id: int, first_id: int) ->
         values = (
             first_id + i, doc_id, a.source, a.seq, a.line, a.title, a.region, a.region_code,
             a.province, a.prefecture, a.tier, a.region_status, a.region_as_written,
-            list(a.region_candidates) or None, a.date, a.year, a.year_inferred, a.text,
+            list(a.region_candidates) or None, a.date, a.year, a.year_inferred, a.year_source,
+            a.text,
         )  # fmt: skip
         for name, value in zip(ARTICLE_COLUMNS, values, strict=True):
             columns[name].append(value)
