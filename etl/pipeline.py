@@ -156,13 +156,16 @@ def _article(
 ) -> ArticleRecord:
     body = doc.clean[seg.body_start : seg.end]
     dated = decide(seg.date, seg.cue, segmentation.page_date, segmentation.document_year, body)
+    # A page's furniture above its headline (日报 masthead, 新闻网 breadcrumb, 来源 line) is
+    # outside the article but names where it is from; a compilation's preface is not.
+    header = doc.clean[: seg.start] if seq == 1 and not segmentation.toc_entries else ""
     raw_start, raw_end = doc.raw_span(seg.start, seg.end)
     return ArticleRecord(
         source=doc.name,
         seq=seq,
         line=doc.line_of(seg.start),
         title=_title_as_written(doc, seg),
-        **_region_fields(resolve_region(seg.title, body, gaz)),
+        **_region_fields(resolve_region(seg.title, header + body, gaz)),
         date=dated.date,
         year=dated.year,
         year_inferred=dated.inferred,
