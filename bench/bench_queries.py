@@ -291,10 +291,11 @@ FROM cl6 c JOIN (SELECT article_id, title FROM art2) a_title USING (article_id);
 
 INSERT INTO articles (article_id, doc_id, source, seq, line, title, region, region_code,
     province, prefecture, tier, region_status, region_as_written, region_candidates, date,
-    year, year_inferred, text)
+    year, year_inferred, year_source, text)
 SELECT a.article_id, a.doc_id, a.source, a.seq, a.line, a.title, a.region, a.region_code,
        a.province, a.prefecture, a.tier, a.status, a.region_as_written, a.region_candidates,
        a.date, a.year, a.date IS NULL AND a.year IS NOT NULL,
+       CASE WHEN a.date IS NOT NULL THEN 'date_line' WHEN a.year IS NOT NULL THEN 'inferred' END,
        a.title || '\n' || coalesce(t.body, '') || f.s || '。'
 FROM art2 a
 LEFT JOIN (SELECT article_id, string_agg(sentence, '' ORDER BY claim_id) AS body

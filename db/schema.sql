@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS articles (
     date         DATE,
     year         INTEGER,
     year_inferred BOOLEAN NOT NULL,
+    year_source  VARCHAR,                -- date_line | header | byline | footer | dateline | document_number | inferred
     text         VARCHAR NOT NULL        -- the article as written (raw); spans point here
 );
 
@@ -173,3 +174,4 @@ CREATE TABLE IF NOT EXISTS metric_summary (
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_basis VARCHAR;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_confidence VARCHAR;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_evidence VARCHAR;
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS year_source VARCHAR;

@@ -31,7 +31,7 @@ ARTICLE_COLUMNS = [
     "article_id", "doc_id", "source", "seq", "line", "title", "region", "region_code",
     "province", "prefecture", "tier", "region_status", "region_as_written",
     "region_candidates", "region_basis", "region_confidence", "region_evidence", "date",
-    "year", "year_inferred", "text",
+    "year", "year_inferred", "year_source", "text",
 ]  # fmt: skip
 CLAIM_COLUMNS = [
     "claim_id", "article_id", "doc_id", "source", "line", "claim_line", "region",
@@ -105,7 +105,7 @@ def _article_table(articles: list[ArticleRecord], doc_id: int, first_id: int) ->
             first_id + i, doc_id, a.source, a.seq, a.line, a.title, a.region, a.region_code,
             a.province, a.prefecture, a.tier, a.region_status, a.region_as_written,
             list(a.region_candidates) or None, a.region_basis, a.region_confidence,
-            a.region_evidence, a.date, a.year, a.year_inferred, a.text,
+            a.region_evidence, a.date, a.year, a.year_inferred, a.year_source, a.text,
         )  # fmt: skip
         for name, value in zip(ARTICLE_COLUMNS, values, strict=True):
             columns[name].append(value)

@@ -63,12 +63,26 @@ _NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
+class DateCue:
+    """A date the document states for itself, and where it was read (``etl.dating``).
+
+    ``source`` is one of ``date_line``, ``header``, ``byline``, ``footer``, ``dateline``;
+    ``date`` is None when the cue gives only a year (a journal's ``2023年第4期``).
+    """
+
+    date: date | None
+    year: int
+    source: str
+
+
+@dataclass(frozen=True)
 class ArticleSegment:
     """One region's report inside a document (output of ``etl.segmenting``).
 
     ``start`` is the clean offset of the title line (or of the first non-blank line of an
     untitled document); ``body_start`` where the text after the title/date lines begins;
-    ``end`` is exclusive. ``date`` is the date printed with the title, if any.
+    ``end`` is exclusive. ``date`` is the date printed with the title, if any; ``cue`` the
+    date the article's byline, footer (落款) or dateline states, if any.
     """
 
     start: int
@@ -76,6 +90,7 @@ class ArticleSegment:
     end: int
     title: str | None
     date: date | None = None
+    cue: DateCue | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,7 @@ class Segmentation:
     missing_from_body: list[str] = field(default_factory=list)
     truncated: bool = False
     document_year: int | None = None
+    page_date: DateCue | None = None  # the page header's date (版次, 发布时间 above the title)
 
 
 @dataclass(frozen=True)

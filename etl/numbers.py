@@ -30,6 +30,22 @@ ORDINAL_PREFIXES: list[str] = _RULES["ordinal_prefixes"]
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 
 
+def number_tail_words() -> frozenset[str]:
+    """Words written between a numeral and its unit: multipliers and 余/多 (``3千余``)."""
+    return frozenset([*MULTIPLIERS, *APPROX_INSIDE])
+
+
+def continuation_words() -> frozenset[str]:
+    """Words that may follow a number on the next line of PDF text and belong to it.
+
+    The reading stage rejoins ``1.6⏎亿元`` before any rule sees the text; it takes its words
+    from here so that the grammar's units, multipliers and 余/多 are listed once, in
+    ``quantities.yml``, beside the few non-unit followers (dates, ages, %) in
+    ``line_continuations``.
+    """
+    return frozenset([*UNITS, *MULTIPLIERS, *APPROX_INSIDE, *_RULES["line_continuations"]])
+
+
 def _alternation(words: Iterable[str]) -> str:
     """A regex alternation of literal words, longest first so 人次 wins over 人."""
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))

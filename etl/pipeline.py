@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from etl.claims import extract_claims
-from etl.dating import article_date
+from etl.dating import decide
 from etl.gazetteer import Gazetteer, resolve_region
 from etl.models import ArticleSegment, ClaimMatch, RegionResolution, Segmentation, SourceText
 from etl.segmenting import segment
@@ -41,6 +41,9 @@ class ArticleRecord:
     date: date | None
     year: int | None
     year_inferred: bool
+    # Where the year came from: date_line, header, byline, footer, dateline,
+    # document_number, inferred, or None when the text gives no year (etl/dating.py).
+    year_source: str | None
     text: str  # the article as written; claim spans point into it
 
     def spec_dict(self) -> dict[str, Any]:
@@ -55,6 +58,7 @@ class ArticleRecord:
             "date": self.date.isoformat() if self.date else None,
             "year": self.year,
             "year_inferred": self.year_inferred,
+            "year_source": self.year_source,
             "region_status": self.region_status,
             "region_code": self.region_code,
             "prefecture": self.prefecture,
@@ -157,17 +161,21 @@ def _article(
     doc: SourceText, seg: ArticleSegment, seq: int, segmentation: Segmentation, gaz: Gazetteer
 ) -> ArticleRecord:
     body = doc.clean[seg.body_start : seg.end]
-    when, year, inferred = article_date(seg.date, body, segmentation.document_year)
+    dated = decide(seg.date, seg.cue, segmentation.page_date, segmentation.document_year, body)
+    # A page's furniture above its headline (日报 masthead, 新闻网 breadcrumb, 来源 line) is
+    # outside the article but names where it is from; a compilation's preface is not.
+    header = doc.clean[: seg.start] if seq == 1 and not segmentation.toc_entries else ""
     raw_start, raw_end = doc.raw_span(seg.start, seg.end)
     return ArticleRecord(
         source=doc.name,
         seq=seq,
         line=doc.line_of(seg.start),
         title=_title_as_written(doc, seg),
-        **_region_fields(resolve_region(seg.title, body, gaz)),
-        date=when,
-        year=year,
-        year_inferred=inferred,
+        **_region_fields(resolve_region(seg.title, header + body, gaz)),
+        date=dated.date,
+        year=dated.year,
+        year_inferred=dated.inferred,
+        year_source=dated.source,
         text=doc.raw[raw_start:raw_end],
     )
 

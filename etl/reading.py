@@ -43,6 +43,7 @@ from typing import Final
 from charset_normalizer import from_bytes
 
 from etl.models import SourceText
+from etl.numbers import continuation_words, number_tail_words
 
 
 class ReadError(Exception):
@@ -330,17 +331,27 @@ _LIST_MARKER_RE: Final[re.Pattern[str]] = re.compile(r"[.、)）](?![0-9])")
 
 # A number at the end of a line whose unit or digits continue on the next one:
 # `投入资金1.6⏎亿元`, `2⏎000余万元`, `优秀退役军人9⏎⏎人` (one blank line allowed before a unit).
-_UNITS: Final[str] = "万亿千百元角余多名人位户个次项家所座处条年月日倍件岁场期届批%"
+# The words that may continue it are the quantity grammar's own (etl/rules/quantities.yml:
+# units, multipliers, 余/多, plus `line_continuations`), so a unit added there (亩) is
+# rejoined here too: `3千余⏎亩` must never lose its unit and read as a money amount.
+_UNITS: Final[str] = "|".join(
+    re.escape(word) for word in sorted(continuation_words(), key=len, reverse=True)
+)
+# What may stand between the digits and the break: a multiplier and 余/多 (`3千余⏎亩`).
+_NUMBER_TAIL: Final[str] = "|".join(
+    re.escape(word) for word in sorted(number_tail_words(), key=len, reverse=True)
+)
 _LINE_BREAK_NUMBER_RE: Final[re.Pattern[str]] = re.compile(
-    f"[0-9](?<![0-9.,][0-9])[0-9]*(?:[.,][0-9]+)*[余多]?"
-    f"(?P<gap>[{_SP}]*\n[{_SP}]*(?=[{_UNITS}]|[0-9])|[{_SP}]*\n[{_SP}]*\n[{_SP}]*(?=[{_UNITS}]))"
+    f"[0-9](?<![0-9.,][0-9])[0-9]*(?:[.,][0-9]+)*(?:{_NUMBER_TAIL}){{0,3}}"
+    f"(?P<gap>[{_SP}]*\n[{_SP}]*(?={_UNITS}|[0-9])|[{_SP}]*\n[{_SP}]*\n[{_SP}]*(?={_UNITS}))"
 )
 # Left of the number there must be running text on the same line: not the line start (a
 # page-number line), not a table-of-contents leader or a list dot.
 _NOT_TEXT_BEFORE_NUMBER: Final[str] = "\n…．.·—-_" + _SP
-# A line starting with a list number or a year starts something new: `2.芜湖市`, `2023年`.
+# A line starting with a list number, a year or a date starts something new: `2.芜湖市`,
+# `2023年`, `4月15日，` (a story under a metadata line that ends in a view count: 阅读：126).
 _NEW_LINE_START_RE: Final[re.Pattern[str]] = re.compile(
-    r"[0-9]+[.、)）](?![0-9])|(?:19|20)[0-9]{2}年"
+    r"[0-9]+[.、)）](?![0-9])|(?:19|20)[0-9]{2}年|[0-9]{1,2}月[0-9]{1,2}日"
 )
 
 # A pinyin gloss right after a character: `萬(wàn)`, `万（wàn）`. A tone mark (or tone

@@ -9,9 +9,9 @@ with a table of contents. What marks an article's start, strongest cue first:
    compilations often list more than they contain.
 2. The genre's title shape: a short line ending in a title suffix (综述, 纪实, 走笔, 答复…)
    followed by a date line, or any short line followed by a bracketed date line.
-3. Failing both, the document is one article: it starts at a title-like line in the
-   letterhead/masthead zone, else at its first non-blank line (``title=None`` when that
-   line is body text).
+3. Failing both, the document is one article: it starts at the page's headline, found
+   past the chrome of a web or newspaper page (breadcrumbs, mastheads, 版次 and 发布时间
+   lines; see ``etl.page``), else at its first non-blank line (``title=None``).
 
 All cues are in ``rules/segmenting.yml``. The scan is one pass over the lines plus work
 proportional to the title-like lines, so it stays linear in the text size.
@@ -29,6 +29,7 @@ from typing import Any
 
 from etl.dating import ascii_digits, parse_date
 from etl.models import ArticleSegment, Segmentation
+from etl.page import article_cue, choose_headline, header_date
 from etl.rulebook import rule_file
 
 _RULES: dict[str, Any] = rule_file("segmenting")  # duplicate keys refused
@@ -395,21 +396,21 @@ def _collapse_adjacent(lines: _Lines, starts: list[int]) -> list[int]:
 # --------------------------------------------------------------------------- single article
 
 
-def _single_article_start(lines: _Lines, shape: list[bool], first: int) -> tuple[int, str | None]:
+def _single_article_start(lines: _Lines, first: int, stop: int) -> tuple[int, str | None]:
     """Start line of a one-article document and its title (None when untitled).
 
-    The title is a suffix-titled line in the opening zone of short lines (letterhead,
-    masthead, byline) if there is one; else the first line, when it looks like a title.
+    The title is the page's headline (``etl.page``: chrome such as breadcrumbs, mastheads,
+    版次 and 发布时间 lines is skipped by its shape); an untitled document starts at its
+    first non-blank line.
     """
-    for j in range(first, len(lines)):
-        s = lines.text[j]
-        if not s:
-            continue
-        if not shape[j] and parse_date(s) is None:
-            break
-        if shape[j] and _SUFFIX.search(s):
-            return j, s
-    return first, (lines.text[first] if shape[first] else None)
+    found = choose_headline(lines.text, _title_shaped, first, stop, _is_paragraph, _has_suffix)
+    if found is None:
+        return first, None
+    return found, lines.text[found]
+
+
+def _has_suffix(s: str) -> bool:
+    return _SUFFIX.search(s) is not None
 
 
 # --------------------------------------------------------------------------- document facts
@@ -452,9 +453,12 @@ def _title_text(s: str, entry: str | None) -> str:
 def _article(lines: _Lines, i: int, end: int, title: str | None) -> ArticleSegment:
     """The segment for an article whose first line is ``i`` and which ends at ``end``."""
     start = lines.start[i]
+    end_line = bisect_right(lines.start, end - 1) if end > start else i + 1
     if title is None:
-        return ArticleSegment(start=start, body_start=start, end=end, title=None)
+        cue = article_cue(lines.text, i, end_line, _is_paragraph)
+        return ArticleSegment(start=start, body_start=start, end=end, title=None, cue=cue)
     dated = _date_after(lines, i)
+    after = dated[0] + 1 if dated else i + 1
     body_start = lines.end(dated[0]) if dated else lines.end(i)
     return ArticleSegment(
         start=start,
@@ -462,6 +466,7 @@ def _article(lines: _Lines, i: int, end: int, title: str | None) -> ArticleSegme
         end=end,
         title=title,
         date=dated[1] if dated else None,
+        cue=None if dated else article_cue(lines.text, after, end_line, _is_paragraph),
     )
 
 
@@ -485,7 +490,7 @@ def _is_paragraph(s: str) -> bool:
 
 
 def _lead_start(
-    lines: _Lines, shape: list[bool], in_toc: bytearray, tocs: list[_Toc], starts: list[int]
+    lines: _Lines, in_toc: bytearray, tocs: list[_Toc], starts: list[int]
 ) -> tuple[int, str | None] | None:
     """Start and title of the one article that has no title found by the cues above.
 
@@ -505,7 +510,7 @@ def _lead_start(
         return None
     if starts and not any(_is_paragraph(lines.text[j]) for j in range(first, starts[0])):
         return None
-    i, title = _single_article_start(lines, shape, first)
+    i, title = _single_article_start(lines, first, starts[0] if starts else len(lines))
     return (i, title) if not starts or i < starts[0] else None
 
 
@@ -531,7 +536,7 @@ def segment(text: str) -> Segmentation:
     titles: dict[int, str | None] = {
         i: _title_text(lines.text[i], entries[matched[i]] if i in matched else None) for i in starts
     }
-    lead = _lead_start(lines, shape, in_toc, tocs, starts)
+    lead = _lead_start(lines, in_toc, tocs, starts)
     if lead is not None:
         starts = [lead[0], *starts]
         titles[lead[0]] = lead[1]
@@ -543,4 +548,5 @@ def segment(text: str) -> Segmentation:
         missing_from_body=[title for n, title in enumerate(entries) if n not in found],
         truncated=_truncated(lines),
         document_year=_document_year(lines),
+        page_date=header_date(lines.text, starts[0], _is_paragraph) if starts else None,
     )

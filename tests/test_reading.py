@@ -172,6 +172,18 @@ REPAIRS = [
         id="line-break-digits",
     ),
     pytest.param(
+        "累计投入土地3千余\n亩建设双拥主题公园",
+        "累计投入土地3千余亩建设双拥主题公园",
+        1,
+        id="line-break-unit-from-quantities-yml",
+    ),
+    pytest.param(
+        "全市建成拥军绿地12\n平方米",
+        "全市建成拥军绿地12平方米",
+        1,
+        id="line-break-multi-char-unit",
+    ),
+    pytest.param(
         "1.张掖市创建双拥模范城（县）工作综述1\n2.芜湖市双拥工作综述5\n3.吴忠市",
         "1.张掖市创建双拥模范城（县）工作综述1\n2.芜湖市双拥工作综述5\n3.吴忠市",
         0,
@@ -188,6 +200,12 @@ REPAIRS = [
         "2023年3月7日市委、市政府组织召开全国双拥模范城市创建动员会\n12\n2023年4月18日,我市举行",
         0,
         id="page-number-line-not-joined",
+    ),
+    pytest.param(
+        "阅读次数：126\n　　4月15日，全市退役士兵安置工作会议召开",
+        "阅读次数：126\n　　4月15日，全市退役士兵安置工作会议召开",
+        0,
+        id="view-count-not-joined-to-next-line-date",
     ),
     pytest.param("2019 2020年", "2019 2020年", 0, id="two-years-stay-apart"),
     pytest.param(
@@ -546,3 +564,20 @@ def test_corpus_line_of(file: str, needle: str, line: int) -> None:
     src = read_document(CORPUS / file)
     index = src.clean.index(needle) + (1 if needle.startswith("\n") else 0)
     assert src.line_of(index) == line
+
+
+def test_line_break_units_come_from_the_quantity_grammar() -> None:
+    """Every unit and multiplier the claims know rejoins across a line break (one table)."""
+    from etl.numbers import MULTIPLIERS, UNITS
+
+    for word in [*UNITS, *MULTIPLIERS]:
+        clean, _, _ = repair(f"投入资金3\n{word}元")
+        assert clean == f"投入资金3{word}元", word
+
+
+def test_acres_broken_across_lines_are_not_funds() -> None:
+    """`3千余⏎亩` is land, not 3000 yuan: the unit must survive the line break."""
+    from etl.claims import extract_claims
+
+    clean, _, _ = repair("累计投入土地3千余\n亩，建设双拥主题公园。")
+    assert [c.metric for c in extract_claims(clean, 2023) if c.metric == "funds"] == []
