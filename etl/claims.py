@@ -315,12 +315,21 @@ def _person_claim(
     return None
 
 
+def _rules_for_item(art: _Article, quantity: Quantity) -> tuple[PersonRule, ...]:
+    """The rules whose subject the number's own list item names, else every rule in order:
+    in 军人子女入学入托4600余人、随军家属就业安置1300余人 the second number is about 随军家属,
+    though the list's first item speaks of children."""
+    start, end = _list_scope(art, quantity)[0]
+    own = tuple(r for r in PERSON_RULES if r.subjects.within(art.text, start, end))
+    return own or PERSON_RULES
+
+
 def _person(art: _Article, quantity: Quantity, last: dict[str, int]) -> ClaimMatch | None:
     """Children first (the narrower rule), then people resettled. A clause with no trigger
     continues the previous clause's claim of the same metric in its sentence."""
     clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
     previous = art.clause(clause.start - 1) if clause.start > sentence.start else None
-    for rule in PERSON_RULES:
+    for rule in _rules_for_item(art, quantity):
         continues = previous is not None and last.get(rule.metric, -1) >= previous.start
         found = _person_claim(art, rule, quantity, continues)
         if found is not None:

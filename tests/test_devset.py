@@ -33,13 +33,13 @@ CORE = ("honour_national", "honour_provincial", "funds", "people_resettled", "ch
 
 # What this version reaches on the set (raise them as the rules improve, never lower them).
 FLOORS = {
-    "region_accuracy": 0.97,
+    "region_accuracy": 1.0,
     "year_accuracy_stated": 1.0,
     "honour_national": 1.0,
-    "honour_provincial": 0.96,
-    "funds": 0.98,
-    "people_resettled": 0.97,
-    "children_schooled": 0.93,
+    "honour_provincial": 1.0,
+    "funds": 1.0,
+    "people_resettled": 0.99,
+    "children_schooled": 0.98,
 }
 # Issue 7's acceptance figures.
 TARGETS = {

@@ -54,6 +54,7 @@ class Body:
     text: str
     first_line: str
     gazetteer: Gazetteer
+    title: str = ""
     _readings: list[Reading] | None = field(default=None, repr=False)
 
     @classmethod
@@ -66,7 +67,12 @@ class Body:
             lines.pop(0)
         first_line = next((line.strip() for line in lines if line.strip()), "")
         text = CJK_GAP_RE.sub("", "\n".join(lines))
-        return cls(text=text, first_line=first_line, gazetteer=gazetteer)
+        return cls(text=text, first_line=first_line, gazetteer=gazetteer, title=title or "")
+
+    @property
+    def implied_unit(self) -> str | None:
+        """The kind of unit the title and body call their own (我区召开… → 区)."""
+        return self_reference(f"{self.title}\n{self.text}")
 
     @property
     def readings(self) -> list[Reading]:
@@ -257,15 +263,35 @@ class Verdict:
 def body_winner(body: Body) -> Verdict:
     """The division the body is clearly about, with a sentence saying why (or why not)."""
     decision = body.gazetteer.rules.decision
-    implied = self_reference(body.text)
+    implied = body.implied_unit
     scored = [s for s in body_scores(body, implied) if s.score > 0]
     if not scored:
         return Verdict(None, "the body names no division as its subject")
     best = scored[0]
-    rivals = [s for s in scored[1:] if not _related(s.region, best.region)]
+    # A name shared by a place inside the winner and places elsewhere (鼓楼区 of 福州 and of
+    # 南京) is one mention split between namesakes, not a rival.
+    inside_names = {s.region.name for s in scored if _related(s.region, best.region)}
+    rivals = [
+        s
+        for s in scored[1:]
+        if not _related(s.region, best.region) and s.region.name not in inside_names
+    ]
     runner_up = rivals[0].score if rivals else 0.0
+    namesakes = [s.region for s in scored if s.region.name == best.region.name]
+    if len(namesakes) > 1 and runner_up == best.score:
+        return _namesake_verdict(namesakes, body)
     self_ref = f", the text calls itself a {implied} (我{implied}/全{implied})" if implied else ""
     if best.score >= decision.min_score and best.score >= decision.win_ratio * runner_up:
+        inner = _own_unit_inside(best, scored, implied)
+        if inner is not None:
+            return Verdict(
+                inner.region,
+                f"the text calls itself a {implied} and makes {inner.region.name} its subject,"
+                f" inside {best.region.name} (score {best.score:g})",
+                inner.basis,
+                MEDIUM,
+                inner.score,
+            )
         roles = Counter(f"{r.mention.text}({r.role})" for r in best.readings)
         lost = ", its name lost its first character at the start" if best.lost_char else ""
         sure = best.score >= SURE_SCORE_FACTOR * decision.min_score and (
@@ -292,6 +318,34 @@ def body_winner(body: Body) -> Verdict:
     top = ", ".join(f"{s.region.name} {s.score:.1f}" for s in scored[:3])
     weak = "only weak mentions" if best.score < decision.min_score else "split evidence"
     return Verdict(None, f"{weak} in the body ({top}{self_ref})")
+
+
+def _own_unit_inside(best: Scored, scored: Sequence[Scored], implied: str | None) -> Scored | None:
+    """A unit inside the winner, of the kind the text calls itself and named as a subject:
+    a district's page (我区, 鼓楼区召开…) that also names its city's 退役军人事务局 is about the
+    district, and the city tells which 鼓楼区 it is."""
+    if implied is None or best.region.suffix == implied:
+        return None
+    inner = [
+        s
+        for s in scored
+        if s.region.suffix == implied
+        and s.region.is_under(best.region.code)
+        and any(r.role in STRONG_ROLES for r in s.readings)
+    ]
+    return inner[0] if inner else None
+
+
+def _namesake_verdict(namesakes: Sequence[Region], body: Body) -> Verdict:
+    """The body's subject is a name several divisions share (江北区 of 重庆 and of 宁波):
+    rule 3 decides it by the places around each, or leaves it undecided."""
+    found = disambiguate(namesakes, namesakes[0].name, body)
+    if found.status != "resolved" or found.code is None:
+        return Verdict(None, found.evidence or "same-named divisions, undecided")
+    region = body.gazetteer.regions[found.code]
+    return Verdict(
+        region, f"the body's subject {region.name}: {found.evidence}", "body_subject", MEDIUM
+    )
 
 
 def _self_named(scored: Sequence[Scored], implied: str | None) -> Scored | None:

@@ -42,7 +42,6 @@ from etl.gazetteer.body import (
     disambiguate,
     from_body,
     resolved,
-    self_reference,
     strong_subject,
 )
 from etl.gazetteer.cues import HONOUR, LIST, VENUE, role_of
@@ -264,7 +263,7 @@ def _province_event_title(
     ``某某省第十一届双拥模范命名表彰大会召开`` heads a city's story; the page is about the
     province only when the body says so (我省/全省) or names no subject inside it.
     """
-    if region.tier != PROVINCE or self_reference(body.text) == "省":
+    if region.tier != PROVINCE or body.implied_unit == "省":
         return None
     verdict = body_winner(body)
     if not strong_subject(verdict) or verdict.region is None:
