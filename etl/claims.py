@@ -288,12 +288,16 @@ def _within_any(words: WordSet, text: str, ranges: list[tuple[int, int]]) -> boo
 
 
 def _person_claim(
-    art: _Article, rule: PersonRule, quantity: Quantity, continues: bool
+    art: _Article,
+    rule: PersonRule,
+    quantity: Quantity,
+    scope: list[tuple[int, int]],
+    continues: bool,
 ) -> ClaimMatch | None:
+    """The claim of ``rule`` this number makes, if any; ``scope`` is its list scope."""
     clause = art.clause(quantity.start)
     if not _has_subject(art, rule, quantity, clause):
         return None
-    scope = _list_scope(art, quantity)
     if _within_any(rule.negatives, art.text, scope):
         return None
     if rule.other_people.within(
@@ -302,8 +306,10 @@ def _person_claim(
         return None
     if art.text[quantity.end : clause.end].rstrip(QUOTE_EDGE).endswith(rule.pool_endings):
         return None  # 符合条件的48名退役士兵中: the pool, not the people placed
-    scope = _unmasked(art.text, rule.trigger_masks, scope + _predicate_clause(art, rule, clause))
-    if _within_any(rule.triggers, art.text, scope):
+    scope = _unmasked(art.text, rule.trigger_masks, scope)
+    if _within_any(rule.triggers, art.text, scope) or _within_any(
+        rule.triggers, art.text, _predicate_clause(art, rule, clause)
+    ):
         return _claim(art, quantity, rule.metric, f"{rule.metric}:trigger")
     if _unrefuted_trigger(art, rule, quantity, scope):
         return _claim(art, quantity, rule.metric, f"{rule.metric}:received")
@@ -315,12 +321,13 @@ def _person_claim(
     return None
 
 
-def _rules_for_item(art: _Article, quantity: Quantity) -> tuple[PersonRule, ...]:
-    """The rules whose subject the number's own list item names, else every rule in order:
-    in 军人子女入学入托4600余人、随军家属就业安置1300余人 the second number is about 随军家属,
-    though the list's first item speaks of children."""
-    start, end = _list_scope(art, quantity)[0]
-    own = tuple(r for r in PERSON_RULES if r.subjects.within(art.text, start, end))
+def _rules_for_item(art: _Article, scope: list[tuple[int, int]]) -> tuple[PersonRule, ...]:
+    """In a list, the rules whose subject the number's own item names, else every rule in
+    order: in 军人子女入学入托4600余人、随军家属就业安置1300余人 the second number is about
+    随军家属, though the list's first item speaks of children."""
+    if len(scope) < 2:
+        return PERSON_RULES
+    own = tuple(r for r in PERSON_RULES if r.subjects.within(art.text, *scope[0]))
     return own or PERSON_RULES
 
 
@@ -329,9 +336,10 @@ def _person(art: _Article, quantity: Quantity, last: dict[str, int]) -> ClaimMat
     continues the previous clause's claim of the same metric in its sentence."""
     clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
     previous = art.clause(clause.start - 1) if clause.start > sentence.start else None
-    for rule in _rules_for_item(art, quantity):
+    scope = _list_scope(art, quantity)
+    for rule in _rules_for_item(art, scope):
         continues = previous is not None and last.get(rule.metric, -1) >= previous.start
-        found = _person_claim(art, rule, quantity, continues)
+        found = _person_claim(art, rule, quantity, scope, continues)
         if found is not None:
             last[rule.metric] = quantity.start
             return found
