@@ -9,6 +9,8 @@ category listed first.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import regex
@@ -16,43 +18,61 @@ import regex
 from etl.clauses import Span
 from etl.rulebook import rule_file
 
-FUND_CATEGORIES: dict[str, Any] = rule_file("fund_categories")
-CATEGORY_LABELS: dict[str, str] = {k: str(v["label"]) for k, v in FUND_CATEGORIES.items()}
-_KEYWORD_CATEGORY: dict[str, str] = {}
-for _name, _spec in FUND_CATEGORIES.items():
-    for _word in _spec["keywords"]:
-        _KEYWORD_CATEGORY.setdefault(_word, _name)  # the category listed first wins
-_RANK = {name: i for i, name in enumerate(FUND_CATEGORIES)}
-_KEYWORDS = regex.compile(
-    "|".join(regex.escape(w) for w in sorted(_KEYWORD_CATEGORY, key=len, reverse=True))
-)
+
+@dataclass(frozen=True)
+class FundCategories:
+    """The spending categories of ``fund_categories.yml``: keywords, and their order."""
+
+    spec: dict[str, Any]
+    keyword_category: dict[str, str] = field(init=False, repr=False)
+    rank: dict[str, int] = field(init=False, repr=False)
+    keywords: regex.Pattern[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        keyword_category: dict[str, str] = {}
+        for name, spec in self.spec.items():
+            for word in spec["keywords"]:
+                keyword_category.setdefault(word, name)  # the category listed first wins
+        pattern = "|".join(regex.escape(w) for w in sorted(keyword_category, key=len, reverse=True))
+        object.__setattr__(self, "keyword_category", keyword_category)
+        object.__setattr__(self, "rank", {name: i for i, name in enumerate(self.spec)})
+        object.__setattr__(self, "keywords", regex.compile(pattern))
+
+    @classmethod
+    def shipped(cls) -> FundCategories:
+        """The categories of ``etl/rules/fund_categories.yml`` (read once)."""
+        return _shipped_categories()
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {k: str(v["label"]) for k, v in self.spec.items()}
+
+    def _nearest(self, text: str, start: int, end: int, before: bool) -> str | None:
+        """Category of the keyword nearest the amount inside ``text[start:end]``."""
+        matches = list(self.keywords.finditer(text, start, end, overlapped=True))
+        if not matches:
+            return None
+        of, rank = self.keyword_category, self.rank
+        if before:
+            best = max(matches, key=lambda m: (m.end(), len(m.group()), -rank[of[m.group()]]))
+        else:
+            best = min(matches, key=lambda m: (m.start(), -len(m.group()), rank[of[m.group()]]))
+        return of[best.group()]
+
+    def category(self, text: str, clause: Span, sentence: Span, start: int, end: int) -> str:
+        """The category of the amount at ``text[start:end]``."""
+        for window_start, window_end, before in (
+            (clause.start, start, True),
+            (end, clause.end, False),
+            (sentence.start, start, True),
+            (end, sentence.end, False),
+        ):
+            found = self._nearest(text, window_start, window_end, before)
+            if found:
+                return found
+        return "other"
 
 
-def _nearest(text: str, start: int, end: int, before: bool) -> str | None:
-    """Category of the keyword nearest the amount inside ``text[start:end]``."""
-    matches = list(_KEYWORDS.finditer(text, start, end, overlapped=True))
-    if not matches:
-        return None
-    if before:
-        best = max(
-            matches, key=lambda m: (m.end(), len(m.group()), -_RANK[_KEYWORD_CATEGORY[m.group()]])
-        )
-    else:
-        best = min(
-            matches, key=lambda m: (m.start(), -len(m.group()), _RANK[_KEYWORD_CATEGORY[m.group()]])
-        )
-    return _KEYWORD_CATEGORY[best.group()]
-
-
-def fund_category(text: str, clause: Span, sentence: Span, start: int, end: int) -> str:
-    """The category of the amount at ``text[start:end]``."""
-    for window_start, window_end, before in (
-        (clause.start, start, True),
-        (end, clause.end, False),
-        (sentence.start, start, True),
-        (end, sentence.end, False),
-    ):
-        found = _nearest(text, window_start, window_end, before)
-        if found:
-            return found
-    return "other"
+@cache
+def _shipped_categories() -> FundCategories:
+    return FundCategories(dict(rule_file("fund_categories")))

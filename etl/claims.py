@@ -15,12 +15,11 @@ import bisect
 import dataclasses
 from collections.abc import Callable
 
-from etl.categories import fund_category
 from etl.clauses import ArticleText, Span
-from etl.metric_rules import FUNDS, HONOURS, PART_MARKER, PERSON_RULES, PersonRule
+from etl.metric_rules import PART_MARKER, ClaimRules, PersonRule
 from etl.models import ClaimMatch
-from etl.numbers import Quantity, find_quantities
-from etl.periods import Period, find_periods, leading_period, period_for
+from etl.numbers import Quantity
+from etl.periods import Period, period_for
 from etl.wordsets import WordSet
 
 # Whether a stretch of an article's text names a place other than the article's region.
@@ -39,13 +38,14 @@ QUOTE_EDGE = "，,。；;：:、 \t\n\u3000"
 
 
 class _Article:
-    """One article's text with its boundaries and year, shared by every rule."""
+    """One article's text with its boundaries, year and the rules read on it."""
 
-    def __init__(self, text: str, year: int | None) -> None:
+    def __init__(self, text: str, year: int | None, rules: ClaimRules) -> None:
         self.text = text
         self.year = year
+        self.rules = rules
         self.bounds = ArticleText(text)
-        self.quantities = list(find_quantities(text))
+        self.quantities = list(rules.quantities.find(text))
         self._starts = [q.start for q in self.quantities]
         self._periods: dict[int, list[Period]] = {}
 
@@ -53,7 +53,7 @@ class _Article:
         """Period phrases of a sentence, found once however many figures it holds."""
         found = self._periods.get(sentence.start)
         if found is None:
-            found = find_periods(self.text, sentence.start, sentence.end, self.year)
+            found = self.rules.periods.find(self.text, sentence.start, sentence.end, self.year)
             self._periods[sentence.start] = found
         return found
 
@@ -65,7 +65,7 @@ class _Article:
             start += 1
         if start >= paragraph.end:
             return None
-        return leading_period(self.periods(self.sentence(start)), start)
+        return self.rules.periods.leading(self.periods(self.sentence(start)), start)
 
     def first_number(self, start: int, end: int) -> int | None:
         """Start of the first quantity inside ``[start, end)``, if any."""
@@ -142,20 +142,24 @@ def _claim(
 
 def _is_rate(art: _Article, quantity: Quantity) -> bool:
     clause = art.clause(quantity.start)
-    if FUNDS.rate_before.within(
-        art.text, max(clause.start, quantity.start - FUNDS.rate_window), quantity.start
+    if art.rules.funds.rate_before.within(
+        art.text, max(clause.start, quantity.start - art.rules.funds.rate_window), quantity.start
     ):
         return True
-    return FUNDS.rate_after.starts_at(art.text, quantity.end, quantity.end + 4) is not None
+    return (
+        art.rules.funds.rate_after.starts_at(art.text, quantity.end, quantity.end + 4) is not None
+    )
 
 
 def _funds(art: _Article, quantity: Quantity) -> ClaimMatch | None:
-    if quantity.kind == "bare" and not FUNDS.bare_amount_words.within(
-        art.text, quantity.start - FUNDS.bare_amount_window, quantity.start
+    if quantity.kind == "bare" and not art.rules.funds.bare_amount_words.within(
+        art.text, quantity.start - art.rules.funds.bare_amount_window, quantity.start
     ):
         return None
     clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
-    category = fund_category(art.text, clause, sentence, quantity.start, quantity.end)
+    category = art.rules.categories.category(
+        art.text, clause, sentence, quantity.start, quantity.end
+    )
     return _claim(art, quantity, "funds", "funds", _is_rate(art, quantity), category)
 
 
@@ -326,9 +330,9 @@ def _rules_for_item(art: _Article, scope: list[tuple[int, int]]) -> tuple[Person
     order: in 军人子女入学入托4600余人、随军家属就业安置1300余人 the second number is about
     随军家属, though the list's first item speaks of children."""
     if len(scope) < 2:
-        return PERSON_RULES
-    own = tuple(r for r in PERSON_RULES if r.subjects.within(art.text, *scope[0]))
-    return own or PERSON_RULES
+        return art.rules.persons
+    own = tuple(r for r in art.rules.persons if r.subjects.within(art.text, *scope[0]))
+    return own or art.rules.persons
 
 
 def _person(art: _Article, quantity: Quantity, last: dict[str, int]) -> ClaimMatch | None:
@@ -358,20 +362,20 @@ def _title_position(art: _Article, quantity: Quantity) -> int | None:
     """
     text = art.text
     clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
-    window = HONOURS.award_verb_window
-    if text.startswith(HONOURS.passive_markers, quantity.end):
-        window = HONOURS.passive_window
+    window = art.rules.honours.award_verb_window
+    if text.startswith(art.rules.honours.passive_markers, quantity.end):
+        window = art.rules.honours.passive_window
     verb_end = min(clause.end, quantity.end + window)
-    if HONOURS.award_verbs.within(text, quantity.end, verb_end):
-        title = HONOURS.title_words.first(text, quantity.end, clause.end)
-        if title is not None and not HONOURS.back_references.within(
+    if art.rules.honours.award_verbs.within(text, quantity.end, verb_end):
+        title = art.rules.honours.title_words.first(text, quantity.end, clause.end)
+        if title is not None and not art.rules.honours.back_references.within(
             text, quantity.end, title.start()
         ):
             return title.start()
-    if quantity.text.endswith(HONOURS.streak_units) or HONOURS.back_references.within(
-        text, quantity.end, clause.end
-    ):
-        title = HONOURS.title_words.last(text, sentence.start, quantity.start)
+    if quantity.text.endswith(
+        art.rules.honours.streak_units
+    ) or art.rules.honours.back_references.within(text, quantity.end, clause.end):
+        title = art.rules.honours.title_words.last(text, sentence.start, quantity.start)
         if title is not None:
             return title.start()
     return None
@@ -380,9 +384,9 @@ def _title_position(art: _Article, quantity: Quantity) -> int | None:
 def _honour_metric(art: _Article, quantity: Quantity, title_at: int) -> str | None:
     """National or provincial, from the scope word nearest before the title."""
     lower = art.sentence(quantity.start).start if title_at < quantity.start else quantity.end
-    start = max(lower, title_at - HONOURS.scope_window)
-    national = HONOURS.national_scope.last(art.text, start, title_at)
-    provincial = HONOURS.provincial_scope.last(art.text, start, title_at)
+    start = max(lower, title_at - art.rules.honours.scope_window)
+    national = art.rules.honours.national_scope.last(art.text, start, title_at)
+    provincial = art.rules.honours.provincial_scope.last(art.text, start, title_at)
     if national and (not provincial or national.end() >= provincial.end()):
         return "honour_national"
     if provincial:
@@ -392,10 +396,10 @@ def _honour_metric(art: _Article, quantity: Quantity, title_at: int) -> str | No
 
 def _goal_named_after(art: _Article, quantity: Quantity, clause: Span) -> bool:
     """向…“八连冠”目标迈进 is a goal; 实现了…九连冠目标 is one reached."""
-    end = min(clause.end, quantity.end + HONOURS.target_after_window)
-    if not HONOURS.targets_after.within(art.text, quantity.end, end):
+    end = min(clause.end, quantity.end + art.rules.honours.target_after_window)
+    if not art.rules.honours.targets_after.within(art.text, quantity.end, end):
         return False
-    return not HONOURS.achieved_markers.within(art.text, clause.start, quantity.start)
+    return not art.rules.honours.achieved_markers.within(art.text, clause.start, quantity.start)
 
 
 def _honours(
@@ -403,12 +407,14 @@ def _honours(
 ) -> ClaimMatch | None:
     if quantity.ordinal and not (
         quantity.text.endswith("次")
-        and HONOURS.award_verbs.starts_at(art.text, quantity.end, quantity.end + 4)
+        and art.rules.honours.award_verbs.starts_at(art.text, quantity.end, quantity.end + 4)
     ):
         return None  # 第十一届 is a round of awards; 第十次荣获 is the tenth naming
     clause = art.clause(quantity.start)
-    if HONOURS.targets.within(
-        art.text, max(clause.start, quantity.start - HONOURS.target_window), quantity.start
+    if art.rules.honours.targets.within(
+        art.text,
+        max(clause.start, quantity.start - art.rules.honours.target_window),
+        quantity.start,
     ) or _goal_named_after(art, quantity, clause):
         return None
     title_at = _title_position(art, quantity)
@@ -449,7 +455,10 @@ def _mark_parts(art: _Article, claims: list[ClaimMatch]) -> list[ClaimMatch]:
 
 
 def extract_claims(
-    text: str, year: int | None = None, names_other_place: PlaceTest | None = None
+    text: str,
+    year: int | None = None,
+    names_other_place: PlaceTest | None = None,
+    rules: ClaimRules | None = None,
 ) -> list[ClaimMatch]:
     """Every claim of the five metrics in one article's clean text, in reading order.
 
@@ -457,8 +466,9 @@ def extract_claims(
     ``names_other_place`` says whether a stretch of text names a place that is neither the
     article's region nor above it: an honour count whose sentence names such a place before
     it belongs to that place (a province's page listing its cities' namings).
+    ``rules`` are the project's own (``ClaimRules.shipped()``) unless another set is given.
     """
-    art = _Article(text, year)
+    art = _Article(text, year, rules or ClaimRules.shipped())
     claims: list[ClaimMatch] = []
     last_person: dict[str, int] = {}
     for quantity in art.quantities:

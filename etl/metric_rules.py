@@ -7,9 +7,14 @@ analysts, while ``etl.claims`` works with word sets that are built once per proc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from etl.rulebook import rule_file
+from etl.categories import FundCategories
+from etl.numbers import QuantityGrammar
+from etl.periods import PeriodGrammar
+from etl.rulebook import load_yaml, rule_file
 from etl.wordsets import WordSet
 
 # A number after 其中 in a sentence that already gave a total is a part of that total.
@@ -128,11 +133,60 @@ def _honour_rule(spec: dict[str, Any]) -> HonourRule:
     )
 
 
-METRICS: dict[str, Any] = rule_file("metrics")
-FUNDS = _fund_rule(METRICS["funds"])
-HONOURS = _honour_rule(METRICS["honours"])
-# Order matters: the narrower children rule is tried before people resettled.
-PERSON_RULES = (
-    _person_rule("children_schooled", METRICS["children_schooled"]),
-    _person_rule("people_resettled", METRICS["people_resettled"]),
-)
+@dataclass(frozen=True)
+class ClaimRules:
+    """Every rule the claims extractor reads, compiled: the metric rules of ``metrics.yml``,
+    the quantity grammar and periods of ``quantities.yml``, the spending categories.
+
+    ``ClaimRules.shipped()`` is the project's own rule set (built once); ``from_dir`` loads
+    another folder of rule files, so a test can run the extractor on a second rule set.
+    """
+
+    funds: FundRule
+    honours: HonourRule
+    # Order matters: the narrower children rule is tried before people resettled.
+    persons: tuple[PersonRule, ...]
+    quantities: QuantityGrammar
+    periods: PeriodGrammar
+    categories: FundCategories
+
+    @classmethod
+    def from_files(
+        cls,
+        metrics: dict[str, Any],
+        quantities: dict[str, Any],
+        fund_categories: dict[str, Any],
+    ) -> ClaimRules:
+        return cls(
+            funds=_fund_rule(metrics["funds"]),
+            honours=_honour_rule(metrics["honours"]),
+            persons=(
+                _person_rule("children_schooled", metrics["children_schooled"]),
+                _person_rule("people_resettled", metrics["people_resettled"]),
+            ),
+            quantities=QuantityGrammar.from_rules(quantities),
+            periods=PeriodGrammar.from_rules(quantities["periods"]),
+            categories=FundCategories(dict(fund_categories)),
+        )
+
+    @classmethod
+    def from_dir(cls, folder: Path) -> ClaimRules:
+        """The rules of ``metrics.yml``, ``quantities.yml`` and ``fund_categories.yml`` in
+        ``folder`` (duplicate keys refused, as for the shipped files)."""
+        return cls.from_files(
+            load_yaml(folder / "metrics.yml"),
+            load_yaml(folder / "quantities.yml"),
+            load_yaml(folder / "fund_categories.yml"),
+        )
+
+    @classmethod
+    def shipped(cls) -> ClaimRules:
+        """The rules in ``etl/rules/`` (built once per process)."""
+        return _shipped()
+
+
+@cache
+def _shipped() -> ClaimRules:
+    return ClaimRules.from_files(
+        rule_file("metrics"), rule_file("quantities"), rule_file("fund_categories")
+    )

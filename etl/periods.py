@@ -7,7 +7,9 @@ arithmetic for relative periods (``year - n + 1``) live in ``etl/rules/quantitie
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 import regex
 
@@ -32,24 +34,6 @@ class Period:
     rule: str = ""
 
 
-def _load_rules() -> list[PeriodRule]:
-    rules = []
-    for entry in rule_file("quantities")["periods"]:
-        rules.append(
-            PeriodRule(
-                name=entry["name"],
-                pattern=regex.compile(entry["pattern"]),
-                start=None if entry["start"] is None else str(entry["start"]),
-                end=None if entry["end"] is None else str(entry["end"]),
-            )
-        )
-    return rules
-
-
-PERIOD_RULES = _load_rules()
-# One alternation over all rules, so a sentence is scanned once; the rule that matched is
-# found again by trying each at the match position (earlier rules win).
-_ANY_PERIOD = regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in PERIOD_RULES))
 _ALLOWED_NAMES = frozenset({"y1", "y2", "n", "year"})
 
 
@@ -90,32 +74,6 @@ def _names(match: regex.Match[str], year: int | None) -> dict[str, int | None]:
     return names
 
 
-def find_periods(text: str, start: int, end: int, year: int | None) -> list[Period]:
-    """Period phrases in ``text[start:end]``, in order, resolved against the article's year."""
-    found: list[Period] = []
-    pos = start
-    while True:
-        match = _ANY_PERIOD.search(text, pos, end)
-        if match is None:
-            return found
-        for rule in PERIOD_RULES:
-            own = rule.pattern.match(text, match.start(), end)
-            if own is None:
-                continue
-            names = _names(own, year)
-            found.append(
-                Period(
-                    start=_evaluate(rule.start, names),
-                    end=_evaluate(rule.end, names),
-                    text=own.group(),
-                    position=own.start(),
-                    rule=rule.name,
-                )
-            )
-            break
-        pos = max(match.end(), match.start() + 1)
-
-
 def period_for(periods: list[Period], clause_end: int, value_start: int) -> Period | None:
     """The period that governs a figure, from the period phrases of its sentence: the nearest
     one before it, else the first one after it in its own clause (投入资金150万元（2022年）)."""
@@ -132,18 +90,81 @@ def period_for(periods: list[Period], clause_end: int, value_start: int) -> Peri
 
 # Periods that can open a paragraph and govern all of it (近4年来，…。…。); a bare year or
 # 每年 at a paragraph's start usually dates one event, not the paragraph.
-PARAGRAPH_PERIOD_RULES = frozenset(
-    r.name for r in PERIOD_RULES if r.name not in {"one_year", "every_year", "last_year"}
-)
+NOT_PARAGRAPH_RULES = frozenset({"one_year", "every_year", "last_year"})
 # How far into a paragraph its governing period phrase may start (after 一是, 　　 …).
 PARAGRAPH_LEAD_CHARS = 8
 
 
-def leading_period(periods: list[Period], paragraph_start: int) -> Period | None:
-    """The period phrase that opens a paragraph, if its first sentence starts with one."""
-    for period in periods:
-        if period.position - paragraph_start > PARAGRAPH_LEAD_CHARS:
-            return None
-        if period.rule in PARAGRAPH_PERIOD_RULES:
-            return period
-    return None
+@dataclass(frozen=True)
+class PeriodGrammar:
+    """The period phrases of ``quantities.yml`` (section ``periods``), compiled once."""
+
+    rules: tuple[PeriodRule, ...]
+    # One alternation over all rules, so a sentence is scanned once; the rule that matched
+    # is found again by trying each at the match position (earlier rules win).
+    any_period: regex.Pattern[str] = field(init=False, repr=False)
+    paragraph_rules: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        joined = "|".join(f"(?:{r.pattern.pattern})" for r in self.rules)
+        object.__setattr__(self, "any_period", regex.compile(joined))
+        names = frozenset(r.name for r in self.rules if r.name not in NOT_PARAGRAPH_RULES)
+        object.__setattr__(self, "paragraph_rules", names)
+
+    @classmethod
+    def from_rules(cls, entries: list[dict[str, Any]]) -> PeriodGrammar:
+        return cls(
+            tuple(
+                PeriodRule(
+                    name=entry["name"],
+                    pattern=regex.compile(entry["pattern"]),
+                    start=None if entry["start"] is None else str(entry["start"]),
+                    end=None if entry["end"] is None else str(entry["end"]),
+                )
+                for entry in entries
+            )
+        )
+
+    @classmethod
+    def shipped(cls) -> PeriodGrammar:
+        """The periods of ``etl/rules/quantities.yml`` (built once)."""
+        return _shipped_periods()
+
+    def find(self, text: str, start: int, end: int, year: int | None) -> list[Period]:
+        """Period phrases in ``text[start:end]``, in order, resolved against the article's year."""
+        found: list[Period] = []
+        pos = start
+        while True:
+            match = self.any_period.search(text, pos, end)
+            if match is None:
+                return found
+            for rule in self.rules:
+                own = rule.pattern.match(text, match.start(), end)
+                if own is None:
+                    continue
+                names = _names(own, year)
+                found.append(
+                    Period(
+                        start=_evaluate(rule.start, names),
+                        end=_evaluate(rule.end, names),
+                        text=own.group(),
+                        position=own.start(),
+                        rule=rule.name,
+                    )
+                )
+                break
+            pos = max(match.end(), match.start() + 1)
+
+    def leading(self, periods: list[Period], paragraph_start: int) -> Period | None:
+        """The period phrase that opens a paragraph, if its first sentence starts with one."""
+        for period in periods:
+            if period.position - paragraph_start > PARAGRAPH_LEAD_CHARS:
+                return None
+            if period.rule in self.paragraph_rules:
+                return period
+        return None
+
+
+@cache
+def _shipped_periods() -> PeriodGrammar:
+    return PeriodGrammar.from_rules(rule_file("quantities")["periods"])

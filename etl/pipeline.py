@@ -15,6 +15,7 @@ from typing import Any
 from etl.claims import extract_claims
 from etl.dating import decide
 from etl.gazetteer import Gazetteer, resolve_region
+from etl.metric_rules import ClaimRules
 from etl.models import ArticleSegment, ClaimMatch, RegionResolution, Segmentation, SourceText
 from etl.segmenting import segment
 
@@ -215,9 +216,12 @@ def _claim(doc: SourceText, seg: ArticleSegment, art: ArticleRecord, m: ClaimMat
     )
 
 
-def process(doc: SourceText, gazetteer: Gazetteer | None = None) -> DocumentResult:
-    """Articles and claims of one decoded document."""
+def process(
+    doc: SourceText, gazetteer: Gazetteer | None = None, claim_rules: ClaimRules | None = None
+) -> DocumentResult:
+    """Articles and claims of one decoded document (shipped gazetteer and rules by default)."""
     gaz = gazetteer or Gazetteer.load()
+    rules = claim_rules or ClaimRules.shipped()
     segmentation = segment(doc.clean)
     info = DocumentInfo(doc.name, doc.sha256, doc.encoding, doc.traditional, len(doc.raw))
     result = DocumentResult(document=info, segmentation=segmentation)
@@ -226,6 +230,7 @@ def process(doc: SourceText, gazetteer: Gazetteer | None = None) -> DocumentResu
         result.articles.append(art)
         # Rules run on the whole article, title included: a title can state an honour.
         other_place = gaz.other_place_test(art.region_code) if art.region_code else None
-        for match in extract_claims(doc.clean[seg.start : seg.end], art.year, other_place):
+        text = doc.clean[seg.start : seg.end]
+        for match in extract_claims(text, art.year, other_place, rules):
             result.claims.append(_claim(doc, seg, art, match))
     return result

@@ -43,7 +43,7 @@ from typing import Final
 from charset_normalizer import from_bytes
 
 from etl.models import SourceText
-from etl.numbers import continuation_words, number_tail_words
+from etl.numbers import QuantityGrammar
 
 
 class ReadError(Exception):
@@ -335,11 +335,13 @@ _LIST_MARKER_RE: Final[re.Pattern[str]] = re.compile(r"[.、)）](?![0-9])")
 # units, multipliers, 余/多, plus `line_continuations`), so a unit added there (亩) is
 # rejoined here too: `3千余⏎亩` must never lose its unit and read as a money amount.
 _UNITS: Final[str] = "|".join(
-    re.escape(word) for word in sorted(continuation_words(), key=len, reverse=True)
+    re.escape(word)
+    for word in sorted(QuantityGrammar.shipped().continuation_words(), key=len, reverse=True)
 )
 # What may stand between the digits and the break: a multiplier and 余/多 (`3千余⏎亩`).
 _NUMBER_TAIL: Final[str] = "|".join(
-    re.escape(word) for word in sorted(number_tail_words(), key=len, reverse=True)
+    re.escape(word)
+    for word in sorted(QuantityGrammar.shipped().number_tail_words(), key=len, reverse=True)
 )
 _LINE_BREAK_NUMBER_RE: Final[re.Pattern[str]] = re.compile(
     f"[0-9](?<![0-9.,][0-9])[0-9]*(?:[.,][0-9]+)*(?:{_NUMBER_TAIL}){{0,3}}"

@@ -16,10 +16,12 @@ from typing import Any
 import pytest
 
 from etl.claims import extract_claims
-from etl.metric_rules import METRICS, RULE_KEYS
+from etl.metric_rules import RULE_KEYS
 from etl.models import ClaimMatch
 from etl.reading import read_bytes
-from etl.rulebook import RULES_DIR
+from etl.rulebook import RULES_DIR, rule_file
+
+METRICS = rule_file("metrics")
 
 CASES = Path(__file__).parent / "cases"
 
@@ -123,3 +125,18 @@ def _complete(text: str) -> list[list[Any]]:
 def test_phrases_with_their_complete_result(case: dict[str, Any]) -> None:
     """Every claim the phrase yields, nothing more: an extra claim fails too."""
     assert _complete(case["text"]) == case["claims"]
+
+
+def test_a_second_rule_set_loads_beside_the_shipped_one(tmp_path: Path) -> None:
+    """Rules are objects passed in, not module state: a test can change a rule file and run
+    the extractor on it while the shipped rules stay as they are."""
+    from etl.metric_rules import ClaimRules
+
+    for name in ("metrics", "quantities", "fund_categories"):
+        (tmp_path / f"{name}.yml").write_text((RULES_DIR / f"{name}.yml").read_text("utf-8"))
+    metrics = tmp_path / "metrics.yml"
+    metrics.write_text(metrics.read_text("utf-8").replace("negatives: [预计, ", "negatives: ["))
+    phrase = "预计下半年还将接收退役士兵1200人左右。"
+    assert extract_claims(phrase, 2023) == []
+    other = extract_claims(phrase, 2023, rules=ClaimRules.from_dir(tmp_path))
+    assert [(c.metric, c.value) for c in other] == [("people_resettled", 1200)]

@@ -568,9 +568,10 @@ def test_corpus_line_of(file: str, needle: str, line: int) -> None:
 
 def test_line_break_units_come_from_the_quantity_grammar() -> None:
     """Every unit and multiplier the claims know rejoins across a line break (one table)."""
-    from etl.numbers import MULTIPLIERS, UNITS
+    from etl.numbers import QuantityGrammar
 
-    for word in [*UNITS, *MULTIPLIERS]:
+    grammar = QuantityGrammar.shipped()
+    for word in [*grammar.units, *grammar.multipliers]:
         clean, _, _ = repair(f"投入资金3\n{word}元")
         assert clean == f"投入资金3{word}元", word
 
