@@ -308,7 +308,8 @@ def _person_claim(
         art.text, quantity.end, min(clause.end, quantity.end + OTHER_PEOPLE_WINDOW)
     ):
         return None
-    if art.text[quantity.end : clause.end].rstrip(QUOTE_EDGE).endswith(rule.pool_endings):
+    tail = art.text[quantity.end : clause.end].rstrip(QUOTE_EDGE)
+    if tail.endswith(rule.pool_endings) and not tail.endswith(PART_MARKER):
         return None  # 符合条件的48名退役士兵中: the pool, not the people placed
     scope = _unmasked(art.text, rule.trigger_masks, scope)
     if _within_any(rule.triggers, art.text, scope) or _within_any(
@@ -325,14 +326,23 @@ def _person_claim(
     return None
 
 
-def _rules_for_item(art: _Article, scope: list[tuple[int, int]]) -> tuple[PersonRule, ...]:
-    """In a list, the rules whose subject the number's own item names, else every rule in
-    order: in 军人子女入学入托4600余人、随军家属就业安置1300余人 the second number is about
-    随军家属, though the list's first item speaks of children."""
+def _rules_for_item(
+    art: _Article, quantity: Quantity, scope: list[tuple[int, int]]
+) -> tuple[PersonRule, ...]:
+    """The rules whose subject the number itself counts, else every rule in order.
+
+    The noun right after the count says who is counted (16名随军家属工作安置和38名军人子女入学:
+    the 16 are family members, though the clause speaks of school); failing that, in a list,
+    the number's own item (军人子女入学入托4600余人、随军家属就业安置1300余人).
+    """
+    rules = art.rules.persons
+    counted = tuple(r for r in rules if r.subjects.starts_at(art.text, quantity.end))
+    if counted:
+        return counted
     if len(scope) < 2:
-        return art.rules.persons
-    own = tuple(r for r in art.rules.persons if r.subjects.within(art.text, *scope[0]))
-    return own or art.rules.persons
+        return rules
+    own = tuple(r for r in rules if r.subjects.within(art.text, *scope[0]))
+    return own or rules
 
 
 def _person(art: _Article, quantity: Quantity, last: dict[str, int]) -> ClaimMatch | None:
@@ -341,7 +351,7 @@ def _person(art: _Article, quantity: Quantity, last: dict[str, int]) -> ClaimMat
     clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
     previous = art.clause(clause.start - 1) if clause.start > sentence.start else None
     scope = _list_scope(art, quantity)
-    for rule in _rules_for_item(art, scope):
+    for rule in _rules_for_item(art, quantity, scope):
         continues = previous is not None and last.get(rule.metric, -1) >= previous.start
         found = _person_claim(art, rule, quantity, scope, continues)
         if found is not None:
@@ -424,7 +434,7 @@ def _honours(
     if metric is None:
         return None
     if names_other_place is not None and names_other_place(
-        art.text[art.sentence(quantity.start).start : quantity.start]
+        art.text[art.clause(quantity.start).start : quantity.start]
     ):
         return None  # 其中厦门市实现…“九连冠”: another place's honour, not the article's
     return _claim(art, quantity, metric, "honours")
@@ -464,8 +474,8 @@ def extract_claims(
 
     ``year`` is the article's year, used to turn 4年来 or 今年 into calendar years.
     ``names_other_place`` says whether a stretch of text names a place that is neither the
-    article's region nor above it: an honour count whose sentence names such a place before
-    it belongs to that place (a province's page listing its cities' namings).
+    article's region nor above it: an honour count whose clause names such a place before
+    it (not as a venue) belongs to that place (a province's page listing its cities').
     ``rules`` are the project's own (``ClaimRules.shipped()``) unless another set is given.
     """
     art = _Article(text, year, rules or ClaimRules.shipped())

@@ -20,6 +20,9 @@ import regex
 from etl.rulebook import rule_file
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
+# A Chinese numeral may hold 万 and 亿 inside (一亿二千万, 一万一千): read as one number, not as
+# 一亿 beside 二千万. A trailing 万/亿 is part of it too (二千万元 is 二千万 of 元).
+_CN_NUMERAL = f"[{_CN_DIGITS}]+(?:[万亿][{_CN_DIGITS}]+)*[万亿]?"
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -87,7 +90,7 @@ class QuantityGrammar:
             rf"""
             (?P<before>{_alternation(self.approx_before)})?
             (?:
-                (?P<num>\d+(?:\.\d+)?|[{_CN_DIGITS}]+)(?=(?:{inside}|{mult}|{unit}))
+                (?P<num>\d+(?:\.\d+)?|{_CN_NUMERAL})(?=(?:{inside}|{mult}|{unit}))
                 (?P<in1>{inside})?
                 (?P<mult>{mult})?
               |
@@ -162,6 +165,10 @@ class QuantityGrammar:
             numeral_start = match.start("mult")
         else:
             parsed = parse_numeral(numeral)
+            if parsed is None and numeral[-1] in "万亿" and len(numeral) > 1:
+                # 千万 is no numeral cn2an reads; its head is (千), times its last 万.
+                head = parse_numeral(numeral[:-1])
+                parsed = None if head is None else head * (10000 if numeral[-1] == "万" else 10**8)
             if parsed is None:
                 return None
             value = parsed

@@ -270,7 +270,7 @@ def body_winner(body: Body) -> Verdict:
     best = scored[0]
     # A name shared by a place inside the winner and places elsewhere (鼓楼区 of 福州 and of
     # 南京) is one mention split between namesakes, not a rival.
-    inside_names = {s.region.name for s in scored if _related(s.region, best.region)}
+    inside_names = _names_around(best, scored)
     rivals = [
         s
         for s in scored[1:]
@@ -356,9 +356,20 @@ def _self_named(scored: Sequence[Scored], implied: str | None) -> Scored | None:
     own = [s for s in scored if s.region.suffix == implied]
     if len(own) != 1:
         return None
-    if all(_related(s.region, own[0].region) for s in scored if s is not own[0]):
+    inside = _names_around(own[0], scored)
+    if all(
+        _related(s.region, own[0].region) or s.region.name in inside
+        for s in scored
+        if s is not own[0]
+    ):
         return own[0]
     return None
+
+
+def _names_around(centre: Scored, scored: Sequence[Scored]) -> set[str]:
+    """Names of the places inside or above ``centre``: their namesakes elsewhere (鼓楼区 of
+    南京 beside 福州's) are the same mention split between divisions, not other places."""
+    return {s.region.name for s in scored if _related(s.region, centre.region)}
 
 
 def strong_subject(verdict: Verdict) -> bool:

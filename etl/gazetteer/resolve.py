@@ -236,8 +236,13 @@ def _from_title(subject: str, body: Body) -> RegionResolution | None:
     if mention is None:
         place = _place_like(subject, names)
         if place is not None:
-            return _not_found(*place, body)
-        mention = _title_fallback(subject, gazetteer)
+            name, suffix = place
+            codes = gazetteer.stem_with_suffix(name[: -len(suffix)], suffix)
+            if not codes:
+                return _not_found(name, suffix, body)
+            mention = Mention(0, len(name), name, codes, OFFICIAL)
+        else:
+            mention = _title_fallback(subject, gazetteer)
     if mention is None:
         return None
     candidates = [gazetteer.regions[c] for c in mention.codes]
