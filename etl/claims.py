@@ -351,8 +351,12 @@ def _person(art: _Article, quantity: Quantity, last: dict[str, int]) -> ClaimMat
     clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
     previous = art.clause(clause.start - 1) if clause.start > sentence.start else None
     scope = _list_scope(art, quantity)
+    breakdown = art.text.startswith(PART_MARKER, _first_word(art.text, clause))
     for rule in _rules_for_item(art, quantity, scope):
-        continues = previous is not None and last.get(rule.metric, -1) >= previous.start
+        # A clause continues the claim of the clause before it; a 其中 breakdown continues
+        # the last claim of its sentence (…58名军人子女…，经协调全部落实到位，其中幼儿园19名).
+        since = sentence.start if breakdown else (previous.start if previous else None)
+        continues = since is not None and last.get(rule.metric, -1) >= since
         found = _person_claim(art, rule, quantity, scope, continues)
         if found is not None:
             last[rule.metric] = quantity.start

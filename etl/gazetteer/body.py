@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from etl.gazetteer.cues import STRONG_ROLES, Reading, read_roles
 from etl.gazetteer.index import Gazetteer
 from etl.gazetteer.names import ALIAS, KIND_WEIGHT, Mention
-from etl.gazetteer.table import Region
+from etl.gazetteer.table import PROVINCE, Region
 from etl.models import RegionResolution
 
 # How a text refers to its own unit: 我市, 本县, 全区. 我/本 are surer than 全, because 全省 is
@@ -315,6 +315,9 @@ def body_winner(body: Body) -> Verdict:
             MEDIUM,
             enclosing.score,
         )
+    province = _province_of_a_province_page(body, implied)
+    if province is not None:
+        return province
     top = ", ".join(f"{s.region.name} {s.score:.1f}" for s in scored[:3])
     weak = "only weak mentions" if best.score < decision.min_score else "split evidence"
     return Verdict(None, f"{weak} in the body ({top}{self_ref})")
@@ -364,6 +367,19 @@ def _self_named(scored: Sequence[Scored], implied: str | None) -> Scored | None:
     ):
         return own[0]
     return None
+
+
+def _province_of_a_province_page(body: Body, implied: str | None) -> Verdict | None:
+    """A page that calls itself a province (全省, 我省) and names only places of one
+    province, never the province itself (a provincial office's post listing its cities)."""
+    if implied != "省":
+        return None
+    name, why = body_province(body)
+    regions = body.gazetteer.lookup(name) if name else []
+    province = next((r for r in regions if r.tier == PROVINCE), None)
+    if province is None:
+        return None
+    return Verdict(province, f"the text calls itself a 省; {why}", "self_reference", MEDIUM)
 
 
 def _names_around(centre: Scored, scored: Sequence[Scored]) -> set[str]:

@@ -64,7 +64,12 @@ class Gazetteer:
         for surface, (codes, _kind) in self._index.items():
             for code in codes:
                 self._names[code].append(surface)
-        self.finder = NameFinder(self._index, self.rules.names.unit_suffixes)
+        cues = self.rules.cues
+        self.finder = NameFinder(
+            self._index,
+            self.rules.names.unit_suffixes,
+            (*cues.institution_after, *cues.newspaper_after),
+        )
 
     @classmethod
     def load(cls, aliases_path: Path | None = None) -> Gazetteer:

@@ -186,20 +186,26 @@ class NameFinder:
     """
 
     def __init__(
-        self, index: Mapping[str, tuple[tuple[str, ...], str]], unit_suffixes: tuple[str, ...]
+        self,
+        index: Mapping[str, tuple[tuple[str, ...], str]],
+        unit_suffixes: tuple[str, ...],
+        attached: tuple[str, ...] = (),
     ) -> None:
         self._index = dict(index)
-        self._suffixes = unit_suffixes
+        # Words a segmenter may glue to a name as one dictionary word: a unit suffix (罗城县)
+        # or an institution (吉林省人民政府, 张掖市委, 绵阳日报).
+        self._attached = tuple(sorted({*unit_suffixes, *attached}, key=len, reverse=True))
         lengths: dict[str, set[int]] = defaultdict(set)
         for surface in self._index:
             lengths[surface[0]].add(len(surface))
         self._lengths = {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()}
 
     def _stands(self, text: str, start: int, end: int) -> bool:
-        """The name stands as a word, alone or with a unit suffix written after it (罗城县)."""
+        """The name stands as a word, alone or with a suffix or institution written after it
+        (罗城县, 吉林省人民政府)."""
         if stands_as_word(text, start, end):
             return True
-        suffix = next((s for s in self._suffixes if text.startswith(s, end)), None)
+        suffix = next((s for s in self._attached if text.startswith(s, end)), None)
         return suffix is not None and stands_as_word(text, start, end + len(suffix))
 
     def match_at(self, text: str, pos: int, words_only: bool = True) -> Mention | None:
