@@ -20,13 +20,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from etl.models import DateCue
-from etl.rulebook import rule_file
-
-_RULES: dict[str, Any] = rule_file("segmenting")  # duplicate keys refused
-_DATING: dict[str, Any] = _RULES["dating"]
+from etl.rulebook import load_yaml, rule_file
 
 # Full-width digits → ASCII, so one set of patterns serves raw and clean text alike.
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -36,27 +35,83 @@ _CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | 
 
 # Every date form has a digit or a Chinese zero: a cheap test that rejects most lines.
 _DATE_HINT = re.compile(r"[\d〇○零]")
-_DATE_LINE = re.compile(_RULES["date_line"])
-_DATE_LINE_CN = re.compile(_RULES["date_line_cn"])
-_YEAR = re.compile(_DATING["year"])
-_YEAR_CN = re.compile(_DATING["year_cn"])
-_FUTURE_BEFORE = re.compile(_DATING["future_before"])
-_PAST_BEFORE = re.compile(_DATING["past_before"])
-_FUTURE_AFTER = re.compile(_DATING["future_after"])
-_BOOK_TITLE = re.compile(_DATING["book_title"])
-_WINDOW = int(_DATING["window"])
-_FUTURE_CLAUSE = re.compile(_DATING["future_clause"])
-_ISO_DATE = re.compile(_DATING["iso_date"])
-_YEAR_LIST = re.compile(_DATING["year_list"])
 _FOUR_DIGITS = re.compile(r"\d{4}")
-_LABELS = "|".join(map(re.escape, sorted(_RULES["page"]["meta_labels"], key=len, reverse=True)))
-_STANDALONE = re.compile(_DATING["standalone_date"].replace("<labels>", f"(?:{_LABELS})"))
-_JOURNAL_ISSUE = re.compile(_DATING["journal_issue"])
-_NOT_PAGE_DATE = re.compile("|".join(map(re.escape, _DATING["not_page_date"])))
-_DATELINE = re.compile(_DATING["dateline"])
-_DATELINE_REACH = int(_DATING["dateline_reach"])
-_DATED = re.compile(_DATING["dated"])
 _EARLIEST = 1949
+
+
+def words_pattern(words: list[str]) -> str:
+    """A regex alternation of literal words, longest first (shared with ``etl.page``)."""
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+@dataclass(frozen=True, slots=True)
+class DatingRules:
+    """The date cues of ``segmenting.yml`` (``date_line``, ``date_line_cn``, section ``dating``
+    and the metadata labels of section ``page``), compiled.
+
+    Built from a rule file's contents (``from_rules``), so a test can load a second rule set
+    beside the shipped one (``shipped``, built once).
+    """
+
+    date_line: re.Pattern[str]
+    date_line_cn: re.Pattern[str]
+    year: re.Pattern[str]
+    year_cn: re.Pattern[str]
+    future_before: re.Pattern[str]
+    past_before: re.Pattern[str]
+    future_after: re.Pattern[str]
+    book_title: re.Pattern[str]
+    window: int
+    future_clause: re.Pattern[str]
+    iso_date: re.Pattern[str]
+    year_list: re.Pattern[str]
+    standalone: re.Pattern[str]
+    journal_issue: re.Pattern[str]
+    not_page_date: re.Pattern[str]
+    dateline: re.Pattern[str]
+    dateline_reach: int
+    dated: re.Pattern[str]
+
+    @classmethod
+    def from_rules(cls, data: dict[str, Any]) -> DatingRules:
+        """The dating rules of a ``segmenting.yml``'s parsed contents."""
+        dating: dict[str, Any] = data["dating"]
+        labels = words_pattern(data["page"]["meta_labels"])
+        return cls(
+            date_line=re.compile(data["date_line"]),
+            date_line_cn=re.compile(data["date_line_cn"]),
+            year=re.compile(dating["year"]),
+            year_cn=re.compile(dating["year_cn"]),
+            future_before=re.compile(dating["future_before"]),
+            past_before=re.compile(dating["past_before"]),
+            future_after=re.compile(dating["future_after"]),
+            book_title=re.compile(dating["book_title"]),
+            window=int(dating["window"]),
+            future_clause=re.compile(dating["future_clause"]),
+            iso_date=re.compile(dating["iso_date"]),
+            year_list=re.compile(dating["year_list"]),
+            standalone=re.compile(dating["standalone_date"].replace("<labels>", f"(?:{labels})")),
+            journal_issue=re.compile(dating["journal_issue"]),
+            not_page_date=re.compile("|".join(map(re.escape, dating["not_page_date"]))),
+            dateline=re.compile(dating["dateline"]),
+            dateline_reach=int(dating["dateline_reach"]),
+            dated=re.compile(dating["dated"]),
+        )
+
+    @classmethod
+    def from_file(cls, path: Path) -> DatingRules:
+        """The dating rules of another ``segmenting.yml`` (duplicate keys refused)."""
+        return cls.from_rules(load_yaml(path))
+
+    @classmethod
+    def shipped(cls) -> DatingRules:
+        """The dating rules of ``etl/rules/segmenting.yml`` (built once)."""
+        return _shipped_dating()
+
+
+@cache
+def _shipped_dating() -> DatingRules:
+    return DatingRules.from_rules(rule_file("segmenting"))
 
 
 def ascii_digits(s: str) -> str:
@@ -93,7 +148,7 @@ def _make_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def parse_date(s: str) -> date | None:
+def parse_date(s: str, rules: DatingRules | None = None) -> date | None:
     """The date a date line states, or None when the whole line is not a date.
 
     Accepts ``（2023年8月3日）``, ``(2024年8月1日)``, ``2023-08-03``, ``2023.8.3``,
@@ -102,58 +157,60 @@ def parse_date(s: str) -> date | None:
     """
     if _DATE_HINT.search(s) is None:
         return None
+    if rules is None:
+        rules = DatingRules.shipped()
     compact = _compact(s)
-    m = _DATE_LINE.fullmatch(compact)
+    m = rules.date_line.fullmatch(compact)
     if m:
         return _make_date(int(m["y"]), int(m["m"]), int(m["d"]))
-    m = _DATE_LINE_CN.fullmatch(compact)
+    m = rules.date_line_cn.fullmatch(compact)
     if m:
         return _make_date(_cn_number(m["y"]), _cn_number(m["m"]), _cn_number(m["d"]))
     return None
 
 
-def _is_target(text: str, start: int, end: int) -> bool:
+def _is_target(text: str, start: int, end: int, rules: DatingRules) -> bool:
     """True when the year at ``text[start:end]`` names a target, a plan or a period's end."""
-    before = text[max(0, start - _WINDOW) : start]
-    if _FUTURE_BEFORE.search(before) and not _PAST_BEFORE.search(before):
+    before = text[max(0, start - rules.window) : start]
+    if rules.future_before.search(before) and not rules.past_before.search(before):
         return True
-    if _FUTURE_CLAUSE.match(text, end) is not None:
+    if rules.future_clause.match(text, end) is not None:
         return True
-    return _FUTURE_AFTER.match(text, end, end + _WINDOW) is not None
+    return rules.future_after.match(text, end, end + rules.window) is not None
 
 
-def _past_years(text: str) -> Iterator[int]:
+def _past_years(text: str, rules: DatingRules) -> Iterator[int]:
     """Years the text gives for things that have happened (targets and titles skipped).
 
     Besides ``2023年`` and ``二〇二三年``, dates written with dashes (``2021-09-28``) and lists
     of years (``2012、2016、2020年``) count: leaving them out lets a lone ``1991年首批`` win.
     """
-    text = _BOOK_TITLE.sub("《》", ascii_digits(text))
+    text = rules.book_title.sub("《》", ascii_digits(text))
     this_year = date.today().year
-    for pattern, convert in ((_YEAR, int), (_YEAR_CN, _cn_number)):
+    for pattern, convert in ((rules.year, int), (rules.year_cn, _cn_number)):
         for m in pattern.finditer(text):
             year = convert(m["y"])
-            if 1900 <= year <= this_year and not _is_target(text, m.start(), m.end()):
+            if 1900 <= year <= this_year and not _is_target(text, m.start(), m.end(), rules):
                 yield year
-    for m in _ISO_DATE.finditer(text):
+    for m in rules.iso_date.finditer(text):
         if int(m["y"]) <= this_year:
             yield int(m["y"])
-    for m in _YEAR_LIST.finditer(text):
+    for m in rules.year_list.finditer(text):
         for y in _FOUR_DIGITS.finditer(m[0]):
-            if int(y[0]) <= this_year and not _is_target(text, m.start(), m.end()):
+            if int(y[0]) <= this_year and not _is_target(text, m.start(), m.end(), rules):
                 yield int(y[0])
 
 
-def latest_past_year(text: str) -> int | None:
+def latest_past_year(text: str, rules: DatingRules | None = None) -> int | None:
     """The latest year the text gives for something that has happened, or None."""
-    return max(_past_years(text), default=None)
+    return max(_past_years(text, rules or DatingRules.shipped()), default=None)
 
 
 def _plausible(year: int) -> bool:
     return _EARLIEST <= year <= date.today().year
 
 
-def line_date(s: str, source: str) -> DateCue | None:
+def line_date(s: str, source: str, rules: DatingRules | None = None) -> DateCue | None:
     """The date a line of page furniture states for the page, or None.
 
     The line is a header, byline or footer line (``发布时间：2024-04-16 09:30``, ``某某日报
@@ -161,33 +218,39 @@ def line_date(s: str, source: str) -> DateCue | None:
     ``2023年第4期``). A date must stand alone in it (see ``standalone_date``); a received
     date or a link to another article (``收稿日期``, ``上一篇``) is not the page's.
     """
-    if _DATE_HINT.search(s) is None or _NOT_PAGE_DATE.search(s):
+    if _DATE_HINT.search(s) is None:
         return None
-    whole = parse_date(s)
+    if rules is None:
+        rules = DatingRules.shipped()
+    if rules.not_page_date.search(s):
+        return None
+    whole = parse_date(s, rules)
     if whole is not None:
         return DateCue(whole, whole.year, source) if _plausible(whole.year) else None
     text = ascii_digits(s)
-    for m in _STANDALONE.finditer(text):
+    for m in rules.standalone.finditer(text):
         found = _make_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if found is not None and _plausible(found.year):
             return DateCue(found, found.year, source)
-    issue = _JOURNAL_ISSUE.search(text)
+    issue = rules.journal_issue.search(text)
     if issue and _plausible(int(issue["y"])):
         return DateCue(None, int(issue["y"]), source)
     return None
 
 
-def dateline_date(paragraph: str) -> DateCue | None:
+def dateline_date(paragraph: str, rules: DatingRules | None = None) -> DateCue | None:
     """The date of a news dateline opening ``paragraph``, when it states a year.
 
     ``本报讯（记者 某某）2023年10月20日，…`` and ``本报2024年4月18日讯`` date the story;
     ``10月20日，…`` alone does not (its year is the page's, or unknown).
     """
-    head = ascii_digits(paragraph[: 2 * _DATELINE_REACH + 40])
-    m = _DATELINE.match(head)
+    if rules is None:
+        rules = DatingRules.shipped()
+    head = ascii_digits(paragraph[: 2 * rules.dateline_reach + 40])
+    m = rules.dateline.match(head)
     if m is None:
         return None
-    dated = _DATED.search(head, 0, m.end() + _DATELINE_REACH)
+    dated = rules.dated.search(head, 0, m.end() + rules.dateline_reach)
     if dated is None:
         return None
     found = _make_date(int(dated["y"]), int(dated["m"]), int(dated["d"]))
@@ -212,13 +275,14 @@ def decide(
     page_date: DateCue | None,
     document_year: int | None,
     article_text: str,
+    rules: DatingRules | None = None,
 ) -> Dated:
     """The article's date and year in the SPEC's order of evidence, with its source.
 
     ``segment_date`` is the date line under the title; ``page_date`` the date in the page
     header; ``cue`` the article's own byline, footer or dateline date
     (``ArticleSegment.cue``); ``document_year`` the year of the document number. The text
-    is read only when all are missing.
+    is read only when all are missing, under ``rules`` (the shipped dating rules by default).
     """
     if segment_date is not None:
         return Dated(segment_date, segment_date.year, False, "date_line")
@@ -227,16 +291,19 @@ def decide(
             return Dated(stated.date, stated.year, False, stated.source)
     if document_year is not None:
         return Dated(None, document_year, False, "document_number")
-    year = latest_past_year(article_text)
+    year = latest_past_year(article_text, rules)
     return Dated(None, year, year is not None, "inferred" if year is not None else None)
 
 
 def article_date(
-    segment_date: date | None, article_text: str, document_year: int | None
+    segment_date: date | None,
+    article_text: str,
+    document_year: int | None,
+    rules: DatingRules | None = None,
 ) -> tuple[date | None, int | None, bool]:
     """``(date, year, year_inferred)`` from the date line, document number or text alone.
 
     ``2023年以来`` counts as evidence of 2023, ``到2025年`` and ``《…2021—2025年…》`` do not.
     """
-    found = decide(segment_date, None, None, document_year, article_text)
+    found = decide(segment_date, None, None, document_year, article_text, rules)
     return found.date, found.year, found.inferred

@@ -18,65 +18,119 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from etl.dating import ascii_digits, dateline_date, line_date
+from etl.dating import DatingRules, ascii_digits, dateline_date, line_date, words_pattern
 from etl.models import DateCue
-from etl.rulebook import rule_file
+from etl.rulebook import load_yaml, rule_file
 
-_RULES: dict[str, Any] = rule_file("segmenting")
-_PAGE: dict[str, Any] = _RULES["page"]
-
-
-def _words(words: Sequence[str]) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-
-
-_HEAD_LINES = int(_PAGE["head_lines"])
 _ARROWS = re.compile(r"[>＞»›]")
-_SEPARATORS = re.compile(_PAGE["nav_separators"])
-_NAV_MIN = int(_PAGE["nav_min_separators"])
-_MENU_MIN = int(_PAGE["menu_min_words"])
-_MENU_WORD = int(_PAGE["menu_word_max_chars"])
-_CHROME = re.compile(_words(_PAGE["chrome_words"]))
-_META = re.compile(rf"^[【\[（(]?\s*(?:{_words(_PAGE['meta_labels'])})\s*[：:】\]]")
-_PAGE_NUMBER = re.compile(_PAGE["page_number"])
-_BYLINE = re.compile(_PAGE["byline"])
-_NAME_MAX = int(_PAGE["name_max_chars"])
-_MASTHEAD_MAX = int(_PAGE["masthead_max_chars"])
-_MASTHEAD = re.compile(f"(?:{_words(_PAGE['masthead_endings'])})$")
-_SUBTITLE = re.compile(_PAGE["subtitle"])
-_EXCLAMATION = re.compile("[" + re.escape(_PAGE["headline_exclamations"]) + "]")
-_HEADLINE_MIN = int(_PAGE["headline_min_chars"])
-_LENGTH_UNIT = float(_PAGE["length_unit"])
-_LENGTH_CAP = int(_PAGE["length_cap"])
-_FOLLOWED = float(_PAGE["followed_bonus"])
-_SUFFIX_BONUS = float(_PAGE["suffix_bonus"])
-_DEPTH_COST = float(_PAGE["depth_cost"])
-
-_DATING: dict[str, Any] = _RULES["dating"]
-_HEADER_LINES = int(_DATING["header_lines"])
-_BYLINE_LINES = int(_DATING["byline_lines"])
-_FOOTER_LINES = int(_DATING["footer_lines"])
-
-_DOC_NUMBER = re.compile(_RULES["doc_number"])
 _SENTENCE = re.compile("[，。；！？,;!?]")
 _BRACKETED = re.compile(r"^[（(【\[].{0,60}[）)】\]]$")
 _FULL_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:年|[-./])\s*\d{1,2}\s*(?:月|[-./])\s*\d{1,2}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TOKENS = re.compile(r"[^\s|｜]+")
 
+
+@dataclass(frozen=True, slots=True)
+class PageRules:
+    """The page furniture of ``segmenting.yml`` (section ``page``, the zones of section
+    ``dating``, ``doc_number``), compiled, with the dating rules its dates are read by.
+
+    Built from a rule file's contents (``from_rules``), so a test can load a second rule set
+    beside the shipped one (``shipped``, built once).
+    """
+
+    head_lines: int
+    separators: re.Pattern[str]
+    nav_min: int
+    menu_min: int
+    menu_word: int
+    chrome: re.Pattern[str]
+    meta: re.Pattern[str]
+    page_number: re.Pattern[str]
+    byline: re.Pattern[str]
+    name_max: int
+    masthead_max: int
+    masthead: re.Pattern[str]
+    subtitle: re.Pattern[str]
+    exclamation: re.Pattern[str]
+    headline_min: int
+    length_unit: float
+    length_cap: int
+    followed_bonus: float
+    suffix_bonus: float
+    depth_cost: float
+    header_lines: int
+    byline_lines: int
+    footer_lines: int
+    doc_number: re.Pattern[str]
+    dating: DatingRules
+
+    @classmethod
+    def from_rules(cls, data: dict[str, Any], dating: DatingRules | None = None) -> PageRules:
+        """The page rules of a ``segmenting.yml``'s parsed contents; ``dating`` when already
+        built from the same contents."""
+        page: dict[str, Any] = data["page"]
+        zones: dict[str, Any] = data["dating"]
+        return cls(
+            head_lines=int(page["head_lines"]),
+            separators=re.compile(page["nav_separators"]),
+            nav_min=int(page["nav_min_separators"]),
+            menu_min=int(page["menu_min_words"]),
+            menu_word=int(page["menu_word_max_chars"]),
+            chrome=re.compile(words_pattern(page["chrome_words"])),
+            meta=re.compile(rf"^[【\[（(]?\s*(?:{words_pattern(page['meta_labels'])})\s*[：:】\]]"),
+            page_number=re.compile(page["page_number"]),
+            byline=re.compile(page["byline"]),
+            name_max=int(page["name_max_chars"]),
+            masthead_max=int(page["masthead_max_chars"]),
+            masthead=re.compile(f"(?:{words_pattern(page['masthead_endings'])})$"),
+            subtitle=re.compile(page["subtitle"]),
+            exclamation=re.compile("[" + re.escape(page["headline_exclamations"]) + "]"),
+            headline_min=int(page["headline_min_chars"]),
+            length_unit=float(page["length_unit"]),
+            length_cap=int(page["length_cap"]),
+            followed_bonus=float(page["followed_bonus"]),
+            suffix_bonus=float(page["suffix_bonus"]),
+            depth_cost=float(page["depth_cost"]),
+            header_lines=int(zones["header_lines"]),
+            byline_lines=int(zones["byline_lines"]),
+            footer_lines=int(zones["footer_lines"]),
+            doc_number=re.compile(data["doc_number"]),
+            dating=dating or DatingRules.from_rules(data),
+        )
+
+    @classmethod
+    def from_file(cls, path: Path) -> PageRules:
+        """The page rules of another ``segmenting.yml`` (duplicate keys refused)."""
+        return cls.from_rules(load_yaml(path))
+
+    @classmethod
+    def shipped(cls) -> PageRules:
+        """The page rules of ``etl/rules/segmenting.yml`` (built once)."""
+        return _shipped_page()
+
+
+@cache
+def _shipped_page() -> PageRules:
+    return PageRules.from_rules(rule_file("segmenting"), DatingRules.shipped())
+
+
 # Line kinds. Chrome of any kind is never a headline; META and BYLINE lines may hold the
 # page's date (etl/dating.py reads them).
 NAV, CHROME, META, BYLINE, MASTHEAD = "nav", "chrome", "meta", "byline", "masthead"
 
 
-def _is_name(token: str) -> bool:
+def _is_name(token: str, name_max: int) -> bool:
     """A personal name as bylines write them: 2–3 characters, or a transliteration with ·."""
-    return "·" in token or (2 <= len(token) <= _NAME_MAX and _CJK.fullmatch(token[0]) is not None)
+    return "·" in token or (2 <= len(token) <= name_max and _CJK.fullmatch(token[0]) is not None)
 
 
-def line_kind(s: str) -> str | None:
+def line_kind(s: str, rules: PageRules | None = None) -> str | None:
     """The chrome kind of a stripped line, or None for text (a headline, the story).
 
     Labels that open a line (``发布时间：``, ``出处：``) and bracketed lines decide first,
@@ -84,36 +138,42 @@ def line_kind(s: str) -> str | None:
     """
     if not s:
         return None
-    if _META.match(s) or _BRACKETED.match(s) or ("号" in s and _DOC_NUMBER.match(ascii_digits(s))):
+    if rules is None:
+        rules = PageRules.shipped()
+    if (
+        rules.meta.match(s)
+        or _BRACKETED.match(s)
+        or ("号" in s and rules.doc_number.match(ascii_digits(s)))
+    ):
         return META
     if _SENTENCE.search(s):
         return None
-    if _ARROWS.search(s) or len(_SEPARATORS.findall(s)) >= _NAV_MIN:
+    if _ARROWS.search(s) or len(rules.separators.findall(s)) >= rules.nav_min:
         return NAV
-    if _BYLINE.match(s):
+    if rules.byline.match(s):
         return BYLINE
     tokens = _TOKENS.findall(s)
-    if len(tokens) >= _MENU_MIN and all(len(t) <= _MENU_WORD for t in tokens):
+    if len(tokens) >= rules.menu_min and all(len(t) <= rules.menu_word for t in tokens):
         return NAV
-    if _CHROME.search(s):
+    if rules.chrome.search(s):
         return CHROME
-    if _PAGE_NUMBER.search(s) or _FULL_DATE.search(ascii_digits(s)):
+    if rules.page_number.search(s) or _FULL_DATE.search(ascii_digits(s)):
         return META
-    if len(tokens) >= 2 and all(map(_is_name, tokens)):
+    if len(tokens) >= 2 and all(_is_name(t, rules.name_max) for t in tokens):
         return BYLINE
-    if len(s) <= _MASTHEAD_MAX and _MASTHEAD.search(s):
+    if len(s) <= rules.masthead_max and rules.masthead.search(s):
         return MASTHEAD
     return None
 
 
-def _score(s: str, depth: int, followed: bool, suffixed: bool) -> float:
+def _score(s: str, depth: int, followed: bool, suffixed: bool, rules: PageRules) -> float:
     """How much a candidate line looks like the page's headline."""
-    score = min(len(_CJK.findall(s)), _LENGTH_CAP) / _LENGTH_UNIT
+    score = min(len(_CJK.findall(s)), rules.length_cap) / rules.length_unit
     if followed:
-        score += _FOLLOWED
+        score += rules.followed_bonus
     if suffixed:
-        score += _SUFFIX_BONUS
-    return score - _DEPTH_COST * depth
+        score += rules.suffix_bonus
+    return score - rules.depth_cost * depth
 
 
 def choose_headline(
@@ -123,6 +183,7 @@ def choose_headline(
     stop: int,
     is_paragraph: Callable[[str], bool],
     has_suffix: Callable[[str], bool],
+    rules: PageRules,
 ) -> int | None:
     """Index of the headline among ``lines[first:stop]``, or None when no line is one.
 
@@ -141,12 +202,12 @@ def choose_headline(
         if not s:
             continue
         depth += 1
-        if depth > _HEAD_LINES:
+        if depth > rules.head_lines:
             break
-        kind = line_kind(s)
+        kind = line_kind(s, rules)
         if kind is not None:
             continue
-        headline = _headline_shaped(s, is_title)
+        headline = _headline_shaped(s, is_title, rules.exclamation)
         if not headline and is_paragraph(s):
             break
         if headline:
@@ -159,33 +220,33 @@ def choose_headline(
         return None
     best, best_score = None, float("-inf")
     for block in blocks:
-        title = _block_title(lines, block)
+        title = _block_title(lines, block, rules)
         after = _next_nonblank(lines, block[-1], stop)
-        followed = after is None or _introduces_story(lines[after], is_paragraph)
+        followed = after is None or _introduces_story(lines[after], is_paragraph, rules)
         suffixed = any(has_suffix(lines[i]) for i in block)
-        score = _score(lines[title], title - first, followed, suffixed)
+        score = _score(lines[title], title - first, followed, suffixed, rules)
         if score > best_score:
             best, best_score = title, score
     return best
 
 
-def _headline_shaped(s: str, is_title: Callable[[str], bool]) -> bool:
+def _headline_shaped(s: str, is_title: Callable[[str], bool], exclamation: re.Pattern[str]) -> bool:
     """A title shape, where an exclamation inside is allowed (``徐州九连冠！再获…``)."""
     return is_title(s) or (
-        _EXCLAMATION.search(s[:-1]) is not None and is_title(_EXCLAMATION.sub("", s))
+        exclamation.search(s[:-1]) is not None and is_title(exclamation.sub("", s))
     )
 
 
-def _block_title(lines: Sequence[str], block: list[int]) -> int:
+def _block_title(lines: Sequence[str], block: list[int], rules: PageRules) -> int:
     """The title of a block of adjacent headline lines: the first long enough to be one.
 
     A subtitle (``——某某市双拥工作综述``) under another line is never the title.
     """
     for i in block:
         s = lines[i]
-        if i != block[0] and _SUBTITLE.match(s):
+        if i != block[0] and rules.subtitle.match(s):
             continue
-        if len(_CJK.findall(s)) >= _HEADLINE_MIN:
+        if len(_CJK.findall(s)) >= rules.headline_min:
             return i
     return block[0]
 
@@ -197,18 +258,18 @@ def _next_nonblank(lines: Sequence[str], i: int, stop: int) -> int | None:
     return None
 
 
-def _introduces_story(s: str, is_paragraph: Callable[[str], bool]) -> bool:
+def _introduces_story(s: str, is_paragraph: Callable[[str], bool], rules: PageRules) -> bool:
     """Whether a line is what follows a headline: metadata, a byline, or the story."""
-    return line_kind(s) in (META, BYLINE) or is_paragraph(s)
+    return line_kind(s, rules) in (META, BYLINE) or is_paragraph(s)
 
 
-def _is_story(s: str, is_paragraph: Callable[[str], bool]) -> bool:
+def _is_story(s: str, is_paragraph: Callable[[str], bool], rules: PageRules) -> bool:
     """Running text of the story (not furniture, even when furniture is long)."""
-    return bool(s) and line_kind(s) is None and is_paragraph(s)
+    return bool(s) and line_kind(s, rules) is None and is_paragraph(s)
 
 
 def header_date(
-    lines: Sequence[str], stop: int, is_paragraph: Callable[[str], bool]
+    lines: Sequence[str], stop: int, is_paragraph: Callable[[str], bool], rules: PageRules
 ) -> DateCue | None:
     """The first date stated in the page's furniture above line ``stop`` (the first title)."""
     seen = 0
@@ -217,15 +278,21 @@ def header_date(
         if not s:
             continue
         seen += 1
-        if seen > _HEADER_LINES:
+        if seen > rules.header_lines:
             break
-        if not _is_story(s, is_paragraph) and (cue := line_date(s, "header")) is not None:
+        if _is_story(s, is_paragraph, rules):
+            continue
+        if (cue := line_date(s, "header", rules.dating)) is not None:
             return cue
     return None
 
 
 def article_cue(
-    lines: Sequence[str], after: int, end: int, is_paragraph: Callable[[str], bool]
+    lines: Sequence[str],
+    after: int,
+    end: int,
+    is_paragraph: Callable[[str], bool],
+    rules: PageRules,
 ) -> DateCue | None:
     """The date an article states for itself below its title: byline, footer, dateline.
 
@@ -234,7 +301,7 @@ def article_cue(
     zone the furniture after the article's last paragraph (its 落款); the dateline is the
     opening of its first paragraph. That is also the order of preference.
     """
-    footer = _footer_lines(lines, after, end, is_paragraph)
+    footer = _footer_lines(lines, after, end, is_paragraph, rules)
     byline_end = footer[0] if footer else min(end, len(lines))
     first_story = None
     seen = 0
@@ -243,20 +310,26 @@ def article_cue(
         if not s:
             continue
         seen += 1
-        if seen > _BYLINE_LINES:
+        if seen > rules.byline_lines:
             break
-        if _is_story(s, is_paragraph):
+        if _is_story(s, is_paragraph, rules):
             first_story = i if first_story is None else first_story
-        elif (cue := line_date(s, "byline")) is not None:
+        elif (cue := line_date(s, "byline", rules.dating)) is not None:
             return cue
     for i in footer:
-        if (cue := line_date(lines[i], "footer")) is not None:
+        if (cue := line_date(lines[i], "footer", rules.dating)) is not None:
             return cue
-    return dateline_date(lines[first_story]) if first_story is not None else None
+    if first_story is None:
+        return None
+    return dateline_date(lines[first_story], rules.dating)
 
 
 def _footer_lines(
-    lines: Sequence[str], after: int, end: int, is_paragraph: Callable[[str], bool]
+    lines: Sequence[str],
+    after: int,
+    end: int,
+    is_paragraph: Callable[[str], bool],
+    rules: PageRules,
 ) -> list[int]:
     """Non-blank lines after the article's last paragraph, in document order."""
     found: list[int] = []
@@ -264,7 +337,7 @@ def _footer_lines(
         s = lines[i]
         if not s:
             continue
-        if _is_story(s, is_paragraph) or len(found) >= _FOOTER_LINES:
+        if _is_story(s, is_paragraph, rules) or len(found) >= rules.footer_lines:
             break
         found.append(i)
     return found[::-1]

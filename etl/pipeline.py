@@ -13,11 +13,11 @@ from datetime import date
 from typing import Any
 
 from etl.claims import extract_claims
-from etl.dating import decide
+from etl.dating import DatingRules, decide
 from etl.gazetteer import Gazetteer, resolve_region
 from etl.metric_rules import ClaimRules
 from etl.models import ArticleSegment, ClaimMatch, RegionResolution, Segmentation, SourceText
-from etl.segmenting import segment
+from etl.segmenting import SegmentingRules, segment
 
 
 @dataclass(frozen=True)
@@ -159,10 +159,17 @@ def _title_as_written(doc: SourceText, seg: ArticleSegment) -> str | None:
 
 
 def _article(
-    doc: SourceText, seg: ArticleSegment, seq: int, segmentation: Segmentation, gaz: Gazetteer
+    doc: SourceText,
+    seg: ArticleSegment,
+    seq: int,
+    segmentation: Segmentation,
+    gaz: Gazetteer,
+    dating: DatingRules,
 ) -> ArticleRecord:
     body = doc.clean[seg.body_start : seg.end]
-    dated = decide(seg.date, seg.cue, segmentation.page_date, segmentation.document_year, body)
+    dated = decide(
+        seg.date, seg.cue, segmentation.page_date, segmentation.document_year, body, dating
+    )
     # A page's furniture above its headline (日报 masthead, 新闻网 breadcrumb, 来源 line) is
     # outside the article but names where it is from; a compilation's preface is not.
     header = doc.clean[: seg.start] if seq == 1 and not segmentation.toc_entries else ""
@@ -217,16 +224,24 @@ def _claim(doc: SourceText, seg: ArticleSegment, art: ArticleRecord, m: ClaimMat
 
 
 def process(
-    doc: SourceText, gazetteer: Gazetteer | None = None, claim_rules: ClaimRules | None = None
+    doc: SourceText,
+    gazetteer: Gazetteer | None = None,
+    claim_rules: ClaimRules | None = None,
+    segmenting_rules: SegmentingRules | None = None,
 ) -> DocumentResult:
-    """Articles and claims of one decoded document (shipped gazetteer and rules by default)."""
+    """Articles and claims of one decoded document (shipped gazetteer and rules by default).
+
+    ``segmenting_rules`` split the text into articles and, through their dating rules, date
+    each one; ``claim_rules`` read its numbers.
+    """
     gaz = gazetteer or Gazetteer.load()
     rules = claim_rules or ClaimRules.shipped()
-    segmentation = segment(doc.clean)
+    seg_rules = segmenting_rules or SegmentingRules.shipped()
+    segmentation = segment(doc.clean, seg_rules)
     info = DocumentInfo(doc.name, doc.sha256, doc.encoding, doc.traditional, len(doc.raw))
     result = DocumentResult(document=info, segmentation=segmentation)
     for seq, seg in enumerate(segmentation.articles, start=1):
-        art = _article(doc, seg, seq, segmentation, gaz)
+        art = _article(doc, seg, seq, segmentation, gaz, seg_rules.dating)
         result.articles.append(art)
         # Rules run on the whole article, title included: a title can state an honour.
         other_place = gaz.other_place_test(art.region_code) if art.region_code else None

@@ -24,63 +24,152 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from itertools import accumulate
+from pathlib import Path
 from typing import Any
 
-from etl.dating import ascii_digits, parse_date
+from etl.dating import DatingRules, ascii_digits, parse_date
 from etl.models import ArticleSegment, Segmentation
-from etl.page import article_cue, choose_headline, header_date
-from etl.rulebook import rule_file
+from etl.page import PageRules, article_cue, choose_headline, header_date
+from etl.rulebook import load_yaml, rule_file
 
-_RULES: dict[str, Any] = rule_file("segmenting")  # duplicate keys refused
-_SHAPE: dict[str, Any] = _RULES["title_shape"]
-_TOC: dict[str, Any] = _RULES["toc"]
-
-_SUFFIX = re.compile(
-    "(?:" + "|".join(sorted(map(re.escape, _RULES["title_suffixes"]), key=len, reverse=True)) + ")$"
-)
-_ENUMERATION = re.compile(_SHAPE["enumeration"])
-_FORBIDDEN = re.compile("[" + re.escape(_SHAPE["forbidden_chars"]) + "]")
-_BAD_ENDINGS = tuple(_SHAPE["forbidden_endings"])
-_MIN_CHARS = int(_SHAPE["min_chars"])
-_MAX_CHARS = int(_SHAPE["max_chars"])
-_MIN_CJK = int(_SHAPE["min_cjk"])
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = "(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff])"
-_ENOUGH_CJK = re.compile(f"{_CJK_RUN}{{{_MIN_CJK}}}")
-
-_BRACKETED_DATE = re.compile(_RULES["bracketed_date"])
-_DATE_GAP = int(_RULES["date_line_gap"])
 _DATE_MAX_CHARS = 40
-
-_TOC_MARKER = re.compile(_TOC["marker"])
-_ENTRY_NUMBER = re.compile(_TOC["entry_number"])
 _ANY_NUMBER = re.compile(r"(\d+)\s*[.．、](?!\d)")
-# The marker as a whole line, to find TOCs with one scan of the text.
-_TOC_MARKER_LINE = re.compile(r"^[^\S\n]*(?:" + _TOC["marker"] + r")[^\S\n]*$", re.MULTILINE)
-_LEADER = re.compile(_TOC["leader"])
-_LEADER_PAGE = re.compile(_TOC["leader_page"])
-_LEADER_HINT = re.compile(_TOC["leader_hint"])
-_PAGE_TAIL = re.compile(_TOC["page_tail"])
-_PAGE_LINE_MAX = int(_TOC["page_line_max_chars"])
-_SECTION = re.compile(_TOC["section"])
-_MIN_UNMARKED = int(_TOC["min_unmarked_lines"])
-_FUZZY_DICE = float(_TOC["fuzzy_min_dice"])
-_FUZZY_PREFIX = int(_TOC["fuzzy_prefix_chars"])
-# Dice >= d needs the shorter bigram set to be at least d / (2 - d) of the longer one.
-_FUZZY_LEN_RATIO = _FUZZY_DICE / (2 - _FUZZY_DICE)
-_ENTRY_MAX = int(_TOC["entry_max_chars"])
-_PARA_MIN_CHARS = int(_RULES["paragraph"]["min_chars"])
-_PARA_MIN_CJK = int(_RULES["paragraph"]["min_cjk"])
-_SENTENCE = re.compile("[" + re.escape(_RULES["paragraph"]["sentence_chars"]) + "]")
-
-_CUT_MARKERS: tuple[str, ...] = tuple(_RULES["cut"]["markers"])
-_CUT_TAIL = int(_RULES["cut"]["tail_lines"])
-_DOC_NUMBER = re.compile(_RULES["doc_number"])
-_DOC_NUMBER_MAX = int(_RULES["doc_number_max_line"])
-
 _NON_WORD = re.compile(r"[\W_]+")
 _TRAILING_DIGITS = re.compile(r"\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentingRules:
+    """The cues of ``segmenting.yml``, compiled: title shape and suffixes, date lines, tables of
+    contents, paragraphs, cut markers, document numbers, with the page furniture
+    (``PageRules``) and the dating rules (``DatingRules``) of the same file.
+
+    Built from a rule file's contents (``from_rules``) or another file (``from_file``), so a
+    test can load a second rule set beside the shipped one (``shipped``, built once).
+    """
+
+    suffix: re.Pattern[str]
+    enumeration: re.Pattern[str]
+    forbidden: re.Pattern[str]
+    bad_endings: tuple[str, ...]
+    min_chars: int
+    max_chars: int
+    enough_cjk: re.Pattern[str]
+    bracketed_date: re.Pattern[str]
+    date_gap: int
+    toc_marker: re.Pattern[str]
+    # The marker as a whole line, to find TOCs with one scan of the text.
+    toc_marker_line: re.Pattern[str]
+    entry_number: re.Pattern[str]
+    leader: re.Pattern[str]
+    leader_page: re.Pattern[str]
+    leader_hint: re.Pattern[str]
+    page_tail: re.Pattern[str]
+    page_line_max: int
+    section: re.Pattern[str]
+    min_unmarked: int
+    fuzzy_dice: float
+    fuzzy_prefix: int
+    # Dice >= d needs the shorter bigram set to be at least d / (2 - d) of the longer one.
+    fuzzy_len_ratio: float
+    entry_max: int
+    para_min_chars: int
+    para_min_cjk: int
+    sentence: re.Pattern[str]
+    cut_markers: tuple[str, ...]
+    cut_tail: int
+    doc_number: re.Pattern[str]
+    doc_number_max: int
+    page: PageRules
+    dating: DatingRules
+
+    @classmethod
+    def from_rules(cls, data: dict[str, Any], page: PageRules | None = None) -> SegmentingRules:
+        """The rules of a ``segmenting.yml``'s parsed contents; ``page`` when already built
+        from the same contents (its dating rules are then these rules' too)."""
+        shape: dict[str, Any] = data["title_shape"]
+        toc: dict[str, Any] = data["toc"]
+        paragraph: dict[str, Any] = data["paragraph"]
+        suffixes = sorted(map(re.escape, data["title_suffixes"]), key=len, reverse=True)
+        fuzzy_dice = float(toc["fuzzy_min_dice"])
+        page = page or PageRules.from_rules(data)
+        return cls(
+            suffix=re.compile("(?:" + "|".join(suffixes) + ")$"),
+            enumeration=re.compile(shape["enumeration"]),
+            forbidden=re.compile("[" + re.escape(shape["forbidden_chars"]) + "]"),
+            bad_endings=tuple(shape["forbidden_endings"]),
+            min_chars=int(shape["min_chars"]),
+            max_chars=int(shape["max_chars"]),
+            enough_cjk=re.compile(f"{_CJK_RUN}{{{int(shape['min_cjk'])}}}"),
+            bracketed_date=re.compile(data["bracketed_date"]),
+            date_gap=int(data["date_line_gap"]),
+            toc_marker=re.compile(toc["marker"]),
+            toc_marker_line=re.compile(
+                r"^[^\S\n]*(?:" + toc["marker"] + r")[^\S\n]*$", re.MULTILINE
+            ),
+            entry_number=re.compile(toc["entry_number"]),
+            leader=re.compile(toc["leader"]),
+            leader_page=re.compile(toc["leader_page"]),
+            leader_hint=re.compile(toc["leader_hint"]),
+            page_tail=re.compile(toc["page_tail"]),
+            page_line_max=int(toc["page_line_max_chars"]),
+            section=re.compile(toc["section"]),
+            min_unmarked=int(toc["min_unmarked_lines"]),
+            fuzzy_dice=fuzzy_dice,
+            fuzzy_prefix=int(toc["fuzzy_prefix_chars"]),
+            fuzzy_len_ratio=fuzzy_dice / (2 - fuzzy_dice),
+            entry_max=int(toc["entry_max_chars"]),
+            para_min_chars=int(paragraph["min_chars"]),
+            para_min_cjk=int(paragraph["min_cjk"]),
+            sentence=re.compile("[" + re.escape(paragraph["sentence_chars"]) + "]"),
+            cut_markers=tuple(data["cut"]["markers"]),
+            cut_tail=int(data["cut"]["tail_lines"]),
+            doc_number=re.compile(data["doc_number"]),
+            doc_number_max=int(data["doc_number_max_line"]),
+            page=page,
+            dating=page.dating,
+        )
+
+    @classmethod
+    def from_file(cls, path: Path) -> SegmentingRules:
+        """The rules of another ``segmenting.yml`` (duplicate keys refused)."""
+        return cls.from_rules(load_yaml(path))
+
+    @classmethod
+    def shipped(cls) -> SegmentingRules:
+        """The rules of ``etl/rules/segmenting.yml`` (built once)."""
+        return _shipped_segmenting()
+
+    def title_shaped(self, s: str) -> bool:
+        """Whether a stripped line could be a title: short, no sentence punctuation, unnumbered."""
+        if not self.min_chars <= len(s) <= self.max_chars:
+            return False
+        if s.endswith(self.bad_endings) or self.forbidden.search(s) or self.enumeration.match(s):
+            return False
+        return self.enough_cjk.match(s) is not None and parse_date(s, self.dating) is None
+
+    def is_paragraph(self, s: str) -> bool:
+        """Running text: mostly Chinese, and punctuated like a sentence or longer than a title.
+
+        Numbered list lines without punctuation (a table of contents that nothing marked) are
+        not running text.
+        """
+        if len(s) < self.para_min_chars or len(_CJK.findall(s)) < self.para_min_cjk:
+            return False
+        return len(s) > self.max_chars or self.sentence.search(s) is not None
+
+    def has_suffix(self, s: str) -> bool:
+        """Whether a line ends in a report-title suffix (综述, 纪实 …)."""
+        return self.suffix.search(s) is not None
+
+
+@cache
+def _shipped_segmenting() -> SegmentingRules:
+    return SegmentingRules.from_rules(rule_file("segmenting"), PageRules.shipped())
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,15 +220,6 @@ def _split_lines(text: str) -> _Lines:
     return _Lines([line.strip() for line in raw], starts, len(text))
 
 
-def _title_shaped(s: str) -> bool:
-    """Whether a stripped line could be a title: short, no sentence punctuation, unnumbered."""
-    if not _MIN_CHARS <= len(s) <= _MAX_CHARS:
-        return False
-    if s.endswith(_BAD_ENDINGS) or _FORBIDDEN.search(s) or _ENUMERATION.match(s):
-        return False
-    return _ENOUGH_CJK.match(s) is not None and parse_date(s) is None
-
-
 def _next_nonblank(lines: _Lines, i: int, gap: int) -> int | None:
     """Index of the first non-blank line after ``i``, skipping at most ``gap`` blank lines."""
     for j in range(i + 1, min(len(lines), i + gap + 2)):
@@ -148,12 +228,12 @@ def _next_nonblank(lines: _Lines, i: int, gap: int) -> int | None:
     return None
 
 
-def _date_after(lines: _Lines, i: int) -> tuple[int, date] | None:
+def _date_after(lines: _Lines, i: int, rules: SegmentingRules) -> tuple[int, date] | None:
     """The date line right under line ``i`` (blank lines allowed), with its date."""
-    j = _next_nonblank(lines, i, _DATE_GAP)
+    j = _next_nonblank(lines, i, rules.date_gap)
     if j is None or len(lines.text[j]) > _DATE_MAX_CHARS:
         return None
-    found = parse_date(lines.text[j])
+    found = parse_date(lines.text[j], rules.dating)
     return (j, found) if found is not None else None
 
 
@@ -174,16 +254,18 @@ def _bigrams(key: str) -> frozenset[str]:
 # --------------------------------------------------------------------------- table of contents
 
 
-def _is_toc_marker(s: str) -> bool:
-    return bool(s) and len(s) <= 12 and _TOC_MARKER.fullmatch(s) is not None
+def _is_toc_marker(s: str, rules: SegmentingRules) -> bool:
+    return bool(s) and len(s) <= 12 and rules.toc_marker.fullmatch(s) is not None
 
 
-def _is_page_line(s: str) -> bool:
+def _is_page_line(s: str, rules: SegmentingRules) -> bool:
     """A short line ending in a page number (an entry of a plain 目录 list)."""
-    return len(s) <= _PAGE_LINE_MAX and _PAGE_TAIL.search(s) is not None and _key(s) != ""
+    if len(s) > rules.page_line_max:
+        return False
+    return rules.page_tail.search(s) is not None and _key(s) != ""
 
 
-def _toc_block_end(lines: _Lines, i: int) -> int:
+def _toc_block_end(lines: _Lines, i: int, rules: SegmentingRules) -> int:
     """Last line of the TOC whose entries start at line ``i`` (``i - 1`` if none).
 
     The block continues over blank lines, part headings, entries whose number goes up,
@@ -195,54 +277,56 @@ def _toc_block_end(lines: _Lines, i: int) -> int:
         s = lines.text[j]
         if not s:
             continue
-        number = _ENTRY_NUMBER.match(s)
+        number = rules.entry_number.match(s)
         if number and int(number[1]) > last_number:
             last_number = int(number[1])
-        elif not (_LEADER_PAGE.search(s) or _SECTION.match(s) or _is_page_line(s)):
+        elif not (rules.leader_page.search(s) or rules.section.match(s) or _is_page_line(s, rules)):
             break
         last = j
     return last
 
 
-def _unmarked_block_end(lines: _Lines, i: int) -> int:
+def _unmarked_block_end(lines: _Lines, i: int, rules: SegmentingRules) -> int:
     """Last line of a run of leader+page lines starting at ``i`` (a TOC without 目录)."""
     last, count = i - 1, 0
     for j in range(i, len(lines)):
         s = lines.text[j]
         if not s:
             continue
-        if not _LEADER_PAGE.search(s):
+        if not rules.leader_page.search(s):
             break
         last, count = j, count + 1
-    return last if count >= _MIN_UNMARKED else i - 1
+    return last if count >= rules.min_unmarked else i - 1
 
 
-def _next_entry(block: str, expected: int, pos: int) -> tuple[int, int, int] | None:
+def _next_entry(
+    block: str, expected: int, pos: int, rules: SegmentingRules
+) -> tuple[int, int, int] | None:
     """``(start, end, number)`` of the entry number after ``pos``, ``expected`` preferred.
 
     A page number can be glued to the next entry's number (``……74.`` is page 7, entry 4),
     so a number whose digits end with the expected one counts, split where it begins.
     """
     want = str(expected)
-    for m in _ANY_NUMBER.finditer(block, pos, pos + _ENTRY_MAX):
+    for m in _ANY_NUMBER.finditer(block, pos, pos + rules.entry_max):
         if m[1].endswith(want):
             return m.end(1) - len(want), m.end(), expected
-    other = _ENTRY_NUMBER.search(block, pos)
+    other = rules.entry_number.search(block, pos)
     return (other.start(1), other.end(), int(other[1])) if other else None
 
 
-def _numbered_chunks(block: str) -> list[str]:
+def _numbered_chunks(block: str, rules: SegmentingRules) -> list[str]:
     """Entry texts of a numbered TOC, found by following the numbering 1, 2, 3….
 
     Entries can run together on one line (``……7 4.某市…``), so the next entry is the
     next occurrence of the next number rather than the next line.
     """
-    first = _ENTRY_NUMBER.search(block)
+    first = rules.entry_number.search(block)
     if first is None:
         return []
     chunks: list[str] = []
     number, body = int(first[1]), first.end()
-    while (nxt := _next_entry(block, number + 1, body)) is not None:
+    while (nxt := _next_entry(block, number + 1, body, rules)) is not None:
         start, end, number = nxt
         chunks.append(block[body:start])
         body = end
@@ -250,60 +334,64 @@ def _numbered_chunks(block: str) -> list[str]:
     return chunks
 
 
-def _unnumbered_chunks(block: str) -> list[str]:
+def _unnumbered_chunks(block: str, rules: SegmentingRules) -> list[str]:
     """Entry texts of a TOC without numbers: pieces separated by leader+page."""
     chunks: list[str] = []
     for line in block.split("\n"):
         s = line.strip()
-        if s and not _SECTION.match(s) and not _is_toc_marker(s):
-            chunks.extend(_LEADER_PAGE.split(s))
+        if s and not rules.section.match(s) and not _is_toc_marker(s, rules):
+            chunks.extend(rules.leader_page.split(s))
     return chunks
 
 
-def _clean_entry(chunk: str) -> str:
+def _clean_entry(chunk: str, rules: SegmentingRules) -> str:
     """The title in an entry's text: before the dotted leader, else its first line minus page."""
-    leader = _LEADER.search(chunk)
+    leader = rules.leader.search(chunk)
     if leader:
         title = chunk[: leader.start()]
     else:
-        title = _PAGE_TAIL.sub("", chunk.strip().split("\n", 1)[0])
+        title = rules.page_tail.sub("", chunk.strip().split("\n", 1)[0])
     title = title.strip()
-    return "" if _SECTION.match(title) or not _key(title) else title
+    return "" if rules.section.match(title) or not _key(title) else title
 
 
-def _parse_entries(block: str) -> list[str]:
-    chunks = _numbered_chunks(block) or _unnumbered_chunks(block)
-    return [title for title in map(_clean_entry, chunks) if title]
+def _parse_entries(block: str, rules: SegmentingRules) -> list[str]:
+    chunks = _numbered_chunks(block, rules) or _unnumbered_chunks(block, rules)
+    return [title for title in (_clean_entry(chunk, rules) for chunk in chunks) if title]
 
 
-def _toc_candidates(lines: _Lines, text: str) -> list[int]:
+def _toc_candidates(lines: _Lines, text: str, rules: SegmentingRules) -> list[int]:
     """Lines that may open a TOC (a 目录 line, a leader+page line), by whole-text scans.
 
     Scanning the text with two regexes is much cheaper than testing every line in Python.
     """
     starts = lines.start
-    found = {bisect_right(starts, m.start()) - 1 for m in _TOC_MARKER_LINE.finditer(text)}
-    m = _LEADER_HINT.search(text)
+    marker_lines = rules.toc_marker_line.finditer(text)
+    found = {bisect_right(starts, m.start()) - 1 for m in marker_lines}
+    m = rules.leader_hint.search(text)
     while m:
         i = bisect_right(starts, m.start()) - 1
-        if _LEADER_PAGE.search(lines.text[i]):
+        if rules.leader_page.search(lines.text[i]):
             found.add(i)
-        m = _LEADER_HINT.search(text, lines.end(i))  # each line is tested once
+        m = rules.leader_hint.search(text, lines.end(i))  # each line is tested once
     return sorted(found)
 
 
-def _find_tocs(lines: _Lines, text: str) -> list[_Toc]:
+def _find_tocs(lines: _Lines, text: str, rules: SegmentingRules) -> list[_Toc]:
     """Every TOC block: opened by a 目录 line, or a run of leader+page lines."""
     tocs: list[_Toc] = []
     done = -1
-    for i in _toc_candidates(lines, text):
+    for i in _toc_candidates(lines, text, rules):
         if i <= done:
             continue
-        marker = _is_toc_marker(lines.text[i])
+        marker = _is_toc_marker(lines.text[i], rules)
         first = i + 1 if marker else i
-        last = _toc_block_end(lines, first) if marker else _unmarked_block_end(lines, i)
+        if marker:
+            last = _toc_block_end(lines, first, rules)
+        else:
+            last = _unmarked_block_end(lines, i, rules)
         if last >= first:
-            entries = _parse_entries(text[lines.start[first] : lines.end(last)])
+            entries = _parse_entries(text[lines.start[first] : lines.end(last)], rules)
             tocs.append(_Toc(i, last, entries))
             done = last
     return tocs
@@ -313,7 +401,7 @@ def _find_tocs(lines: _Lines, text: str) -> list[_Toc]:
 
 
 def _match_toc(
-    entries: list[str], lines: _Lines, shaped: list[int]
+    entries: list[str], lines: _Lines, shaped: list[int], rules: SegmentingRules
 ) -> tuple[dict[int, int], set[int]]:
     """Body line index → TOC entry index, exact keys first, then close spellings.
 
@@ -336,27 +424,28 @@ def _match_toc(
             found.update(exact[key])
         else:
             unmatched.append((i, key))
+    prefix = rules.fuzzy_prefix
     by_prefix: dict[str, list[_Entry]] = {}
     for n, key in enumerate(keys):
-        if n not in found and len(key) > _FUZZY_PREFIX:
-            by_prefix.setdefault(key[:_FUZZY_PREFIX], []).append(_Entry(n, key, _bigrams(key)))
+        if n not in found and len(key) > prefix:
+            by_prefix.setdefault(key[:prefix], []).append(_Entry(n, key, _bigrams(key)))
     for i, key in unmatched:
-        best = _closest(key, by_prefix.get(key[:_FUZZY_PREFIX], []))
+        best = _closest(key, by_prefix.get(key[:prefix], []), rules)
         if best is not None:
             matched[i] = best
             found.add(best)
     return matched, found
 
 
-def _closest(key: str, candidates: list[_Entry]) -> int | None:
+def _closest(key: str, candidates: list[_Entry], rules: SegmentingRules) -> int | None:
     """The candidate whose bigram Dice with ``key`` is highest and above the threshold."""
     if not candidates:
         return None
     grams = _bigrams(key)
-    best, best_score = None, _FUZZY_DICE
+    best, best_score = None, rules.fuzzy_dice
     for entry in candidates:
         sizes = sorted((len(grams), len(entry.bigrams)))
-        if sizes[0] < sizes[1] * _FUZZY_LEN_RATIO:
+        if sizes[0] < sizes[1] * rules.fuzzy_len_ratio:
             continue
         total = sizes[0] + sizes[1]
         score = 2 * len(grams & entry.bigrams) / total if total else 0.0
@@ -365,19 +454,19 @@ def _closest(key: str, candidates: list[_Entry]) -> int | None:
     return best
 
 
-def _heuristic_titles(lines: _Lines, shaped: list[int]) -> set[int]:
+def _heuristic_titles(lines: _Lines, shaped: list[int], rules: SegmentingRules) -> set[int]:
     """Title lines by shape: suffix + date line, or any title shape + bracketed date line."""
     titles: set[int] = set()
     for i in shaped:
-        dated = _date_after(lines, i)
+        dated = _date_after(lines, i, rules)
         if dated is None:
             continue
-        if _SUFFIX.search(lines.text[i]) or _BRACKETED_DATE.match(lines.text[dated[0]]):
+        if rules.suffix.search(lines.text[i]) or rules.bracketed_date.match(lines.text[dated[0]]):
             titles.add(i)
     return titles
 
 
-def _collapse_adjacent(lines: _Lines, starts: list[int]) -> list[int]:
+def _collapse_adjacent(lines: _Lines, starts: list[int], rules: SegmentingRules) -> list[int]:
     """Keep one of two candidate titles with nothing between them.
 
     A slogan printed above a title can resemble a TOC entry; the line that carries the date
@@ -386,7 +475,7 @@ def _collapse_adjacent(lines: _Lines, starts: list[int]) -> list[int]:
     kept: list[int] = []
     for i in starts:
         if kept and all(not lines.text[k] for k in range(kept[-1] + 1, i)):
-            if _date_after(lines, i) is not None:
+            if _date_after(lines, i, rules) is not None:
                 kept[-1] = i
             continue
         kept.append(i)
@@ -396,46 +485,52 @@ def _collapse_adjacent(lines: _Lines, starts: list[int]) -> list[int]:
 # --------------------------------------------------------------------------- single article
 
 
-def _single_article_start(lines: _Lines, first: int, stop: int) -> tuple[int, str | None]:
+def _single_article_start(
+    lines: _Lines, first: int, stop: int, rules: SegmentingRules
+) -> tuple[int, str | None]:
     """Start line of a one-article document and its title (None when untitled).
 
     The title is the page's headline (``etl.page``: chrome such as breadcrumbs, mastheads,
     版次 and 发布时间 lines is skipped by its shape); an untitled document starts at its
     first non-blank line.
     """
-    found = choose_headline(lines.text, _title_shaped, first, stop, _is_paragraph, _has_suffix)
+    found = choose_headline(
+        lines.text,
+        rules.title_shaped,
+        first,
+        stop,
+        rules.is_paragraph,
+        rules.has_suffix,
+        rules.page,
+    )
     if found is None:
         return first, None
     return found, lines.text[found]
 
 
-def _has_suffix(s: str) -> bool:
-    return _SUFFIX.search(s) is not None
-
-
 # --------------------------------------------------------------------------- document facts
 
 
-def _document_year(lines: _Lines) -> int | None:
+def _document_year(lines: _Lines, rules: SegmentingRules) -> int | None:
     """Year of the first document number that opens a line (``某局督办〔2024〕3号``)."""
     for s in lines.text:
-        if s and len(s) <= _DOC_NUMBER_MAX and "号" in s:
-            m = _DOC_NUMBER.match(ascii_digits(s))
+        if s and len(s) <= rules.doc_number_max and "号" in s:
+            m = rules.doc_number.match(ascii_digits(s))
             if m:
                 return int(m["y"])
     return None
 
 
-def _truncated(lines: _Lines) -> bool:
+def _truncated(lines: _Lines, rules: SegmentingRules) -> bool:
     """Whether one of the last non-blank lines holds a cut marker (``✂``, ``未完待续``)."""
     seen = 0
     for s in reversed(lines.text):
         if not s:
             continue
-        if any(marker in s for marker in _CUT_MARKERS):
+        if any(marker in s for marker in rules.cut_markers):
             return True
         seen += 1
-        if seen >= _CUT_TAIL:
+        if seen >= rules.cut_tail:
             break
     return False
 
@@ -450,14 +545,16 @@ def _title_text(s: str, entry: str | None) -> str:
     return s
 
 
-def _article(lines: _Lines, i: int, end: int, title: str | None) -> ArticleSegment:
+def _article(
+    lines: _Lines, i: int, end: int, title: str | None, rules: SegmentingRules
+) -> ArticleSegment:
     """The segment for an article whose first line is ``i`` and which ends at ``end``."""
     start = lines.start[i]
     end_line = bisect_right(lines.start, end - 1) if end > start else i + 1
     if title is None:
-        cue = article_cue(lines.text, i, end_line, _is_paragraph)
+        cue = article_cue(lines.text, i, end_line, rules.is_paragraph, rules.page)
         return ArticleSegment(start=start, body_start=start, end=end, title=None, cue=cue)
-    dated = _date_after(lines, i)
+    dated = _date_after(lines, i, rules)
     after = dated[0] + 1 if dated else i + 1
     body_start = lines.end(dated[0]) if dated else lines.end(i)
     return ArticleSegment(
@@ -466,7 +563,9 @@ def _article(lines: _Lines, i: int, end: int, title: str | None) -> ArticleSegme
         end=end,
         title=title,
         date=dated[1] if dated else None,
-        cue=None if dated else article_cue(lines.text, after, end_line, _is_paragraph),
+        cue=None
+        if dated
+        else article_cue(lines.text, after, end_line, rules.is_paragraph, rules.page),
     )
 
 
@@ -478,19 +577,8 @@ def _first_body_line(lines: _Lines, in_toc: bytearray, begin: int) -> int | None
     return None
 
 
-def _is_paragraph(s: str) -> bool:
-    """Running text: mostly Chinese, and punctuated like a sentence or longer than a title.
-
-    Numbered list lines without punctuation (a table of contents that nothing marked) are
-    not running text.
-    """
-    if len(s) < _PARA_MIN_CHARS or len(_CJK.findall(s)) < _PARA_MIN_CJK:
-        return False
-    return len(s) > _MAX_CHARS or _SENTENCE.search(s) is not None
-
-
 def _lead_start(
-    lines: _Lines, in_toc: bytearray, tocs: list[_Toc], starts: list[int]
+    lines: _Lines, in_toc: bytearray, tocs: list[_Toc], starts: list[int], rules: SegmentingRules
 ) -> tuple[int, str | None] | None:
     """Start and title of the one article that has no title found by the cues above.
 
@@ -508,45 +596,54 @@ def _lead_start(
         first = _first_body_line(lines, in_toc, 0)
     if first is None:
         return None
-    if starts and not any(_is_paragraph(lines.text[j]) for j in range(first, starts[0])):
+    if starts and not any(rules.is_paragraph(lines.text[j]) for j in range(first, starts[0])):
         return None
-    i, title = _single_article_start(lines, first, starts[0] if starts else len(lines))
+    i, title = _single_article_start(lines, first, starts[0] if starts else len(lines), rules)
     return (i, title) if not starts or i < starts[0] else None
 
 
-def segment(text: str) -> Segmentation:
+def segment(text: str, rules: SegmentingRules | None = None) -> Segmentation:
     """Split ``text`` (a document's clean text) into articles.
 
     ``ArticleSegment.start`` is the title line's offset (the first non-blank line for an
     untitled document); ``body_start`` follows the title and its date line; ``end`` is the
     next article's start or the end of the text, so a slogan printed above a title stays
-    in the previous article, as in the gold.
+    in the previous article, as in the gold. The cues are ``rules`` (the shipped ones of
+    ``rules/segmenting.yml`` by default).
     """
+    if rules is None:
+        rules = SegmentingRules.shipped()
     lines = _split_lines(text)
-    shape = [bool(s) and _title_shaped(s) for s in lines.text]
-    tocs = _find_tocs(lines, text)
+    title_shaped = rules.title_shaped
+    shape = [bool(s) and title_shaped(s) for s in lines.text]
+    tocs = _find_tocs(lines, text, rules)
     entries = [title for toc in tocs for title in toc.entries]
     in_toc = bytearray(len(lines))
     for toc in tocs:
         in_toc[toc.first : toc.last + 1] = b"\x01" * (toc.last + 1 - toc.first)
     shaped = [i for i, ok in enumerate(shape) if ok and not in_toc[i]]
 
-    matched, found = _match_toc(entries, lines, shaped)
-    starts = _collapse_adjacent(lines, sorted(set(matched) | _heuristic_titles(lines, shaped)))
+    matched, found = _match_toc(entries, lines, shaped, rules)
+    candidates = set(matched) | _heuristic_titles(lines, shaped, rules)
+    starts = _collapse_adjacent(lines, sorted(candidates), rules)
     titles: dict[int, str | None] = {
         i: _title_text(lines.text[i], entries[matched[i]] if i in matched else None) for i in starts
     }
-    lead = _lead_start(lines, in_toc, tocs, starts)
+    lead = _lead_start(lines, in_toc, tocs, starts, rules)
     if lead is not None:
         starts = [lead[0], *starts]
         titles[lead[0]] = lead[1]
 
     ends = [lines.start[i] for i in starts[1:]] + [len(text)] if starts else []
     return Segmentation(
-        articles=[_article(lines, i, end, titles[i]) for i, end in zip(starts, ends, strict=True)],
+        articles=[
+            _article(lines, i, end, titles[i], rules) for i, end in zip(starts, ends, strict=True)
+        ],
         toc_entries=entries,
         missing_from_body=[title for n, title in enumerate(entries) if n not in found],
-        truncated=_truncated(lines),
-        document_year=_document_year(lines),
-        page_date=header_date(lines.text, starts[0], _is_paragraph) if starts else None,
+        truncated=_truncated(lines, rules),
+        document_year=_document_year(lines, rules),
+        page_date=(
+            header_date(lines.text, starts[0], rules.is_paragraph, rules.page) if starts else None
+        ),
     )

@@ -12,13 +12,15 @@ language reports are written in); the words and thresholds are in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from etl.models import SourceText
-from etl.rulebook import rule_file
+from etl.rulebook import load_yaml, rule_file
 
-_RULES: dict[str, Any] = rule_file("report_gate")
+_SPACE = re.compile(r"\s+")
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -28,19 +30,58 @@ def _alternation(words: list[str]) -> re.Pattern[str]:
     return re.compile(f"(?=[{re.escape(firsts)}])(?:{body})")
 
 
-_FAMILIES: dict[str, tuple[float, frozenset[str]]] = {
-    name: (float(spec["weight"]), frozenset(spec["terms"]))
-    for name, spec in _RULES["families"].items()
-}
-_TERM_FAMILY: dict[str, str] = {t: name for name, (_, terms) in _FAMILIES.items() for t in terms}
-_TERMS = _alternation(list(_TERM_FAMILY))
-_REGISTER = _alternation(_RULES["register"])
-_SCAN = int(_RULES["scan_chars"])
-_CAP = int(_RULES["max_terms_per_family"])
-_MIN_BREADTH = float(_RULES["min_breadth"])
-_MIN_DENSITY = float(_RULES["min_density"])
-_MIN_REGISTER = int(_RULES["min_register"])
-_SPACE = re.compile(r"\s+")
+@dataclass(frozen=True)
+class ReportGate:
+    """The words and thresholds of ``report_gate.yml``, compiled.
+
+    Built from a rule file's contents (``from_rules``) or another file (``from_file``), so a
+    test can load a second gate beside the shipped one (``shipped``, built once).
+    """
+
+    families: dict[str, tuple[float, frozenset[str]]]
+    term_family: dict[str, str]
+    terms: re.Pattern[str]
+    register: re.Pattern[str]
+    scan_chars: int
+    max_terms_per_family: int
+    min_breadth: float
+    min_density: float
+    min_register: int
+
+    @classmethod
+    def from_rules(cls, data: dict[str, Any]) -> ReportGate:
+        """The gate of a ``report_gate.yml``'s parsed contents."""
+        families = {
+            name: (float(spec["weight"]), frozenset(spec["terms"]))
+            for name, spec in data["families"].items()
+        }
+        term_family = {t: name for name, (_, terms) in families.items() for t in terms}
+        return cls(
+            families=families,
+            term_family=term_family,
+            terms=_alternation(list(term_family)),
+            register=_alternation(data["register"]),
+            scan_chars=int(data["scan_chars"]),
+            max_terms_per_family=int(data["max_terms_per_family"]),
+            min_breadth=float(data["min_breadth"]),
+            min_density=float(data["min_density"]),
+            min_register=int(data["min_register"]),
+        )
+
+    @classmethod
+    def from_file(cls, path: Path) -> ReportGate:
+        """The gate of another ``report_gate.yml`` (duplicate keys refused)."""
+        return cls.from_rules(load_yaml(path))
+
+    @classmethod
+    def shipped(cls) -> ReportGate:
+        """The gate of ``etl/rules/report_gate.yml`` (built once)."""
+        return _shipped_gate()
+
+
+@cache
+def _shipped_gate() -> ReportGate:
+    return ReportGate.from_rules(rule_file("report_gate"))
 
 
 class NotAReportError(ValueError):
@@ -49,54 +90,62 @@ class NotAReportError(ValueError):
 
 @dataclass(frozen=True)
 class GateEvidence:
-    """What the gate measured on a text, and whether that makes it a report."""
+    """What the gate measured on a text, and whether that makes it a report (for ``gate``)."""
 
     breadth: float
     density: float
     register: int
     families: tuple[str, ...]
+    gate: ReportGate = field(repr=False, compare=False)
 
     @property
     def passes(self) -> bool:
+        gate = self.gate
         return (
-            self.breadth >= _MIN_BREADTH
-            and self.density >= _MIN_DENSITY
-            and self.register >= _MIN_REGISTER
+            self.breadth >= gate.min_breadth
+            and self.density >= gate.min_density
+            and self.register >= gate.min_register
         )
 
     def reason(self) -> str:
         """Which measures fell short, in words a user can act on."""
+        gate = self.gate
         short = []
-        if self.breadth < _MIN_BREADTH:
+        if self.breadth < gate.min_breadth:
             named = "、".join(self.families) or "none"
             short.append(f"too few kinds of 双拥 terms ({named})")
-        if self.density < _MIN_DENSITY:
+        if self.density < gate.min_density:
             short.append(f"such terms too rare ({self.density:.1f} per 1000 characters)")
-        if self.register < _MIN_REGISTER:
+        if self.register < gate.min_register:
             short.append("not written as a report (no 召开, 部署, 全市 …)")
         return "; ".join(short)
 
 
-def weigh(text: str) -> GateEvidence:
-    """The gate's measures on the first ``scan_chars`` characters of ``text``.
+def weigh(text: str, gate: ReportGate | None = None) -> GateEvidence:
+    """The measures of ``gate`` (the shipped one by default) on the first ``scan_chars``
+    characters of ``text``.
 
     Line breaks and spaces are removed first so that a term broken by PDF layout still
     counts; only a prefix is read, so the cost of the gate does not grow with the file.
     """
-    sample = _SPACE.sub("", text[:_SCAN])
+    if gate is None:
+        gate = ReportGate.shipped()
+    sample = _SPACE.sub("", text[: gate.scan_chars])
     found: dict[str, set[str]] = {}
     hits = 0
-    for m in _TERMS.finditer(sample):
+    for m in gate.terms.finditer(sample):
         hits += 1
-        found.setdefault(_TERM_FAMILY[m[0]], set()).add(m[0])
-    breadth = sum(_FAMILIES[name][0] * min(len(terms), _CAP) for name, terms in found.items())
+        found.setdefault(gate.term_family[m[0]], set()).add(m[0])
+    cap = gate.max_terms_per_family
+    breadth = sum(gate.families[name][0] * min(len(terms), cap) for name, terms in found.items())
     density = 1000 * hits / max(len(sample), 1)
-    register = len({m[0] for m in _REGISTER.finditer(sample)})
-    return GateEvidence(breadth, density, register, tuple(sorted(found)))
+    register = len({m[0] for m in gate.register.finditer(sample)})
+    return GateEvidence(breadth, density, register, tuple(sorted(found)), gate)
 
 
-def check_is_report(doc: SourceText) -> None:
-    """Raise :class:`NotAReportError` unless ``doc`` reads as a report on 双拥 work."""
-    evidence = weigh(doc.clean)
+def check_is_report(doc: SourceText, gate: ReportGate | None = None) -> None:
+    """Raise :class:`NotAReportError` unless ``doc`` reads as a report on 双拥 work (under
+    ``gate``, the shipped one by default)."""
+    evidence = weigh(doc.clean, gate)
     if not evidence.passes:
         raise NotAReportError(f"{doc.name}: not a 双拥 report: {evidence.reason()}")
