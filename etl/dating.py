@@ -59,6 +59,8 @@ class DatingRules:
     year_cn: re.Pattern[str]
     future_before: re.Pattern[str]
     past_before: re.Pattern[str]
+    range_start: re.Pattern[str]
+    past_clause: re.Pattern[str]
     future_after: re.Pattern[str]
     book_title: re.Pattern[str]
     window: int
@@ -67,6 +69,7 @@ class DatingRules:
     year_list: re.Pattern[str]
     standalone: re.Pattern[str]
     journal_issue: re.Pattern[str]
+    labelled_year: re.Pattern[str]
     not_page_date: re.Pattern[str]
     dateline: re.Pattern[str]
     dateline_reach: int
@@ -84,6 +87,8 @@ class DatingRules:
             year_cn=re.compile(dating["year_cn"]),
             future_before=re.compile(dating["future_before"]),
             past_before=re.compile(dating["past_before"]),
+            range_start=re.compile(dating["range_start"]),
+            past_clause=re.compile(dating["past_clause"]),
             future_after=re.compile(dating["future_after"]),
             book_title=re.compile(dating["book_title"]),
             window=int(dating["window"]),
@@ -92,6 +97,7 @@ class DatingRules:
             year_list=re.compile(dating["year_list"]),
             standalone=re.compile(dating["standalone_date"].replace("<labels>", f"(?:{labels})")),
             journal_issue=re.compile(dating["journal_issue"]),
+            labelled_year=re.compile(dating["labelled_year"]),
             not_page_date=re.compile("|".join(map(re.escape, dating["not_page_date"]))),
             dateline=re.compile(dating["dateline"]),
             dateline_reach=int(dating["dateline_reach"]),
@@ -173,7 +179,9 @@ def _is_target(text: str, start: int, end: int, rules: DatingRules) -> bool:
     """True when the year at ``text[start:end]`` names a target, a plan or a period's end."""
     before = text[max(0, start - rules.window) : start]
     if rules.future_before.search(before) and not rules.past_before.search(before):
-        return True
+        # 2018年至2022年，全省共接收…: the end of a range whose clause reports what was done.
+        done = rules.range_start.search(before) and rules.past_clause.match(text, end)
+        return not done
     if rules.future_clause.match(text, end) is not None:
         return True
     return rules.future_after.match(text, end, end + rules.window) is not None
@@ -232,7 +240,7 @@ def line_date(s: str, source: str, rules: DatingRules | None = None) -> DateCue 
         found = _make_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if found is not None and _plausible(found.year):
             return DateCue(found, found.year, source)
-    issue = rules.journal_issue.search(text)
+    issue = rules.journal_issue.search(text) or rules.labelled_year.search(text)
     if issue and _plausible(int(issue["y"])):
         return DateCue(None, int(issue["y"]), source)
     return None

@@ -159,6 +159,8 @@ def line_kind(s: str, rules: PageRules | None = None) -> str | None:
         return CHROME
     if rules.page_number.search(s) or _FULL_DATE.search(ascii_digits(s)):
         return META
+    if rules.dating.journal_issue.search(ascii_digits(s)):
+        return META  # 《某某研究》2022年第6期: the journal's issue line
     if len(tokens) >= 2 and all(_is_name(t, rules.name_max) for t in tokens):
         return BYLINE
     if len(s) <= rules.masthead_max and rules.masthead.search(s):

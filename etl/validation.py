@@ -47,6 +47,10 @@ class ReportGate:
     min_breadth: float
     min_density: float
     min_register: int
+    # Breadth at which one register word is enough: a short news item full of the work's
+    # terms (接收安置退役士兵, 双拥模范城, 退役军人服务站) is a report however briefly written.
+    strong_breadth: float
+    min_register_when_strong: int
 
     @classmethod
     def from_rules(cls, data: dict[str, Any]) -> ReportGate:
@@ -66,6 +70,8 @@ class ReportGate:
             min_breadth=float(data["min_breadth"]),
             min_density=float(data["min_density"]),
             min_register=int(data["min_register"]),
+            strong_breadth=float(data["strong_breadth"]),
+            min_register_when_strong=int(data["min_register_when_strong"]),
         )
 
     @classmethod
@@ -99,12 +105,19 @@ class GateEvidence:
     gate: ReportGate = field(repr=False, compare=False)
 
     @property
+    def min_register(self) -> int:
+        """The register this text needs: less when its 双拥 terms are broad."""
+        gate = self.gate
+        strong = self.breadth >= gate.strong_breadth
+        return gate.min_register_when_strong if strong else gate.min_register
+
+    @property
     def passes(self) -> bool:
         gate = self.gate
         return (
             self.breadth >= gate.min_breadth
             and self.density >= gate.min_density
-            and self.register >= gate.min_register
+            and self.register >= self.min_register
         )
 
     def reason(self) -> str:
@@ -116,7 +129,7 @@ class GateEvidence:
             short.append(f"too few kinds of 双拥 terms ({named})")
         if self.density < gate.min_density:
             short.append(f"such terms too rare ({self.density:.1f} per 1000 characters)")
-        if self.register < gate.min_register:
+        if self.register < self.min_register:
             short.append("not written as a report (no 召开, 部署, 全市 …)")
         return "; ".join(short)
 

@@ -101,6 +101,12 @@ def test_dateline(paragraph: str, expected: date | None) -> None:
         pytest.param("2023年，我市将双拥工作经费纳入财政预算。", 2023, id="jiang-as-ba-is-past"),
         pytest.param("2023年要闻回顾：全市举办活动", 2023, id="no-comma-no-plan"),
         pytest.param("鱼水情深，历久弥新。", None, id="no-year"),
+        pytest.param(
+            "2017年至2021年，全区共安置军转干部800名。", 2021, id="range-end-of-what-was-done"
+        ),
+        pytest.param(
+            "2020年，全市启动规划。2021年至2025年，全市将新建站点。", 2021, id="range-plan"
+        ),
     ],
 )
 def test_latest_past_year(text: str, year: int | None) -> None:
