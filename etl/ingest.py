@@ -24,7 +24,8 @@ from db import queries
 from etl import rankings
 from etl.gazetteer import Gazetteer
 from etl.loading import IdCounter, database_copy, known_hashes, load_regions, write_document
-from etl.pipeline import DocumentResult, process
+from etl.models import DocumentResult
+from etl.pipeline import process
 from etl.reading import ReadError, read_document
 from etl.validation import NotAReportError, check_is_report
 

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from etl.gazetteer import Gazetteer
-from etl.pipeline import ArticleRecord, ClaimRecord, DocumentResult
+from etl.models import ArticleRecord, ClaimRecord, DocumentResult
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "db" / "schema.sql"
 ID_COLUMNS = {"documents": "doc_id", "articles": "article_id", "claims": "claim_id"}

@@ -8,125 +8,24 @@ a quote in the dashboard is the user's own document, character for character.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from datetime import date
 from typing import Any
 
 from etl.claims import extract_claims
 from etl.dating import DatingRules, decide
 from etl.gazetteer import Gazetteer, resolve_region
 from etl.metric_rules import ClaimRules
-from etl.models import ArticleSegment, ClaimMatch, RegionResolution, Segmentation, SourceText
+from etl.models import (
+    ArticleRecord,
+    ArticleSegment,
+    ClaimMatch,
+    ClaimRecord,
+    DocumentInfo,
+    DocumentResult,
+    RegionResolution,
+    Segmentation,
+    SourceText,
+)
 from etl.segmenting import SegmentingRules, segment
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    """One article as the SPEC describes it, plus what the database keeps beside it."""
-
-    source: str
-    seq: int
-    line: int
-    title: str | None
-    region: str | None
-    region_code: str | None
-    province: str | None
-    prefecture: str | None
-    tier: str | None
-    region_status: str
-    region_as_written: str | None
-    region_candidates: tuple[str, ...]
-    region_evidence: str | None
-    region_basis: str | None
-    region_confidence: str | None
-    date: date | None
-    year: int | None
-    year_inferred: bool
-    # Where the year came from: date_line, header, byline, footer, dateline,
-    # document_number, inferred, or None when the text gives no year (etl/dating.py).
-    year_source: str | None
-    text: str  # the article as written; claim spans point into it
-
-    def spec_dict(self) -> dict[str, Any]:
-        """The fields of SPEC.md's Article, as ``python -m etl extract --articles`` prints."""
-        return {
-            "source": self.source,
-            "line": self.line,
-            "title": self.title,
-            "region": self.region,
-            "province": self.province,
-            "tier": self.tier,
-            "date": self.date.isoformat() if self.date else None,
-            "year": self.year,
-            "year_inferred": self.year_inferred,
-            "year_source": self.year_source,
-            "region_status": self.region_status,
-            "region_code": self.region_code,
-            "prefecture": self.prefecture,
-            "region_basis": self.region_basis,
-            "region_confidence": self.region_confidence,
-        }
-
-
-@dataclass(frozen=True)
-class ClaimRecord:
-    """One claim: the article's identity and the number, with spans into the article text."""
-
-    article_seq: int
-    source: str
-    line: int
-    claim_line: int
-    region: str | None
-    region_code: str | None
-    province: str | None
-    tier: str | None
-    year: int | None
-    metric: str
-    category: str | None
-    value: float
-    unit: str
-    approx: str
-    rate: bool
-    is_part: bool
-    period_start: int | None
-    period_end: int | None
-    period_text: str | None
-    value_text: str
-    quote: str
-    quote_start: int
-    quote_end: int
-    value_start: int
-    value_end: int
-    rule: str | None
-
-    def spec_dict(self) -> dict[str, Any]:
-        """The fields of SPEC.md's Claim, as ``python -m etl extract`` prints."""
-        out = asdict(self)
-        out.pop("article_seq")
-        value = self.value
-        out["value"] = int(value) if float(value).is_integer() else value
-        return out
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """What the database keeps of a decoded document (not its text: articles hold that)."""
-
-    name: str
-    sha256: str
-    encoding: str
-    traditional: bool
-    n_chars: int
-
-
-@dataclass
-class DocumentResult:
-    """Everything extracted from one document; small enough to pass between processes."""
-
-    document: DocumentInfo
-    segmentation: Segmentation
-    articles: list[ArticleRecord] = field(default_factory=list)
-    claims: list[ClaimRecord] = field(default_factory=list)
 
 
 def _region_fields(found: RegionResolution) -> dict[str, Any]:
