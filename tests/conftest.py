@@ -25,7 +25,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from etl import rankings as etl_rankings
+from db.filters import Filters
+from db.write import rebuild_derived
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -250,7 +251,7 @@ class SampleBuilder:
                         f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values())
                     )
             if rankings:
-                etl_rankings.rebuild(con)
+                rebuild_derived(con)
         finally:
             con.close()
 
@@ -621,6 +622,11 @@ def sample_builder() -> SampleBuilder:
     b.article(d6, "621000", 2022, day=date(2022, 7, 26))
     b.claim("建成退役军人服务站120个。", "服务站120个", "120个", "service_stations", 120)
     return b
+
+
+def flt(**kw: Any) -> Filters:
+    """Filters from keyword arguments as tests write them (lists for tuples)."""
+    return Filters(**{k: tuple(v) if isinstance(v, list | tuple) else v for k, v in kw.items()})
 
 
 def build_sample_db(path: Path) -> Path:

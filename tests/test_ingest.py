@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from db.errors import DatabaseError
 from etl.ingest import run_ingest
-from etl.loading import DatabaseError
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -16,16 +16,17 @@ import duckdb
 import pandas as pd
 import pytest
 
-from db import queries
+from db import claims, overview, ranking
 from db.connection import (
     DatabaseBroken,
     DatabaseBusy,
     DatabaseMissing,
     ReadOnlyDatabase,
     connect_readonly,
-    db_path,
 )
-from etl.valuerule import RANKABLE_STATUSES
+from db.location import db_path
+from tests.conftest import flt
+from valuation.registry import CATEGORISED_METRICS, RANKABLE_STATUSES
 
 HOSTILE = "'; DROP TABLE claims; --"
 
@@ -40,14 +41,14 @@ def _claims_count(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def test_totals(con: duckdb.DuckDBPyConnection) -> None:
-    t = queries.totals(con)
+    t = overview.totals(con)
     assert (t.documents, t.articles, t.provinces, t.claims) == (6, 17, 4, 60)
     assert (t.year_min, t.year_max, t.years) == (2022, 2024, 3)
     assert str(t.last_ingested).startswith("2025-01-12 16:05")
 
 
 def test_claims_per_metric_lists_every_metric(con: duckdb.DuckDBPyConnection) -> None:
-    df = queries.claims_per_metric(con)
+    df = overview.claims_per_metric(con)
     assert set(df["metric"]) == {
         "honour_national",
         "honour_provincial",
@@ -60,16 +61,16 @@ def test_claims_per_metric_lists_every_metric(con: duckdb.DuckDBPyConnection) ->
 
 
 def test_documents_and_unplaced_articles(con: duckdb.DuckDBPyConnection) -> None:
-    docs = queries.documents(con)
+    docs = overview.documents(con)
     assert len(docs) == 6
     assert docs.set_index("source").loc["001_双拥工作综述汇编.txt", "claims"] == 27
-    unplaced = queries.unplaced_articles(con).set_index("region_status")
+    unplaced = overview.unplaced_articles(con).set_index("region_status")
     assert set(unplaced.index) == {"ambiguous", "blanked", "not_found"}
     assert unplaced.loc["ambiguous", "candidates"] == "城关区（西藏自治区）、城关区（甘肃省）"
 
 
 def test_options_come_from_the_data(con: duckdb.DuckDBPyConnection) -> None:
-    opts = queries.options(con)
+    opts = overview.options(con, CATEGORISED_METRICS)
     assert opts.provinces == ("内蒙古自治区", "安徽省", "河南省", "甘肃省")
     assert opts.years == (2022, 2023, 2024)
     assert opts.categories == ("forces_construction", "preferential_payments")
@@ -79,8 +80,7 @@ def test_options_come_from_the_data(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _ranking(con: duckdb.DuckDBPyConnection, **kw: object) -> set[tuple[str | None, str]]:
-    kw.setdefault("statuses", RANKABLE_STATUSES)
-    df = queries.ranking_claims(con, **kw)  # type: ignore[arg-type]
+    df = ranking.ranking_claims(con, flt(**kw), statuses=RANKABLE_STATUSES)
     regions = df["region"].astype(object).where(df["region"].notna(), None)
     return set(zip(regions, df["region_status"], strict=True))
 
@@ -95,24 +95,22 @@ def test_ranking_claims_never_mix_tiers(con: duckdb.DuckDBPyConnection) -> None:
 def test_ranking_claims_filter_province_year_category(con: duckdb.DuckDBPyConnection) -> None:
     henan = _ranking(con, metric="honour_national", tier="prefecture", provinces=["河南省"])
     assert {r for r, s in henan if s == "resolved"} == {"洛阳市", "开封市"}
-    y2022 = queries.ranking_claims(
-        con, metric="funds", tier="prefecture", years=[2022], statuses=RANKABLE_STATUSES
+    y2022 = ranking.ranking_claims(
+        con, flt(metric="funds", tier="prefecture", years=[2022]), statuses=RANKABLE_STATUSES
     )
     assert set(y2022["year"]) == {2022}
-    youfu = queries.ranking_claims(
+    youfu = ranking.ranking_claims(
         con,
-        metric="funds",
-        tier="prefecture",
-        category="preferential_payments",
+        flt(metric="funds", tier="prefecture", category="preferential_payments"),
         statuses=RANKABLE_STATUSES,
     )
     assert set(youfu["category"]) == {"preferential_payments"}
 
 
 def test_region_claims_and_regions(con: duckdb.DuckDBPyConnection) -> None:
-    df = queries.region_claims(con, region_keys=["410200", "甘肃省/陇东市"], metrics=["funds"])
+    df = ranking.region_claims(con, flt(regions=["410200", "甘肃省/陇东市"]), metrics=["funds"])
     assert set(df["region"]) == {"开封市", "陇东市"}
-    regions = queries.regions_with_claims(con, RANKABLE_STATUSES)
+    regions = overview.regions_with_claims(con, RANKABLE_STATUSES)
     assert "城关区" not in set(regions["region"])  # ambiguous: not a region one can pick
     assert "甘肃省/陇东市" in set(regions["region_key"])
 
@@ -121,11 +119,11 @@ def test_region_claims_and_regions(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_claim_table_search_is_literal(con: duckdb.DuckDBPyConnection) -> None:
-    assert len(queries.claim_table(con)) == 60
-    assert len(queries.claim_table(con, search="%")) == 0
-    assert len(queries.claim_table(con, search="1.6亿元")) == 2
-    assert len(queries.claim_table(con, search="洛阳")) == 10  # region and title match
-    counties = queries.claim_table(con, tier="county", metrics=["funds"])
+    assert len(claims.claim_table(con, flt())) == 60
+    assert len(claims.claim_table(con, flt(search="%"))) == 0
+    assert len(claims.claim_table(con, flt(search="1.6亿元"))) == 2
+    assert len(claims.claim_table(con, flt(search="洛阳"))) == 10  # region and title match
+    counties = claims.claim_table(con, flt(tier="county", metrics=["funds"]))
     assert set(counties["tier"]) == {"county"}
 
 
@@ -145,7 +143,7 @@ FILTERS: list[dict[str, Any]] = [
 def test_claim_count_is_the_number_of_rows_of_the_table(
     con: duckdb.DuckDBPyConnection, filters: dict[str, Any]
 ) -> None:
-    assert queries.claim_count(con, **filters) == len(queries.claim_table(con, **filters))
+    assert claims.claim_count(con, flt(**filters)) == len(claims.claim_table(con, flt(**filters)))
 
 
 def _values(df: pd.DataFrame) -> pd.DataFrame:
@@ -160,10 +158,10 @@ def _values(df: pd.DataFrame) -> pd.DataFrame:
 def test_pages_partition_the_table_in_order(
     con: duckdb.DuckDBPyConnection, filters: dict[str, Any], size: int
 ) -> None:
-    full = queries.claim_table(con, **filters)
+    full = claims.claim_table(con, flt(**filters))
     assert len(full) > 0
     starts = range(0, len(full), size)
-    pages = [queries.claim_table(con, **filters, limit=size, offset=start) for start in starts]
+    pages = [claims.claim_table(con, flt(**filters), limit=size, offset=start) for start in starts]
     assert [len(p) for p in pages] == [min(size, len(full) - s) for s in starts]
     for start, page in zip(starts, pages, strict=True):
         expected = full.iloc[start : start + size].reset_index(drop=True)
@@ -173,15 +171,15 @@ def test_pages_partition_the_table_in_order(
 
 
 def test_a_page_past_the_end_or_of_no_rows_is_empty(con: duckdb.DuckDBPyConnection) -> None:
-    assert queries.claim_table(con, limit=10, offset=60).empty
-    assert queries.claim_table(con, limit=0).empty
-    assert len(queries.claim_table(con, limit=10, offset=55)) == 5
-    assert len(queries.claim_table(con, offset=50)) == 10  # no limit: the rest
+    assert claims.claim_table(con, flt(), limit=10, offset=60).empty
+    assert claims.claim_table(con, flt(), limit=0).empty
+    assert len(claims.claim_table(con, flt(), limit=10, offset=55)) == 5
+    assert len(claims.claim_table(con, flt(), offset=50)) == 10  # no limit: the rest
 
 
 def test_every_span_points_at_its_value(con: duckdb.DuckDBPyConnection) -> None:
-    ids = [int(i) for i in queries.claim_table(con)["claim_id"]]
-    ev = queries.evidence(con, ids)
+    ids = [int(i) for i in claims.claim_table(con, flt())["claim_id"]]
+    ev = claims.evidence(con, ids)
     assert len(ev) == 60
     for row in ev.to_dict("records"):
         text = str(row["article_text"])
@@ -190,7 +188,7 @@ def test_every_span_points_at_its_value(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_quote_with_html_comes_back_as_plain_text(con: duckdb.DuckDBPyConnection) -> None:
-    df = queries.claim_table(con, search="<script>")
+    df = claims.claim_table(con, flt(search="<script>"))
     assert len(df) == 1
     assert df["quote"].iloc[0] == "安排<script>alert(1)</script>专项资金300万元"
 
@@ -207,21 +205,18 @@ def writable(sample_db: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnect
 
 def test_hostile_filter_values_are_just_strings(writable: duckdb.DuckDBPyConnection) -> None:
     con = writable
-    assert queries.claim_table(con, provinces=[HOSTILE]).empty
-    assert queries.claim_table(con, search=HOSTILE).empty
-    assert queries.claim_table(con, tier=HOSTILE, metrics=[HOSTILE]).empty
-    assert queries.claim_table(con, search=HOSTILE, limit=10, offset=0).empty
-    assert queries.claim_count(con, provinces=[HOSTILE], search=HOSTILE) == 0
-    assert queries.ranking_claims(
+    assert claims.claim_table(con, flt(provinces=[HOSTILE])).empty
+    assert claims.claim_table(con, flt(search=HOSTILE)).empty
+    assert claims.claim_table(con, flt(tier=HOSTILE, metrics=[HOSTILE])).empty
+    assert claims.claim_table(con, flt(search=HOSTILE), limit=10, offset=0).empty
+    assert claims.claim_count(con, flt(provinces=[HOSTILE], search=HOSTILE)) == 0
+    assert ranking.ranking_claims(
         con,
-        metric=HOSTILE,
-        tier=HOSTILE,
-        provinces=[HOSTILE],
-        category=HOSTILE,
+        flt(metric=HOSTILE, tier=HOSTILE, provinces=[HOSTILE], category=HOSTILE),
         statuses=[HOSTILE],
     ).empty
-    assert queries.region_claims(con, region_keys=[HOSTILE], metrics=[HOSTILE]).empty
-    assert queries.regions_with_claims(con, [HOSTILE]).empty
+    assert ranking.region_claims(con, flt(regions=[HOSTILE]), metrics=[HOSTILE]).empty
+    assert overview.regions_with_claims(con, [HOSTILE]).empty
     assert _claims_count(con) == 60  # the table is still there, untouched
 
 
@@ -237,7 +232,7 @@ def test_db_path_defaults_and_env(tmp_path: Path) -> None:
 
 def test_missing_file_says_how_to_create_it(tmp_path: Path) -> None:
     with pytest.raises(DatabaseMissing, match="python -m etl ingest"):
-        ReadOnlyDatabase(tmp_path / "none.duckdb").run(queries.totals)
+        ReadOnlyDatabase(tmp_path / "none.duckdb").run(overview.totals)
 
 
 def test_a_file_that_is_not_a_database_is_reported(tmp_path: Path) -> None:
@@ -251,7 +246,7 @@ def test_a_database_without_the_tables_is_reported(tmp_path: Path) -> None:
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
     with pytest.raises(DatabaseBroken, match="表结构"):
-        ReadOnlyDatabase(empty).run(queries.totals)
+        ReadOnlyDatabase(empty).run(overview.totals)
 
 
 def _one_value_db(path: Path, value: int) -> None:
