@@ -26,13 +26,7 @@ if not long["reported"].any():
 
 metrics = list(RANKED_METRICS)
 fig = charts.comparison_figure(long, metrics, meta.title, meta.subtitle)
-event = st.plotly_chart(
-    fig,
-    on_select="rerun",
-    selection_mode="points",
-    key="compare.chart",
-    config=charts.camera_config(meta, fig),
-)
+event = evidence.clickable_chart(fig, meta, key="compare.chart")
 st.caption("“未报告”表示所选年份没有该项数据，不等于 0。" + labels.RULE_COMPARE)
 downloads.chart_downloads(fig, meta, tables.comparison_csv_frame(long), key="compare")
 st.dataframe(tables.comparison_table(long, metrics), hide_index=True)

@@ -21,13 +21,7 @@ if table.empty:
 bars = widgets.bar_count(len(table))
 meta = captions.ranking_meta(f, partial(data.ranking_sources, db, f), shown=bars, total=len(table))
 fig = charts.ranking_figure(table, meta.title, meta.subtitle, limit=bars)
-event = st.plotly_chart(
-    fig,
-    on_select="rerun",
-    selection_mode="points",
-    key="ranking.chart",
-    config=charts.camera_config(meta, fig),
-)
+event = evidence.clickable_chart(fig, meta, key="ranking.chart")
 st.caption(
     "带斜纹的柱为约数（余/约）；橙色柱为统计期间不一致的合计（口径不一）；"
     "括号内为与多数地区不同的统计期间。" + captions.unplaced_sentence(result.n_unplaced)

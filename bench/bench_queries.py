@@ -270,7 +270,7 @@ def cases(db_file: Path) -> list[Case]:
 
     out = [
         Case("总览", "load (totals, per metric, documents, unplaced, options)", overview,
-             lambda ov: len(ov.documents), (data._overview, data._options)),
+             lambda ov: len(ov.documents), (data.overview, data.options)),
     ]  # fmt: skip
     for metric in RANKED_METRICS:
         for tier in TIERS:
@@ -286,7 +286,7 @@ def cases(db_file: Path) -> list[Case]:
                         f"{metric} · {tier} · {scope}",
                         partial(ranking_page, f),
                         ranked_claims,
-                        (data._ranking, data._computed_ranking),
+                        (data.ranking, data._computed_ranking),
                         cell=(metric, tier, scope),
                     )
                 )
@@ -295,14 +295,14 @@ def cases(db_file: Path) -> list[Case]:
     out.append(
         Case("排名", f"funds · prefecture · {YEAR - 1}–{YEAR} (several years: rule on the claims)",
              partial(ranking_page, dataclasses.replace(funds, years=two_years)), ranked_claims,
-             (data._ranking, data._computed_ranking))
+             (data.ranking, data._computed_ranking))
     )  # fmt: skip
     for rank in ("top", "median"):
         out.append(
             Case("排名", f"click: evidence of the {rank} bar (funds · prefecture · nationwide)",
-                 partial(click, funds, rank), int, (data._ranking_roles, data._evidence))
+                 partial(click, funds, rank), int, (data.ranking_roles, data.evidence))
         )  # fmt: skip
-    comparison_misses = (data._comparison, data._computed_comparison)
+    comparison_misses = (data.comparison, data._computed_comparison)
     for label, chosen in (("2 regions", two), ("8 regions", eight)):
         out.append(
             Case("对比", label, partial(compare, chosen), compared_claims,
@@ -320,16 +320,16 @@ def cases(db_file: Path) -> list[Case]:
     searched = Filters(search=SEARCH, years=(YEAR,))
     out += [
         Case("明细", f"search “{SEARCH}” · funds · {PROVINCE} · {YEAR}",
-             lambda: claims_page(filtered), matching, (data._claim_count, data._claims_page)),
+             lambda: claims_page(filtered), matching, (data.claim_count, data.claims_page)),
         Case("明细", f"search “{SEARCH}” · {YEAR}", lambda: claims_page(searched), matching,
-             (data._claim_count, data._claims_page)),
+             (data.claim_count, data.claims_page)),
         Case("明细", f"select a row (search “{SEARCH}” · funds · {PROVINCE} · {YEAR})",
-             lambda: claims_row(filtered), matching, (data._evidence,)),
+             lambda: claims_row(filtered), matching, (data.evidence,)),
         Case("明细", "no filter (count and first page of every claim)",
              lambda: claims_page(Filters()), matching,
-             (data._claim_count, data._claims_page)),
+             (data.claim_count, data.claims_page)),
         Case("明细", f"no filter: go to page {middle:,} (count cached)",
-             lambda: claims_page(Filters(), middle), matching, (data._claims_page,)),
+             lambda: claims_page(Filters(), middle), matching, (data.claims_page,)),
     ]  # fmt: skip
     return out
 

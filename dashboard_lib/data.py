@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Concatenate, NamedTuple, NoReturn, ParamSpec, TypeVar
+from typing import Concatenate, NamedTuple, NoReturn, ParamSpec, Protocol, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -34,6 +34,7 @@ __all__ = ["EXCEL_MAX_ROWS", "PAGE_SIZE", "DbKey", "Overview", "RankingData"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
+R = TypeVar("R", covariant=True)
 
 # Rows of the 明细 table fetched and shown at a time. At a million claims the page can't
 # hold every matching claim: fetching, caching and formatting them all took 22 s a rerun.
@@ -68,7 +69,7 @@ class _Source:
         return _rule_version(self.key)
 
     def regions(self) -> pd.DataFrame:
-        return _regions(self.key)
+        return regions(self.key)
 
     def computed_ranking(self, f: Filters) -> Ranking:
         return _computed_ranking(self.key, f)
@@ -101,112 +102,114 @@ def require_database() -> DbKey:
     return key
 
 
-def _guard(fn: Callable[P, T]) -> Callable[P, T]:
-    """Turn a DatabaseError raised while loading into a message instead of a traceback."""
+class Cached(Protocol[P, R]):
+    """A cached read: call it, or ``clear()`` its cache (the benchmarks time misses)."""
 
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return fn(*args, **kwargs)
-        except DatabaseError as error:
-            _fail(error)
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R: ...
 
-    wrapper.__doc__ = fn.__doc__
-    wrapper.__name__ = getattr(fn, "__name__", "wrapper")
-    return wrapper
+    def clear(self) -> None: ...
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+def _cached(max_entries: int) -> Callable[[Callable[P, T]], Cached[P, T]]:
+    """``st.cache_data`` around a read, and a DatabaseError raised while loading turned into
+    a message instead of a traceback."""
+
+    def decorate(fn: Callable[P, T]) -> Cached[P, T]:
+        cached = st.cache_data(show_spinner=False, max_entries=max_entries)(fn)
+
+        def read(*args: P.args, **kwargs: P.kwargs) -> T:
+            try:
+                return cached(*args, **kwargs)
+            except DatabaseError as error:
+                _fail(error)
+
+        read.__doc__, read.__name__ = fn.__doc__, fn.__name__
+        read.clear = cached.clear  # type: ignore[attr-defined]
+        return read  # type: ignore[return-value]
+
+    return decorate
+
+
+@_cached(16)
 def _rule_version(key: DbKey) -> int | None:
     return service.rule_version(_Source(key))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _regions(key: DbKey) -> pd.DataFrame:
+@_cached(16)
+def regions(key: DbKey) -> pd.DataFrame:
     return service.regions(_Source(key))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@_cached(32)
 def _computed_ranking(key: DbKey, f: Filters) -> Ranking:
     return service.computed_ranking(_Source(key), f)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@_cached(32)
 def _computed_comparison(key: DbKey, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     return service.computed_comparison(_Source(key), f)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _overview(key: DbKey) -> Overview:
+@_cached(16)
+def overview(key: DbKey) -> Overview:
     return service.read_overview(_Source(key))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _options(key: DbKey) -> Options:
+@_cached(16)
+def options(key: DbKey) -> Options:
     return service.options(_Source(key))
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _ranking(key: DbKey, f: Filters) -> RankingData:
+@_cached(128)
+def ranking(key: DbKey, f: Filters) -> RankingData:
     return service.read_ranking(_Source(key), f)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _ranking_sources(key: DbKey, f: Filters) -> pd.DataFrame:
+@_cached(64)
+def ranking_sources(key: DbKey, f: Filters) -> pd.DataFrame:
     return service.ranking_sources(_Source(key), f)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _ranking_roles(key: DbKey, f: Filters, region_key: str) -> pd.DataFrame:
+@_cached(256)
+def ranking_roles(key: DbKey, f: Filters, region_key: str) -> pd.DataFrame:
     return service.ranking_roles(_Source(key), f, region_key)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _comparison(key: DbKey, f: Filters) -> pd.DataFrame:
+@_cached(64)
+def comparison(key: DbKey, f: Filters) -> pd.DataFrame:
     return service.read_comparison(_Source(key), f)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _comparison_sources(key: DbKey, f: Filters) -> pd.DataFrame:
+@_cached(64)
+def comparison_sources(key: DbKey, f: Filters) -> pd.DataFrame:
     return service.comparison_sources(_Source(key), f)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _comparison_roles(key: DbKey, f: Filters, region_key: str, metric: str) -> pd.DataFrame:
+@_cached(256)
+def comparison_roles(key: DbKey, f: Filters, region_key: str, metric: str) -> pd.DataFrame:
     return service.comparison_roles(_Source(key), f, region_key, metric)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _claim_count(key: DbKey, f: Filters) -> int:
+@_cached(64)
+def claim_count(key: DbKey, f: Filters) -> int:
     return service.claim_count(_Source(key), f)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _claims_page(key: DbKey, f: Filters, page: int, page_size: int) -> pd.DataFrame:
+@_cached(64)
+def claims_page(key: DbKey, f: Filters, page: int, page_size: int) -> pd.DataFrame:
     """The page size is an argument so that it is part of the cache key."""
     return service.claims_page(_Source(key), f, page, page_size)
 
 
-def _all_claims(key: DbKey, f: Filters) -> pd.DataFrame:
+def all_claims(key: DbKey, f: Filters) -> pd.DataFrame:
     """Deliberately not cached: only a click on a download asks for it, and the cache
     would pickle the 360 MiB of a million claims on the way in and out."""
-    return service.all_claims(_Source(key), f)
+    try:
+        return service.all_claims(_Source(key), f)
+    except DatabaseError as error:
+        _fail(error)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _evidence(key: DbKey, claim_ids: tuple[int, ...]) -> pd.DataFrame:
+@_cached(256)
+def evidence(key: DbKey, claim_ids: tuple[int, ...]) -> pd.DataFrame:
     return service.evidence(_Source(key), claim_ids)
-
-
-overview = _guard(_overview)
-options = _guard(_options)
-regions = _guard(_regions)
-ranking = _guard(_ranking)
-ranking_roles = _guard(_ranking_roles)
-ranking_sources = _guard(_ranking_sources)
-comparison = _guard(_comparison)
-comparison_sources = _guard(_comparison_sources)
-comparison_roles = _guard(_comparison_roles)
-claim_count = _guard(_claim_count)
-claims_page = _guard(_claims_page)
-all_claims = _guard(_all_claims)
-evidence = _guard(_evidence)

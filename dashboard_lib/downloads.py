@@ -9,6 +9,8 @@ files are built on click too: the page shows one page of rows, the files hold th
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -29,24 +31,19 @@ def chart_downloads(fig: go.Figure, meta: charts.ChartMeta, data: pd.DataFrame, 
             f"`{export.INSTALL_COMMAND}`\n\n也可以用图表右上角的相机按钮在浏览器中保存 PNG。"
         )
     else:
-        png.download_button(
-            "下载 PNG（1600×900 以上）",
-            data=lambda: export.render_png(fig, meta),
-            file_name=f"{meta.file_stem}.png",
-            mime="image/png",
-            on_click="ignore",
-            key=f"{key}.png",
-            icon=":material/image:",
-        )
-        svg.download_button(
-            "下载 SVG（可编辑）",
-            data=lambda: export.render_svg(fig, meta),
-            file_name=f"{meta.file_stem}.svg",
-            mime="image/svg+xml",
-            on_click="ignore",
-            key=f"{key}.svg",
-            icon=":material/draw:",
-        )
+        for column, fmt, label, mime, icon, render in (
+            (png, "png", "下载 PNG（1600×900 以上）", "image/png", "image", export.render_png),
+            (svg, "svg", "下载 SVG（可编辑）", "image/svg+xml", "draw", export.render_svg),
+        ):
+            column.download_button(
+                label,
+                data=partial(render, fig, meta),
+                file_name=f"{meta.file_stem}.{fmt}",
+                mime=mime,
+                on_click="ignore",
+                key=f"{key}.{fmt}",
+                icon=f":material/{icon}:",
+            )
     csv.download_button(
         "下载图表数据 CSV",
         data=lambda: tables.to_csv_bytes(data),

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import data, labels, tables, widgets
+from dashboard_lib import charts, data, labels, tables, widgets
 from dashboard_lib.formatting import (
     approx_label,
     format_period,
@@ -175,6 +175,18 @@ def show_claims(key: data.DbKey, heading: str, claim_ids: Sequence[int]) -> None
     rows = data.evidence(key, tuple(int(i) for i in claim_ids))
     st.subheader(heading)
     st.html(cards_html(rows))
+
+
+def clickable_chart(fig: Any, meta: charts.ChartMeta, key: str) -> Any:
+    """The chart on the page, its bars clickable: the event says which bar was clicked,
+    for :func:`picker` to show its evidence."""
+    return st.plotly_chart(
+        fig,
+        on_select="rerun",
+        selection_mode="points",
+        key=key,
+        config=charts.camera_config(meta, fig),
+    )
 
 
 def picker(

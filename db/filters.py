@@ -110,7 +110,7 @@ FILTERS: tuple[Filter, ...] = (
     ),
     Filter(
         "regions", "region",
-        "(list_contains($regions, c.region_code)"
+        "(len($regions) = 0 OR list_contains($regions, c.region_code)"
         f" OR (c.region_code IS NULL AND list_contains($regions, {REGION_KEY})))",
         None, frozenset({COMPARE}), lambda f: f"{len(f.regions)}个地区",
     ),

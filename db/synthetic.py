@@ -310,7 +310,8 @@ def generate(
 
 
 def counts(path: Path) -> dict[str, int]:
-    """Rows of the documents, articles, claims and regions tables."""
+    """Rows of the documents, articles, claims and regions tables of a database file (the
+    benchmarks report them)."""
     with duckdb.connect(str(path), read_only=True) as con:
         return {
             table: int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])

@@ -15,7 +15,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard_lib import data, downloads, evidence, export, tables, widgets
-from db import filters
 from db.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -433,31 +432,6 @@ def test_hostile_url_values_select_nothing_and_break_nothing() -> None:
     assert "没有符合筛选条件的数据" in texts(ok(at))  # the search text is searched literally
     at.switch_page("app_pages/overview.py").run()
     assert {m.label: m.value for m in ok(at).metric}["数据条数"] == "60"
-
-
-def test_filters_round_trip_through_params() -> None:
-    f = Filters(
-        provinces=("甘肃省", "河南省"),
-        years=(2022, 2023),
-        tier="county",
-        metric="funds",
-        category="preferential_payments",
-        regions=("620700",),
-        metrics=("funds",),
-        search="张掖",
-    )
-    params = filters.to_params(f)
-    assert params["province"] == ["甘肃省", "河南省"]
-    assert filters.from_params(lambda k: params.get(k, [])) == f
-    assert filters.to_params(Filters()) == {}
-
-
-def test_params_parsing_drops_what_cannot_be_right() -> None:
-    raw = {"year": ["2023", "x", "2023"], "tier": ["bogus"], "region": [str(i) for i in range(20)]}
-    f = filters.from_params(lambda k: raw.get(k, []))
-    assert f.years == (2023,)
-    assert f.tier == ""
-    assert len(f.regions) == widgets.MAX_REGIONS
 
 
 # ------------------------------------------------------------------------- database states

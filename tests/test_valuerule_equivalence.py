@@ -48,6 +48,28 @@ VALUES = [0.0, 0.1, 0.2, 0.3, 1.0, 2.0, 3.0, 5.0, 10.0, 10.5, 1e6, 2e6, 2e6, 1.6
 CATEGORIES = [None, None, "", "preferential_payments", "consolation"]
 
 
+def _row(
+    claim_id: int,
+    article: int,
+    doc: int,
+    place: tuple[str | None, ...],
+    metric: str,
+    figure: dict[str, object],
+    approx: str,
+    rate: bool,
+    is_part: bool,
+) -> dict[str, object]:
+    """One claim row as the reads give it."""
+    code, region, province, tier, status = place
+    return {
+        "claim_id": claim_id, "article_id": article, "doc_id": doc,
+        "region_key": code or region, "region": region, "region_code": code,
+        "province": province, "tier": tier, "region_status": status, "year": 2023,
+        "metric": metric, **figure, "unit": "元", "approx": approx, "rate": rate,
+        "is_part": is_part,
+    }  # fmt: skip
+
+
 def random_frame(rng: np.random.Generator) -> pd.DataFrame:
     """Claims as ``queries.ranking_claims`` returns them, in random order.
 
@@ -86,24 +108,17 @@ def random_frame(rng: np.random.Generator) -> pd.DataFrame:
             earlier = rows[int(rng.integers(0, len(rows)))]
             figure = {k: earlier[k] for k in figure}
         rows.append(
-            {
-                "claim_id": int(claim_id),
-                "article_id": article,
-                "doc_id": int(rng.integers(1, 5)),
-                "region_key": code or region,
-                "region": region,
-                "region_code": code,
-                "province": province,
-                "tier": tier,
-                "region_status": status,
-                "year": 2023,
-                "metric": metrics[int(rng.integers(0, len(metrics)))],
-                **figure,
-                "unit": "元",
-                "approx": ["exact", "exact", "over", "about"][int(rng.integers(0, 4))],
-                "rate": bool(rng.random() < 0.07),
-                "is_part": bool(rng.random() < 0.07),
-            }
+            _row(
+                int(claim_id),
+                article,
+                int(rng.integers(1, 5)),
+                (code, region, province, tier, status),
+                metrics[int(rng.integers(0, len(metrics)))],
+                figure,
+                ["exact", "exact", "over", "about"][int(rng.integers(0, 4))],
+                bool(rng.random() < 0.07),
+                bool(rng.random() < 0.07),
+            )
         )
     df = pd.DataFrame(rows, columns=list(random_frame_columns()))
     dtype = "Int32" if rng.random() < 0.7 else "float64"  # DuckDB gives Int32
@@ -171,24 +186,17 @@ def claim_frames(draw: st.DrawFn) -> pd.DataFrame:
             earlier = rows[draw(st.integers(0, len(rows) - 1))]
             figure = {k: earlier[k] for k in figure}
         rows.append(
-            {
-                "claim_id": claim_id,
-                "article_id": draw(st.integers(1, 6)),
-                "doc_id": draw(st.integers(1, 3)),
-                "region_key": code or region,
-                "region": region,
-                "region_code": code,
-                "province": province,
-                "tier": tier,
-                "region_status": status,
-                "year": 2023,
-                "metric": draw(st.sampled_from(METRICS)),
-                **figure,
-                "unit": "元",
-                "approx": draw(st.sampled_from(["exact", "over", "about"])),
-                "rate": draw(st.booleans()) and draw(st.booleans()),
-                "is_part": draw(st.booleans()) and draw(st.booleans()),
-            }
+            _row(
+                claim_id,
+                draw(st.integers(1, 6)),
+                draw(st.integers(1, 3)),
+                (code, region, province, tier, status),
+                draw(st.sampled_from(METRICS)),
+                figure,
+                draw(st.sampled_from(["exact", "over", "about"])),
+                draw(st.booleans()) and draw(st.booleans()),
+                draw(st.booleans()) and draw(st.booleans()),
+            )
         )
     df = pd.DataFrame(rows, columns=list(random_frame_columns()))
     for col in ("period_start", "period_end"):
