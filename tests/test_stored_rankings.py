@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 from db import overview, ranking, write
-from tests.conftest import ROOT, build_sample_db, flt
+from tests.conftest import ROOT, SPECIAL, build_sample_db, flt
 from valuation import registry, rule, stored
 from valuation.registry import CATEGORISED_METRICS, RANKABLE_STATUSES, RANKED_METRICS, TIERS
 
@@ -177,7 +177,8 @@ def test_a_document_write_marks_the_stored_values_stale(tmp_path: Path) -> None:
     from etl.reading import read_document
 
     path = build_sample_db(tmp_path / "stale.duckdb")
-    new = ROOT / "corpus" / "000_2a9cdd382f62b7c7.txt"
+    new = tmp_path / "901_再次报送.txt"  # a file ingest has not seen
+    new.write_text(SPECIAL, encoding="utf-8")
     result = process(read_document(new), Gazetteer.load())
     assert result.claims  # the new document does change the claims
     with duckdb.connect(str(path)) as con:
