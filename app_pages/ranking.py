@@ -39,6 +39,7 @@ evidence.picker(
     choices=dict(zip(table["region_key"], labels_, strict=True)),
     roles=partial(data.ranking_roles, db, f),
     cards_key=lambda k: f"{f.metric}.{k}",
+    placeholder="请选择地区",
 )
 
 with st.expander("取值规则", expanded=False):

@@ -199,20 +199,22 @@ def picker(
     roles: Callable[[Any], pd.DataFrame],
     cards_key: Callable[[Any], str],
     unreported: str = "",
+    placeholder: str = "请选择",
 ) -> None:
     """The evidence of one bar: a list to choose it from (a click on a bar chooses it too),
     then its cards. Shared by 排名 and 对比.
 
     ``choices`` maps each bar's click value to its name; ``roles(choice)`` gives the claims
     behind it; ``cards_key(choice)`` names the value shown (its card pages start again at
-    page 1 for another one). When a choice has no claims, ``unreported`` says why.
+    page 1 for another one). When a choice has no claims, ``unreported`` says why;
+    ``placeholder`` is what the list says before anything is chosen.
     """
     picker_key = f"{page}.evidence"
     follow_click(event, picker_key, choices)
     target = st.selectbox(
         label,
         [None, *choices],
-        format_func=lambda c: "请选择" if c is None else choices.get(c, "请选择"),
+        format_func=lambda c: placeholder if c is None else choices.get(c, placeholder),
         key=picker_key,
     )
     if target is None:
