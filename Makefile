@@ -35,6 +35,7 @@ format: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 types: $(STAMP)
 	$(BIN)/mypy
@@ -42,7 +43,7 @@ types: $(STAMP)
 pytest: setup
 	$(BIN)/pytest
 
-# What CI runs: format, lint, types, then every test.
+# What CI runs: format, lint (with the import contracts), types, then every test.
 test: lint types pytest
 
 bench: $(STAMP)

@@ -6,7 +6,7 @@ from dashboard_lib import captions, data, downloads, evidence, tables, widgets
 
 db = data.require_database()
 f = widgets.claims_filters(data.options(db))
-total = data.claim_count(db, f.provinces, f.years, f.tier, f.metrics, f.search)
+total = data.claim_count(db, f)
 
 st.title("明细")
 if total == 0:
@@ -15,7 +15,7 @@ if total == 0:
 
 size = data.PAGE_SIZE
 paging = widgets.page_selector(f, total, size)
-rows = data.claims_page(db, f.provinces, f.years, f.tier, f.metrics, f.search, paging.number, size)
+rows = data.claims_page(db, f, paging.number, size)
 st.caption(captions.claims_count(total, paging.number, size))
 downloads.claims_downloads(db, f, total)
 event = st.dataframe(

@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard_lib import captions, charts, data, downloads, evidence, labels, tables, widgets
-from etl.valuerule import RANKED_METRICS
+from valuation.registry import RANKED_METRICS
 
 db = data.require_database()
 regions = data.regions(db)
@@ -16,9 +16,9 @@ if len(f.regions) < 2:
     st.info(f"请在左侧选择 2 至 {widgets.MAX_REGIONS} 个地区进行对比。")
     st.stop()
 
-long = data.comparison(db, f.regions, f.years)
+long = data.comparison(db, f)
 names = list(dict.fromkeys(long["region"].astype(str)))
-meta = captions.compare_meta(f, names, partial(data.comparison_sources, db, f.regions, f.years))
+meta = captions.compare_meta(f, names, partial(data.comparison_sources, db, f))
 st.caption(meta.subtitle)
 if not long["reported"].any():
     st.info("所选地区在所选年份没有任何数据。请换一个年份或地区。")
@@ -26,32 +26,21 @@ if not long["reported"].any():
 
 metrics = list(RANKED_METRICS)
 fig = charts.comparison_figure(long, metrics, meta.title, meta.subtitle)
-event = st.plotly_chart(
-    fig,
-    on_select="rerun",
-    selection_mode="points",
-    key="compare.chart",
-    config=charts.camera_config(meta, fig),
-)
+event = evidence.clickable_chart(fig, meta, key="compare.chart")
 st.caption("“未报告”表示所选年份没有该项数据，不等于 0。" + labels.RULE_COMPARE)
 downloads.chart_downloads(fig, meta, tables.comparison_csv_frame(long), key="compare")
 st.dataframe(tables.comparison_table(long, metrics), hide_index=True)
 
-cells = {
-    (k, m): f"{r}：{labels.metric_name(m, short=True)}"
-    for k, m, r in zip(long["region_key"], long["metric"], long["region"], strict=True)
-}
-evidence.follow_click(event, "compare.evidence", cells)
-target = st.selectbox(
-    "查看某项数值的依据（也可以直接点击图中的柱子）",
-    [None, *cells],
-    format_func=lambda c: cells.get(c, "请选择") if c else "请选择",
-    key="compare.evidence",
+evidence.picker(
+    db,
+    event,
+    page="compare",
+    label="查看某项数值的依据（也可以直接点击图中的柱子）",
+    choices={
+        (k, m): f"{r}：{labels.metric_name(m, short=True)}"
+        for k, m, r in zip(long["region_key"], long["metric"], long["region"], strict=True)
+    },
+    roles=lambda cell: data.comparison_roles(db, f, *cell),
+    cards_key=lambda cell: f"{cell[1]}.{cell[0]}",
+    unreported="所选年份未报告。",
 )
-if target:
-    chosen = data.comparison_roles(db, f.regions, f.years, *target)
-    if chosen.empty:
-        st.info(f"{cells[target]}：所选年份未报告。")
-    else:
-        heading = f"{cells[target]}：构成该数值的原文"
-        evidence.show(db, heading, chosen, widget_key=f"compare.cards.{target[1]}.{target[0]}")

@@ -8,7 +8,7 @@ from dashboard_lib import captions, charts, data, downloads, evidence, labels, t
 
 db = data.require_database()
 f = widgets.ranking_filters(data.options(db))
-result = data.ranking(db, f.metric, f.tier, f.provinces, f.years, f.category)
+result = data.ranking(db, f)
 table = result.table
 
 st.title("排名")
@@ -19,16 +19,9 @@ if table.empty:
     st.stop()
 
 bars = widgets.bar_count(len(table))
-sources = partial(data.ranking_sources, db, f.metric, f.tier, f.provinces, f.years, f.category)
-meta = captions.ranking_meta(f, sources, shown=bars, total=len(table))
+meta = captions.ranking_meta(f, partial(data.ranking_sources, db, f), shown=bars, total=len(table))
 fig = charts.ranking_figure(table, meta.title, meta.subtitle, limit=bars)
-event = st.plotly_chart(
-    fig,
-    on_select="rerun",
-    selection_mode="points",
-    key="ranking.chart",
-    config=charts.camera_config(meta, fig),
-)
+event = evidence.clickable_chart(fig, meta, key="ranking.chart")
 st.caption(
     "带斜纹的柱为约数（余/约）；橙色柱为统计期间不一致的合计（口径不一）；"
     "括号内为与多数地区不同的统计期间。" + captions.unplaced_sentence(result.n_unplaced)
@@ -38,18 +31,16 @@ downloads.chart_downloads(fig, meta, full_table.head(bars), key="ranking")
 st.dataframe(full_table, hide_index=True)
 
 labels_ = charts.unique_labels(table["region"], table["province"])  # 城关区（甘肃省）
-names = dict(zip(table["region_key"], labels_, strict=True))
-evidence.follow_click(event, "ranking.evidence", names)
-target = st.selectbox(
-    "查看某地区数值的依据（也可以直接点击图中的柱子）",
-    ["", *names],
-    format_func=lambda k: names.get(k, "请选择地区"),
-    key="ranking.evidence",
+evidence.picker(
+    db,
+    event,
+    page="ranking",
+    label="查看某地区数值的依据（也可以直接点击图中的柱子）",
+    choices=dict(zip(table["region_key"], labels_, strict=True)),
+    roles=partial(data.ranking_roles, db, f),
+    cards_key=lambda k: f"{f.metric}.{k}",
+    placeholder="请选择地区",
 )
-if target:
-    roles = data.ranking_roles(db, f.metric, f.tier, f.provinces, f.years, f.category, target)
-    heading = f"{names[target]}：构成该数值的原文"
-    evidence.show(db, heading, roles, widget_key=f"ranking.cards.{f.metric}.{target}")
 
 with st.expander("取值规则", expanded=False):
     st.markdown(labels.VALUE_RULE)

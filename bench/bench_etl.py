@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.results_block import write_block  # noqa: E402
+from db import synthetic  # noqa: E402
 from etl.gazetteer import Gazetteer  # noqa: E402
 from etl.ingest import run_ingest  # noqa: E402
 from etl.pipeline import process  # noqa: E402
@@ -99,13 +100,6 @@ def ingest_run(folder: Path, db: Path) -> dict[str, float]:
             "status": status}  # fmt: skip
 
 
-def _claims_count(db: Path) -> int:
-    import duckdb
-
-    with duckdb.connect(str(db), read_only=True) as con:
-        return int(con.execute("SELECT count(*) FROM claims").fetchall()[0][0])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target-mb", type=float, default=100.0)
@@ -122,7 +116,7 @@ def main() -> None:
         big_mb = replicate(args.target_mb, big)
         big_db = tmp_path / "big.duckdb"
         large = ingest_run(big, big_db)
-        claims = _claims_count(big_db)
+        claims = synthetic.counts(big_db)["claims"]
         start = time.perf_counter()
         rerun_status = run_ingest([big], big_db, io.StringIO(), progress=False)
         rerun_s = time.perf_counter() - start

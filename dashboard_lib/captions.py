@@ -1,4 +1,5 @@
-"""Sentences that describe a view: chart titles, filter subtitles, freshness.
+"""Sentences that describe a view: chart titles, filter subtitles, freshness. Pure: no
+Streamlit (the pages and the benchmarks call it alike).
 
 A chart copied into a slide loses the page around it, so its title and subtitle must say
 what it shows (metric, tier, provinces, years, category) without the sidebar.
@@ -14,8 +15,8 @@ import pandas as pd
 
 from dashboard_lib import labels, tables
 from dashboard_lib.charts import ChartMeta, file_stem
-from dashboard_lib.formatting import format_list, format_years
-from dashboard_lib.widgets import Filters
+from db.filters import RANKING, Filters, subtitle
+from valuation.wording import format_list, format_years
 
 
 def ranking_title(filters: Filters) -> str:
@@ -25,15 +26,9 @@ def ranking_title(filters: Filters) -> str:
 
 
 def ranking_subtitle(filters: Filters) -> str:
-    """The filters in words: 地级 · 甘肃省、河南省 · 2022—2023年 · 全部类别."""
-    parts = [
-        labels.tier_name(filters.tier, short=False),
-        format_list(filters.provinces, "全部省份"),
-        format_years(filters.years),
-    ]
-    if filters.metric == "funds":
-        parts.append(labels.category_name(filters.category))
-    return " · ".join(parts)
+    """The filters in words: 地级 · 甘肃省、河南省 · 2022—2023年 · 全部类别 (the filter
+    table's words for each filter the page reads)."""
+    return subtitle(filters, RANKING)
 
 
 def ranking_meta(

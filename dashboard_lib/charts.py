@@ -1,4 +1,4 @@
-"""Plotly figures for the pages, and their export as briefing-ready PNG and SVG.
+"""Plotly figures for the pages, and the same figures dressed for a briefing slide.
 
 The same figure serves the screen and the export, so a downloaded image shows what the
 user saw. The export adds what a slide needs and the screen does not: a title, a
@@ -7,22 +7,15 @@ slide size (1600 px wide, at least 900 px high) and the ``plotly_white`` templat
 That template matters: importing Streamlit makes "streamlit" the default Plotly template,
 whose colours only the browser front end fills in, so kaleido would draw black bars.
 
-Server-side rendering needs Chromium and a CJK font. Without a CJK font every Chinese
-character exports as a box and nothing raises, so :func:`export_problems` checks for both
-and the page says what to install instead of offering a broken download. The font family
-names Noto Sans CJK **SC** first because Chromium otherwise picks the JP face, which draws
-直, 骨, 令 the Japanese way.
+The font family names Noto Sans CJK **SC** first because Chromium otherwise picks the JP
+face, which draws 直, 骨, 令 the Japanese way. Building figures is pure (no Streamlit, no
+browser); rendering them to PNG and SVG with kaleido and Chromium is ``dashboard_lib.export``.
 """
 
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
-import subprocess
-import threading
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -30,17 +23,15 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 from dashboard_lib import labels
 from dashboard_lib.formatting import axis_scale, format_period, format_value, is_missing
-from etl.valuerule import period_outliers
+from valuation.rule import period_outliers
 
 FONT_FAMILY = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 EXPORT_WIDTH = 1600
 EXPORT_MIN_HEIGHT = 900
 PNG_SCALE = 2
-INSTALL_COMMAND = "apt-get install -y --no-install-recommends chromium fonts-noto-cjk"
 
 BAR = "#b3261e"  # 双拥 red
 BAR_MIXED = "#d98c2b"  # 口径不一: the sum mixes periods
@@ -382,72 +373,3 @@ def camera_config(meta: ChartMeta, fig: go.Figure) -> dict[str, Any]:
             "scale": PNG_SCALE,
         },
     }
-
-
-# ----------------------------------------------------------------------------- export
-
-
-class ExportUnavailable(RuntimeError):
-    """Server-side export can't work here; the message says what to install."""
-
-
-def _has_cjk_font() -> bool:
-    try:
-        found = subprocess.run(
-            ["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=20, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return bool(found.stdout.strip())
-
-
-@st.cache_data(ttl=600, show_spinner=False)
-def export_problems() -> list[str]:
-    """What stops a server-side export here, in Chinese; empty when all is well."""
-    problems = []
-    browser = os.environ.get("BROWSER_PATH")
-    if shutil.which("chromium") is None and not (browser and os.path.exists(browser)):
-        problems.append("服务器未安装 Chromium，无法生成 PNG/SVG 图片")
-    if not _has_cjk_font():
-        problems.append("服务器未安装中文字体，导出图片中的汉字会显示为方框")
-    return problems
-
-
-_render_lock = threading.Lock()
-
-
-@st.cache_resource(show_spinner=False)
-def _kaleido_server() -> bool:
-    """Start kaleido's browser once per process: 0.25 s per export instead of 2.5 s."""
-    import kaleido
-
-    kaleido.start_sync_server(silence_warnings=True, mathjax=False)
-    return True
-
-
-def render(fig: go.Figure, meta: ChartMeta, fmt: str) -> bytes:
-    """PNG (2× of 1600 px wide) or SVG bytes of the export figure."""
-    problems = export_problems()
-    if problems:
-        raise ExportUnavailable("；".join(problems) + f"。请安装：{INSTALL_COMMAND}")
-    _kaleido_server()
-    out = export_figure(fig, meta)
-    with warnings.catch_warnings(), _render_lock:
-        warnings.filterwarnings("ignore", message=".*kopts.*")
-        data = out.to_image(
-            format=fmt,
-            width=EXPORT_WIDTH,
-            height=int(out.layout.height),
-            scale=PNG_SCALE if fmt == "png" else 1,
-        )
-    return bytes(data)
-
-
-def render_png(fig: go.Figure, meta: ChartMeta) -> bytes:
-    """Slide-resolution PNG (what a briefing should embed)."""
-    return render(fig, meta, "png")
-
-
-def render_svg(fig: go.Figure, meta: ChartMeta) -> bytes:
-    """SVG for editing; it names the fonts but embeds no glyphs."""
-    return render(fig, meta, "svg")

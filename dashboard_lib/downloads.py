@@ -9,12 +9,14 @@ files are built on click too: the page shows one page of rows, the files hold th
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard_lib import charts, data, tables
-from dashboard_lib.widgets import Filters
+from dashboard_lib import charts, data, export, tables
+from db.filters import Filters
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,31 +24,26 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def chart_downloads(fig: go.Figure, meta: charts.ChartMeta, data: pd.DataFrame, key: str) -> None:
     """PNG, SVG and CSV buttons under a chart; ``data`` is exactly what the chart shows."""
     png, svg, csv = st.columns(3)
-    problems = charts.export_problems()
+    problems = export.export_problems()
     if problems:
         st.info(
             "服务器暂时不能生成图片：" + "；".join(problems) + "。请管理员安装后重启：\n\n"
-            f"`{charts.INSTALL_COMMAND}`\n\n也可以用图表右上角的相机按钮在浏览器中保存 PNG。"
+            f"`{export.INSTALL_COMMAND}`\n\n也可以用图表右上角的相机按钮在浏览器中保存 PNG。"
         )
     else:
-        png.download_button(
-            "下载 PNG（1600×900 以上）",
-            data=lambda: charts.render_png(fig, meta),
-            file_name=f"{meta.file_stem}.png",
-            mime="image/png",
-            on_click="ignore",
-            key=f"{key}.png",
-            icon=":material/image:",
-        )
-        svg.download_button(
-            "下载 SVG（可编辑）",
-            data=lambda: charts.render_svg(fig, meta),
-            file_name=f"{meta.file_stem}.svg",
-            mime="image/svg+xml",
-            on_click="ignore",
-            key=f"{key}.svg",
-            icon=":material/draw:",
-        )
+        for column, fmt, label, mime, icon, render in (
+            (png, "png", "下载 PNG（1600×900 以上）", "image/png", "image", export.render_png),
+            (svg, "svg", "下载 SVG（可编辑）", "image/svg+xml", "draw", export.render_svg),
+        ):
+            column.download_button(
+                label,
+                data=partial(render, fig, meta),
+                file_name=f"{meta.file_stem}.{fmt}",
+                mime=mime,
+                on_click="ignore",
+                key=f"{key}.{fmt}",
+                icon=f":material/{icon}:",
+            )
     csv.download_button(
         "下载图表数据 CSV",
         data=lambda: tables.to_csv_bytes(data),
@@ -60,10 +57,7 @@ def chart_downloads(fig: go.Figure, meta: charts.ChartMeta, data: pd.DataFrame, 
 
 def claims_file(db: data.DbKey, filters: Filters) -> pd.DataFrame:
     """Every claim matching ``filters``, with the columns and headers the table shows."""
-    rows = data.all_claims(
-        db, filters.provinces, filters.years, filters.tier, filters.metrics, filters.search
-    )
-    return tables.claims_table(rows)
+    return tables.claims_table(data.all_claims(db, filters))
 
 
 def claims_downloads(db: data.DbKey, filters: Filters, total: int) -> None:

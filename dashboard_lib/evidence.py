@@ -11,13 +11,13 @@ only its own markup, and ``st.html`` shows the result, so ``<script>`` appears a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import data, labels, tables, widgets
+from dashboard_lib import charts, data, labels, tables, widgets
 from dashboard_lib.formatting import (
     approx_label,
     format_period,
@@ -25,7 +25,7 @@ from dashboard_lib.formatting import (
     highlight_quote,
     safe_text,
 )
-from etl.valuerule import COUNTED, DUPLICATE, ROLE_ORDER, ROLE_RANK
+from valuation.registry import COUNTED, EVIDENCE_ROLES, ROLE_ORDER, ROLE_RANK
 
 _CARD = (
     "border-left:4px solid {color};padding:6px 12px;margin:0 0 10px 0;"
@@ -43,7 +43,7 @@ def _date(value: Any) -> str:
 
 
 def card_html(row: Any) -> str:
-    """One claim as an HTML card; ``row`` is a record of ``queries.evidence``."""
+    """One claim as an HTML card; ``row`` is a record of ``db.claims.evidence``."""
     quote = highlight_quote(
         row.get("article_text"),
         row.get("quote_start"),
@@ -148,7 +148,7 @@ def show(key: data.DbKey, heading: str, roles: pd.DataFrame, widget_key: str) ->
         st.info("没有可显示的原文。")
         return
     ordered = _ordered(roles)
-    in_value = ordered["role"].isin([COUNTED, DUPLICATE])
+    in_value = ordered["role"].isin(EVIDENCE_ROLES)
     used, other = ordered[in_value], ordered[~in_value]
     used_key, other_key = f"{widget_key}.used", f"{widget_key}.other"
     used_page = _page(used, widgets.current_page(used_key, len(used), CARDS_PER_PAGE))
@@ -175,3 +175,53 @@ def show_claims(key: data.DbKey, heading: str, claim_ids: Sequence[int]) -> None
     rows = data.evidence(key, tuple(int(i) for i in claim_ids))
     st.subheader(heading)
     st.html(cards_html(rows))
+
+
+def clickable_chart(fig: Any, meta: charts.ChartMeta, key: str) -> Any:
+    """The chart on the page, its bars clickable: the event says which bar was clicked,
+    for :func:`picker` to show its evidence."""
+    return st.plotly_chart(
+        fig,
+        on_select="rerun",
+        selection_mode="points",
+        key=key,
+        config=charts.camera_config(meta, fig),
+    )
+
+
+def picker(
+    key: data.DbKey,
+    event: Any,
+    *,
+    page: str,
+    label: str,
+    choices: Mapping[Any, str],
+    roles: Callable[[Any], pd.DataFrame],
+    cards_key: Callable[[Any], str],
+    unreported: str = "",
+    placeholder: str = "请选择",
+) -> None:
+    """The evidence of one bar: a list to choose it from (a click on a bar chooses it too),
+    then its cards. Shared by 排名 and 对比.
+
+    ``choices`` maps each bar's click value to its name; ``roles(choice)`` gives the claims
+    behind it; ``cards_key(choice)`` names the value shown (its card pages start again at
+    page 1 for another one). When a choice has no claims, ``unreported`` says why;
+    ``placeholder`` is what the list says before anything is chosen.
+    """
+    picker_key = f"{page}.evidence"
+    follow_click(event, picker_key, choices)
+    target = st.selectbox(
+        label,
+        [None, *choices],
+        format_func=lambda c: placeholder if c is None else choices.get(c, placeholder),
+        key=picker_key,
+    )
+    if target is None:
+        return
+    chosen = roles(target)
+    if chosen.empty and unreported:
+        st.info(f"{choices[target]}：{unreported}")
+        return
+    heading = f"{choices[target]}：构成该数值的原文"
+    show(key, heading, chosen, widget_key=f"{page}.cards.{cards_key(target)}")

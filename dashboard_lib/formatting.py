@@ -120,28 +120,6 @@ def format_period(start: Any, end: Any) -> str:
     return f"{s}—{e}年"
 
 
-def format_years(years: tuple[int, ...] | list[int]) -> str:
-    """The year filter in words: 全部年份, 2023年, 2022—2024年, 2022、2024年."""
-    ys = sorted(set(int(y) for y in years))
-    if not ys:
-        return "全部年份"
-    if len(ys) == 1:
-        return f"{ys[0]}年"
-    if ys == list(range(ys[0], ys[-1] + 1)):
-        return f"{ys[0]}—{ys[-1]}年"
-    return "、".join(str(y) for y in ys) + "年"
-
-
-def format_list(items: list[str] | tuple[str, ...], empty: str, limit: int = 4) -> str:
-    """A short Chinese enumeration: 甘肃省、河南省 等5个."""
-    items = list(items)
-    if not items:
-        return empty
-    if len(items) <= limit:
-        return "、".join(items)
-    return "、".join(items[:limit]) + f" 等{len(items)}个"
-
-
 def highlight_quote(
     article_text: str | None,
     quote_start: Any,

@@ -1,70 +1,25 @@
 """Chinese names for codes stored in the database, and the value rule as users read it.
 
-The database stores stable English codes (``honour_national``, ``prefecture``); every
-word a user sees comes from here, so the pages, the charts, the exports and the README
-say the same thing.
+The database stores stable English codes (``honour_national``, ``prefecture``); the words
+for them are the registry's (``valuation.registry``, which reads the metrics' labels from
+etl/rules/metrics.yml), and this module is how the pages ask for them, so the pages, the
+charts and the exports say the same thing.
 """
 
 from __future__ import annotations
 
-from etl.categories import FundCategories  # the ETL's own rule table: both sides agree
+from db.filters import ALL
+from valuation import registry
 
-CATEGORY_LABELS = FundCategories.shipped().labels
-
-METRIC_NAMES = {
-    "honour_national": "全国双拥模范城（县）命名次数",
-    "honour_provincial": "省级双拥模范城（县）命名次数",
-    "funds": "双拥投入资金",
-    "people_resettled": "安置军转干部、退役士兵和随军家属人数",
-    "children_schooled": "军人子女入学入园人数",
-}
-METRIC_SHORT = {
-    "honour_national": "全国双拥模范",
-    "honour_provincial": "省级双拥模范",
-    "funds": "投入资金",
-    "people_resettled": "安置人数",
-    "children_schooled": "子女入学入园",
-}
-METRIC_UNITS = {
-    "honour_national": "次",
-    "honour_provincial": "次",
-    "funds": "元",
-    "people_resettled": "人",
-    "children_schooled": "人",
-}
-TIER_NAMES = {
-    "province": "省级",
-    "prefecture": "地级（市、州、盟）",
-    "county": "县级（县、区、县级市）",
-}
-TIER_SHORT = {"province": "省级", "prefecture": "地级", "county": "县级"}
-STATUS_NAMES = {
-    "resolved": "已确定",
-    "ambiguous": "有同名地区，无法确定",
-    "not_found": "地名不在行政区划表中（按原文保留）",
-    "blanked": "地名被隐去（如“X市”）",
-    "unknown": "文中没有地名",
-}
-ROLE_NAMES = {
-    "counted": "计入",
-    "duplicate": "重复报道（只计一次）",
-    "overlap": "另一篇报告的数字，与已计入的报告期间重叠，不相加",
-    "nested": "已含在同文更长期间的同类数字中，不重复相加",
-    "rate": "标准类数字，不相加",
-    "part": "分项（其中…），不与总数重复相加",
-    "smaller": "非最大次数，未采用",
-}
-# The same roles in a word or two, for counts (计入 12 条 · 重复报道 3 条).
-ROLE_SHORT = {
-    "counted": "计入",
-    "duplicate": "重复报道",
-    "overlap": "期间重叠",
-    "nested": "含于更长期间",
-    "rate": "标准类",
-    "part": "分项",
-    "smaller": "非最大次数",
-}
-ALL = ""  # the "no restriction" choice of a single-choice filter
+# Code → words, each table read from the registry (valuation/registry.py).
+METRIC_NAMES = {m.name: m.label for m in registry.METRICS.values()}
+METRIC_SHORT = {m.name: m.short for m in registry.METRICS.values()}
+METRIC_UNITS = {m.name: m.unit for m in registry.METRICS.values()}
+TIER_NAMES = registry.TIER_LABELS
+TIER_SHORT = registry.TIER_SHORT
+STATUS_NAMES = registry.STATUS_LABELS
+ROLE_NAMES = registry.ROLE_LABELS
+ROLE_SHORT = registry.ROLE_SHORT  # the roles in a word or two, for counts
 
 
 def metric_name(code: str, short: bool = False) -> str:
@@ -89,7 +44,7 @@ def category_name(code: str | None) -> str:
     """A fund category's Chinese label, or 全部类别 for no restriction."""
     if not code:
         return "全部类别"
-    return CATEGORY_LABELS.get(code, code)
+    return registry.FUND_CATEGORIES.get(code, code)
 
 
 UNPLACED_SENTENCE = "{n} 条数据因地区无法确定未计入"
@@ -105,7 +60,7 @@ RULE_COMPARE = "荣誉取最大次数；资金、人数" + RULE_ADDITIVE[: RULE_
 
 def rule_short(metric: str) -> str:
     """The one-line rule printed on an exported chart."""
-    return RULE_HONOUR if metric.startswith("honour_") else RULE_ADDITIVE
+    return RULE_HONOUR if registry.is_honour(metric) else RULE_ADDITIVE
 
 
 VALUE_RULE = """\

@@ -16,7 +16,8 @@ import pandas as pd
 
 from dashboard_lib import labels
 from dashboard_lib.formatting import approx_label, format_period, format_value, is_missing
-from etl.valuerule import ROLE_ORDER, ROLE_RANK, period_outliers
+from valuation.registry import ROLE_ORDER, ROLE_RANK
+from valuation.rule import period_outliers
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -265,7 +266,7 @@ def source_line(sources: pd.DataFrame, limit: int = 4) -> str:
     """资料来源 line for an export: the documents behind the data, with their years.
 
     ``sources`` has a ``source`` and a ``year`` (the year the document states, else that
-    of its claims; ``queries.ranking_sources``) per row; a file may appear more than once.
+    of its claims; ``db.ranking.ranking_sources``) per row; a file may appear more than once.
     """
     if sources.empty:
         return "资料来源：无"

@@ -1,13 +1,15 @@
 """Filter widgets whose values live in the URL, so a view can be shared and bookmarked.
 
-One set of filter values (:class:`Filters`) is kept per browser session. It is read from
+One set of filter values (:class:`~db.filters.Filters`) is kept per browser session. It is read from
 the URL's query parameters once, when the session starts; after that every widget
 change updates it and the URL is rewritten from it. Because the values live in the
 session and not in a page's widgets, they survive moving between pages even when the
 page switch drops the query string, and the next page writes them back into the URL.
 
-Widget keys are per page (``flt.<page>.<field>``). When the user arrives on a page the
-widgets are seeded from the shared values; while the user stays, the widgets own them.
+The value and its URL encoding are ``db.filters``' (one declared table of filters); this
+module draws the widgets. Widget keys are per page (``flt.<page>.<field>``). When the user
+arrives on a page the widgets are seeded from the shared values; while the user stays,
+the widgets own them.
 Values from a URL are never trusted: lists are checked against the options the database
 offers, so a hostile ``?province=';DROP…`` just selects nothing.
 """
@@ -16,97 +18,22 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
 
 from dashboard_lib import labels
-from etl.valuerule import RANKED_METRICS
+from db import filters
+from db.filters import DEFAULTS, Filters
+from valuation.registry import RANKED_METRICS, TIERS, has_categories
 
-TIERS = ("province", "prefecture", "county")
 RANKING_TIER = "prefecture"  # where a ranking starts: 双拥模范城 are mostly cities
-MAX_REGIONS = 8
+MAX_REGIONS = filters.MAX_REGIONS
 _STATE = "_filters"
 _LAST_PAGE = "_filters_page"
-
-# Filters field -> URL query parameter. Lists use repeated parameters (?year=1&year=2).
-PARAMS = {
-    "provinces": "province",
-    "years": "year",
-    "tier": "tier",
-    "metric": "metric",
-    "category": "category",
-    "regions": "region",
-    "metrics": "metrics",
-    "search": "q",
-}
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Every filter of every page. Empty tuples and '' mean "no restriction"."""
-
-    provinces: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-    tier: str = ""  # all tiers; the 排名 page, which never mixes tiers, starts at prefecture
-    metric: str = "honour_national"
-    category: str = ""
-    regions: tuple[str, ...] = ()
-    metrics: tuple[str, ...] = ()
-    search: str = ""
-
-
-DEFAULTS = Filters()
-_LIST_FIELDS = {"provinces", "years", "regions", "metrics"}
-
-
-def _unique(values: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(dict.fromkeys(values))
-
-
-def filters_from_params(get_all: Callable[[str], Sequence[str]]) -> Filters:
-    """Parse query parameters (``get_all(name)`` → every value given) into Filters.
-
-    Values that can't be right (a year that isn't a number, an unknown tier) fall back to
-    the default; whether a province or region exists is checked later, against the data.
-    """
-
-    def one(name: str) -> str | None:
-        values = [v for v in get_all(name) if v is not None]
-        return values[-1].strip() if values else None
-
-    years = []
-    for raw in get_all(PARAMS["years"]):
-        try:
-            years.append(int(str(raw).strip()))
-        except ValueError:
-            continue
-    tier = one(PARAMS["tier"])
-    return Filters(
-        provinces=_unique(v.strip() for v in get_all(PARAMS["provinces"]) if v.strip()),
-        years=_unique(years),
-        tier=tier if tier in (*TIERS, labels.ALL) else DEFAULTS.tier,
-        metric=one(PARAMS["metric"]) or DEFAULTS.metric,
-        category=one(PARAMS["category"]) or "",
-        regions=_unique(v.strip() for v in get_all(PARAMS["regions"]) if v.strip())[:MAX_REGIONS],
-        metrics=_unique(v.strip() for v in get_all(PARAMS["metrics"]) if v.strip()),
-        search=(one(PARAMS["search"]) or "")[:200],
-    )
-
-
-def filters_to_params(filters: Filters) -> dict[str, list[str]]:
-    """The query parameters for ``filters``; defaults are left out to keep URLs short."""
-    out: dict[str, list[str]] = {}
-    defaults = asdict(DEFAULTS)
-    for name, value in asdict(filters).items():
-        if value == defaults[name]:
-            continue
-        values = [str(v) for v in value] if name in _LIST_FIELDS else [str(value)]
-        out[PARAMS[name]] = values
-    return out
 
 
 # ---------------------------------------------------------------- session and URL
@@ -116,19 +43,19 @@ def current_filters() -> Filters:
     """The session's filters, read from the URL the first time."""
     state = st.session_state
     if _STATE not in state:
-        state[_STATE] = filters_from_params(st.query_params.get_all)
+        state[_STATE] = filters.from_params(st.query_params.get_all)
     value = state[_STATE]
     return value if isinstance(value, Filters) else DEFAULTS
 
 
-def sync_url(filters: Filters | None = None) -> None:
-    """Store ``filters`` in the session and write them into the URL (only what changed)."""
-    if filters is None:
-        filters = current_filters()
-    st.session_state[_STATE] = filters
-    wanted = filters_to_params(filters)
+def sync_url(chosen: Filters | None = None) -> None:
+    """Store ``chosen`` in the session and write them into the URL (only what changed)."""
+    if chosen is None:
+        chosen = current_filters()
+    st.session_state[_STATE] = chosen
+    wanted = filters.to_params(chosen)
     qp = st.query_params
-    for param in PARAMS.values():
+    for param in filters.PARAMS:
         new = wanted.get(param, [])
         if list(qp.get_all(param)) == new:
             continue
@@ -155,10 +82,12 @@ class _Panel:
         return key
 
     def done(self) -> Filters:
-        filters = replace(self.filters, **self.values)
-        sync_url(filters)
+        """The session's filters updated from the widgets, written to the URL; returned
+        narrowed to what this page reads (the cache keys on it)."""
+        chosen = replace(self.filters, **self.values)
+        sync_url(chosen)
         st.caption("筛选条件已写入网址：复制地址栏即可分享或收藏当前视图。")
-        return filters
+        return chosen.of(self.page)
 
 
 def _choose(values: Sequence[Any], options: Sequence[Any]) -> tuple[Any, ...]:
@@ -202,7 +131,7 @@ def _metric(panel: _Panel, category_options: Sequence[str]) -> None:
     key = panel.key("metric", seed)
     metric = st.selectbox("指标", list(RANKED_METRICS), key=key, format_func=labels.metric_name)
     panel.values["metric"] = metric
-    if metric == "funds":
+    if has_categories(metric):
         choices = [labels.ALL, *category_options]
         seed_cat = panel.filters.category if panel.filters.category in choices else labels.ALL
         cat_key = panel.key("category", seed_cat)

@@ -16,7 +16,6 @@ Nothing here opens a connection at import time.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,10 +25,21 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import duckdb
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ENV_VAR = "SHUANGYONG_DB"
-DEFAULT_DB = "data/shuangyong.duckdb"
-INGEST_COMMAND = "python -m etl ingest"
+from db.errors import DatabaseBroken, DatabaseBusy, DatabaseError, DatabaseMissing
+from db.location import INGEST_COMMAND, ingest_command
+
+__all__ = [
+    "DatabaseBroken",
+    "DatabaseBusy",
+    "DatabaseError",
+    "DatabaseMissing",
+    "FileSignature",
+    "ReadOnlyDatabase",
+    "connect_readonly",
+    "file_signature",
+    "missing_message",
+]
+
 BUSY_MESSAGE = "数据库正在更新，暂时无法读取。请稍等几秒后刷新页面。"
 
 P = ParamSpec("P")
@@ -38,39 +48,10 @@ T = TypeVar("T")
 FileSignature = tuple[int, int, int, int]
 """(device, inode, mtime in ns, size): changes whenever the ETL swaps the file in."""
 
-
-class DatabaseError(Exception):
-    """A database problem the user can act on; ``str(error)`` is the Chinese message."""
-
-
-class DatabaseMissing(DatabaseError):
-    """The file does not exist yet: the ETL has not been run."""
-
-
-class DatabaseBusy(DatabaseError):
-    """The file is locked or mid-swap; trying again in a moment usually works."""
-
-
-class DatabaseBroken(DatabaseError):
-    """The file exists but is not a usable database of the expected shape."""
-
-
 # DuckDB's Python client resolves an unknown table name to a Python variable of that name
 # ("replacement scan"): a missing ``documents`` table would silently read whatever object
 # is called ``documents`` in the caller. A dashboard must fail loudly instead.
 _CONFIG: dict[str, str | bool | int | float | list[str]] = {"python_enable_replacements": False}
-
-
-def db_path(environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
-    """Where the database is: ``$SHUANGYONG_DB``, else ``data/shuangyong.duckdb``.
-
-    Relative paths are taken from the project root, not the working directory, so the
-    app finds the same file whether it is started from the repo or from elsewhere.
-    """
-    env = os.environ if environ is None else environ
-    raw = env.get(ENV_VAR) or DEFAULT_DB
-    path = Path(raw).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def file_signature(path: Path) -> FileSignature | None:
@@ -80,13 +61,6 @@ def file_signature(path: Path) -> FileSignature | None:
     except FileNotFoundError:
         return None
     return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def ingest_command(path: Path) -> str:
-    """The command that creates ``path`` (``--db`` only when it is not the default)."""
-    if path == PROJECT_ROOT / DEFAULT_DB:
-        return INGEST_COMMAND
-    return f"{INGEST_COMMAND} --db {path}"
 
 
 def missing_message(path: Path) -> str:

@@ -96,8 +96,8 @@ CREATE TABLE IF NOT EXISTS claims (
 );
 
 -- ---------------------------------------------------------------------------------------
--- Derived tables: each region's value under the value rule (etl/valuerule.py), computed
--- once per ingest by etl/rankings.py so that the 排名 and 对比 pages read a few thousand
+-- Derived tables: each region's value under the value rule (valuation/rule.py), computed
+-- once per ingest (valuation/stored.py, db/write.py) so that the 排名 and 对比 pages read a few thousand
 -- rows instead of applying the rule to up to half a million claims per view. They are
 -- rebuilt whole from `claims` after every ingest and hold nothing else.
 --
@@ -140,7 +140,7 @@ CREATE TABLE IF NOT EXISTS claim_roles (
 );
 
 -- At most one row: the derived tables are current. Every write of a document deletes it
--- (in the document's own transaction); etl/rankings.py writes it after rebuilding. The
+-- (in the document's own transaction); db/write.py writes it after rebuilding. The
 -- dashboard uses the derived tables only when it is there and names the current rule.
 CREATE TABLE IF NOT EXISTS rankings_state (
     rule_version INTEGER NOT NULL,

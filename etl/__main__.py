@@ -2,6 +2,9 @@
 
 python -m etl extract [--articles] FILE...     JSON lines on standard output
 python -m etl ingest [PATH...] [--db FILE]     load into DuckDB (default: sample corpus)
+
+The database is ``--db``, else ``$SHUANGYONG_DB``, else data/shuangyong.duckdb: the file the
+dashboard reads (``db.location``).
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from etl.ingest import DEFAULT_CORPUS, DEFAULT_DB, run_extract, run_ingest
-from etl.loading import DatabaseError
+from db.errors import DatabaseError
+from db.location import ENV_VAR, db_path
+from etl.ingest import DEFAULT_CORPUS, run_extract, run_ingest
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help=f"files or folders ({DEFAULT_CORPUS})"
     )
-    ingest.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"database ({DEFAULT_DB})")
+    ingest.add_argument(
+        "--db", type=Path, default=None, help=f"database (${ENV_VAR}, else {db_path({})})"
+    )
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -35,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_extract(args.files, args.articles, sys.stdout, sys.stderr)
     paths = args.paths or [DEFAULT_CORPUS]
     try:
-        return run_ingest(paths, args.db, sys.stderr, progress=not args.no_progress)
+        return run_ingest(paths, args.db or db_path(), sys.stderr, progress=not args.no_progress)
     except DatabaseError as exc:
         print(exc, file=sys.stderr)
         return 2

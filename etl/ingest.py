@@ -20,18 +20,18 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from db import queries
-from etl import rankings
+from db import write
+from db.overview import rankings_version
 from etl.gazetteer import Gazetteer
-from etl.loading import IdCounter, database_copy, known_hashes, load_regions, write_document
+from etl.loading import IdCounter, write_document
 from etl.models import DocumentResult
 from etl.pipeline import process
 from etl.reading import ReadError, read_document
 from etl.validation import NotAReportError, check_is_report
+from valuation.stored import RULE_VERSION
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
-DEFAULT_DB = PROJECT_ROOT / "data" / "shuangyong.duckdb"
 DOCUMENT_SUFFIXES = (".txt",)
 # Below this many files the process pool costs more than it saves.
 PARALLEL_MIN_FILES = 4
@@ -105,10 +105,10 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
     files = expand_paths(paths)
     status = 0
     loaded = skipped = 0
-    with database_copy(db_path) as con:
-        load_regions(con, Gazetteer.load())
+    with write.database_copy(db_path) as con:
+        write.load_regions(con, Gazetteer.load().rows())
         ids = IdCounter(con)
-        known = known_hashes(con)
+        known = write.known_hashes(con)
         pending = []
         for path in files:
             if path.is_file() and known.get(path.name) == _sha256(path):
@@ -124,10 +124,10 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
                 con, outcome.result, outcome.path, ids, replace=outcome.path.name in known
             )
             loaded += 1
-        # The stored rankings follow the claims (etl/rankings.py); a run that changed
+        # The stored rankings follow the claims (valuation.stored); a run that changed
         # nothing leaves them alone unless an older rule made them.
-        if loaded or queries.rankings_version(con) != rankings.RULE_VERSION:
-            rankings.rebuild(con)
+        if loaded or rankings_version(con) != RULE_VERSION:
+            write.rebuild_derived(con)
     print(
         f"{db_path}: {loaded} loaded, {skipped} unchanged, {len(pending) - loaded} failed",
         file=err,

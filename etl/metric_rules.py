@@ -23,7 +23,7 @@ PART_MARKER = "其中"
 # a key not listed here, or a listed key is not explained in the file's header comment.
 RULE_KEYS = frozenset(
     {
-        "label", "unit", "examples",
+        "label", "short", "unit", "kind", "has_categories", "examples",
         "bare_amount_words", "bare_amount_window", "rate_before", "rate_after", "rate_window",
         "subjects", "subject_scope", "triggers", "strong_triggers", "refuted_triggers",
         "negatives", "other_people", "pool_endings", "trigger_masks",

@@ -11,9 +11,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard_lib import charts, tables
-from db import queries
-from etl import valuerule
+from dashboard_lib import charts, export, tables
+from db import claims, overview
+from db import ranking as reads
+from tests.conftest import flt, gold_claims
+from valuation import rule
+from valuation.registry import RANKABLE_STATUSES, RANKED_METRICS
 
 META = charts.ChartMeta(
     title="双拥投入资金排名（地级）",
@@ -27,24 +30,27 @@ META = charts.ChartMeta(
 
 @pytest.fixture()
 def ranking(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    claims = queries.ranking_claims(
+    """河南's prefectures by funds for veterans (帮扶, 就业 …), from the corpus:
+    洛阳市 (000) "2020 年以来…投入资金 4000 余万元"; 许昌市 (001#13, reprinted as 002)
+    "投入资金400余万元" and "协调地方帮扶资金200余万元"; 濮阳市 (001#16) "今年7月…3000元红包"."""
+    rows = reads.ranking_claims(
         con,
-        metric="funds",
-        tier="prefecture",
-        years=[2022],
-        statuses=valuerule.RANKABLE_STATUSES,
+        flt(metric="funds", tier="prefecture", provinces=["河南省"], category="veterans_aid"),
+        statuses=RANKABLE_STATUSES,
     )
-    return valuerule.rank(claims, "funds").table
+    return rule.rank(rows, "funds").table
 
 
 def test_ranking_figure_labels_marks_and_click_keys(ranking: pd.DataFrame) -> None:
     fig = charts.ranking_figure(ranking, META.title, META.subtitle)
     bar = fig.data[0]
-    assert list(bar.y) == ["张掖市", "洛阳市", "芜湖市"]
-    assert list(bar.text) == ["1.2亿元（2016—2022年）", "3,000万元", "1,500万元"]
-    assert list(bar.customdata) == ["620700", "410300", "340200"]
-    assert fig.layout.xaxis.title.text == "亿元"
+    assert list(bar.y) == ["洛阳市", "许昌市", "濮阳市"]
+    # Two bars state a period and no period is most bars': each says which it covers.
+    assert list(bar.text) == ["4,000余万元（2020—2024年）", "600余万元", "3,000元（2023年）"]
+    assert list(bar.customdata) == ["410300", "411000", "410900"]
+    assert fig.layout.xaxis.title.text == "万元"
     assert fig.layout.yaxis.autorange == "reversed"
+    assert list(bar.marker.pattern.shape) == ["/", "/", ""]  # 余: approximate, hatched
 
 
 def test_a_limited_ranking_draws_the_first_bars_marked_against_the_whole(
@@ -52,14 +58,23 @@ def test_a_limited_ranking_draws_the_first_bars_marked_against_the_whole(
 ) -> None:
     fig = charts.ranking_figure(ranking, META.title, META.subtitle, limit=2)
     bar = fig.data[0]
-    assert list(bar.y) == ["张掖市", "洛阳市"]
-    # 张掖's period differs from the other bars' even though only two are drawn.
-    assert list(bar.text) == ["1.2亿元（2016—2022年）", "3,000万元"]
-    assert (
-        charts.export_height(fig)
-        < charts.export_height(charts.ranking_figure(ranking, META.title, META.subtitle))
-        or charts.export_height(fig) == charts.EXPORT_MIN_HEIGHT
-    )
+    assert list(bar.y) == ["洛阳市", "许昌市"]
+    # 洛阳's period is marked because of 濮阳's, which is not drawn.
+    assert list(bar.text) == ["4,000余万元（2020—2024年）", "600余万元"]
+    # Three bars or two: both fit the slide's minimum height.
+    assert charts.export_height(fig) == charts.EXPORT_MIN_HEIGHT
+
+
+def test_the_export_height_follows_the_bars_drawn_not_the_table(ranking: pd.DataFrame) -> None:
+    """A ranking of 40 regions drawn as 20 bars exports at the height of 20 bars."""
+    long = pd.concat([ranking] * 14, ignore_index=True).head(40)
+    long["region_key"] = [f"k{i}" for i in range(len(long))]
+    long["region"] = [f"地区{i}" for i in range(len(long))]
+    drawn = charts.ranking_figure(long, META.title, META.subtitle, limit=20)
+    whole = charts.ranking_figure(long, META.title, META.subtitle)
+    assert len(drawn.data[0].y) == 20 and len(whole.data[0].y) == 40
+    assert charts.export_height(drawn) == 330 + 40 * 20 > charts.EXPORT_MIN_HEIGHT
+    assert charts.export_height(whole) == 330 + 40 * 40
 
 
 def test_labels_are_escaped_for_plotly_markup() -> None:
@@ -74,29 +89,38 @@ def test_labels_are_escaped_for_plotly_markup() -> None:
     assert charts._esc(labels[0]) == "&lt;b&gt;假&lt;/b&gt;市"
 
 
+def _unreported(keys: list[str]) -> list[str]:
+    """未报告 for each (region, metric) the hand-labelled claims hold nothing for."""
+    said = {(c["region"], c["metric"]) for c in gold_claims()}
+    names = {"410600": "鹤壁市", "610700": "汉中市", "130600": "保定市", "420300": "十堰市"}
+    return ["未报告" for m in RANKED_METRICS for k in keys if (names[k], m) not in said]
+
+
 def test_comparison_figure_writes_not_reported(con: duckdb.DuckDBPyConnection) -> None:
-    keys = ["620700", "410200"]
-    claims = queries.region_claims(con, region_keys=keys, metrics=valuerule.RANKED_METRICS)
-    places = queries.regions_with_claims(con, valuerule.RANKABLE_STATUSES)
-    long, _ = valuerule.compare(claims, places[places["region_key"].isin(keys)])
-    fig = charts.comparison_figure(long, list(valuerule.RANKED_METRICS), "对比", "两地")
+    keys = ["410600", "610700"]  # 鹤壁市 (SPECIAL) and 汉中市, which reports every metric
+    rows = reads.region_claims(con, flt(regions=keys), metrics=RANKED_METRICS)
+    places = overview.regions_with_claims(con, RANKABLE_STATUSES)
+    long, _ = rule.compare(rows, places[places["region_key"].isin(keys)])
+    fig = charts.comparison_figure(long, list(RANKED_METRICS), "对比", "两地")
     texts = [t for trace in fig.data if trace.type == "scatter" for t in trace.text]
-    assert texts == ["未报告"]  # 开封市 has no provincial honour
+    assert texts == _unreported(keys) == ["未报告", "未报告"]  # 鹤壁: provincial, resettled
     bars = [t for trace in fig.data if trace.type == "bar" for t in trace.text]
-    assert "0人" in bars  # 开封市 reported zero children schooled
+    assert "0人" in bars  # 鹤壁市 reported zero children schooled: 入学0人
 
 
 def test_comparison_axis_starts_at_zero_when_no_region_reported(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    # Neither 开封市 nor 芜湖市 reports a provincial honour. A NaN maximum once made the
-    # range [0, NaN] (NaN is truthy), and the browser drew that panel from −1 to 1.
-    keys = ["410200", "340200"]
-    claims = queries.region_claims(con, region_keys=keys, metrics=valuerule.RANKED_METRICS)
-    places = queries.regions_with_claims(con, valuerule.RANKABLE_STATUSES)
-    long, _ = valuerule.compare(claims, places[places["region_key"].isin(keys)])
-    fig = charts.comparison_figure(long, list(valuerule.RANKED_METRICS), "对比", "两地")
-    axes = ["xaxis", *(f"xaxis{i}" for i in range(2, len(valuerule.RANKED_METRICS) + 1))]
+    # Neither 保定市 nor 十堰市 reports a provincial honour (nor people or children). A NaN
+    # maximum once made the range [0, NaN] (NaN is truthy), and the browser drew that panel
+    # from −1 to 1.
+    keys = ["130600", "420300"]
+    assert len(_unreported(keys)) == 6
+    rows = reads.region_claims(con, flt(regions=keys), metrics=RANKED_METRICS)
+    places = overview.regions_with_claims(con, RANKABLE_STATUSES)
+    long, _ = rule.compare(rows, places[places["region_key"].isin(keys)])
+    fig = charts.comparison_figure(long, list(RANKED_METRICS), "对比", "两地")
+    axes = ["xaxis", *(f"xaxis{i}" for i in range(2, len(RANKED_METRICS) + 1))]
     ranges = [fig.layout[a].range for a in axes]
     assert all(r[0] == 0 and r[1] > 0 for r in ranges), ranges
 
@@ -170,13 +194,13 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-@pytest.mark.skipif(bool(charts.export_problems()), reason="needs chromium and a CJK font")
+@pytest.mark.skipif(bool(export.export_problems()), reason="needs chromium and a CJK font")
 def test_server_side_png_and_svg(ranking: pd.DataFrame, tmp_path: Path) -> None:
     fig = charts.ranking_figure(ranking, META.title, META.subtitle)
-    png = charts.render_png(fig, META)
+    png = export.render_png(fig, META)
     width, height = _png_size(png)
     assert width >= 1600 and height >= 900
-    svg = charts.render_svg(fig, META).decode("utf-8")
+    svg = export.render_svg(fig, META).decode("utf-8")
     assert svg.startswith("<svg")
     assert "双拥投入资金排名" in svg
     assert "Noto Sans CJK SC" in svg
@@ -186,9 +210,9 @@ def test_server_side_png_and_svg(ranking: pd.DataFrame, tmp_path: Path) -> None:
 def test_export_without_chromium_says_what_to_install(
     ranking: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(charts, "export_problems", lambda: ["服务器未安装 Chromium"])
-    with pytest.raises(charts.ExportUnavailable, match="apt-get install"):
-        charts.render_png(charts.ranking_figure(ranking, "t", "s"), META)
+    monkeypatch.setattr(export, "export_problems", lambda: ["服务器未安装 Chromium"])
+    with pytest.raises(export.ExportUnavailable, match="apt-get install"):
+        export.render_png(charts.ranking_figure(ranking, "t", "s"), META)
 
 
 # --------------------------------------------------------------------------- tables
@@ -199,9 +223,9 @@ def test_chart_csv_is_exactly_the_chart_data(ranking: pd.DataFrame) -> None:
     data = tables.to_csv_bytes(frame)
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese correctly
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
-    assert list(back["地区"]) == ["张掖市", "洛阳市", "芜湖市"]
-    assert list(back["数值"]) == [120_000_000, 30_000_000, 15_000_000]
-    assert list(back["期间与多数地区不同"].fillna("")) == ["是", "", ""]
+    assert list(back["地区"]) == ["洛阳市", "许昌市", "濮阳市"]
+    assert list(back["数值"]) == [40_000_000, 6_000_000, 3_000]
+    assert list(back["期间与多数地区不同"].fillna("")) == ["是", "", "是"]
 
 
 def test_downloads_defuse_spreadsheet_formulas() -> None:
@@ -214,8 +238,8 @@ def test_downloads_defuse_spreadsheet_formulas() -> None:
 
 
 def test_claims_table_keeps_html_as_text(con: duckdb.DuckDBPyConnection) -> None:
-    shown = tables.claims_table(queries.claim_table(con, search="script"))
-    assert shown["原文"].iloc[0] == "安排<script>alert(1)</script>专项资金300万元"
+    shown = tables.claims_table(claims.claim_table(con, flt(search="script")))
+    assert shown["原文"].iloc[0] == "2023年安排<script>alert(1)</script>专项资金300万元"
     assert shown["类别"].iloc[0] == "支持部队建设和练兵备战"
 
 

@@ -8,13 +8,12 @@ import pytest
 from dashboard_lib.formatting import (
     approx_label,
     axis_scale,
-    format_list,
     format_period,
     format_value,
-    format_years,
     highlight_quote,
     safe_text,
 )
+from valuation.wording import format_list, format_years
 
 
 @pytest.mark.parametrize(

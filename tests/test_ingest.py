@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from db.errors import DatabaseError
 from etl.ingest import run_ingest
-from etl.loading import DatabaseError
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -136,3 +136,17 @@ def test_no_row_is_left_without_its_parent(corpus: Path, tmp_path: Path) -> None
     assert _count(db, orphans) == 0
     assert _count(db, "SELECT count(*) FROM articles WHERE doc_id NOT IN "
                       "(SELECT doc_id FROM documents)") == 0  # fmt: skip
+
+
+def test_ingest_writes_where_the_dashboard_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --db, ingest writes $SHUANGYONG_DB: the file the dashboard opens."""
+    from db.location import db_path
+    from etl.__main__ import main
+
+    target = tmp_path / "shared.duckdb"
+    monkeypatch.setenv("SHUANGYONG_DB", str(target))
+    assert main(["ingest", "--no-progress", str(CORPUS / SAMPLE)]) == 0
+    assert db_path() == target and target.exists()
+    assert _count(target, "SELECT count(*) FROM documents") == 1

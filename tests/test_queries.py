@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,16 +17,17 @@ import duckdb
 import pandas as pd
 import pytest
 
-from db import queries
+from db import claims, overview, ranking
 from db.connection import (
     DatabaseBroken,
     DatabaseBusy,
     DatabaseMissing,
     ReadOnlyDatabase,
     connect_readonly,
-    db_path,
 )
-from etl.valuerule import RANKABLE_STATUSES
+from db.location import db_path
+from tests.conftest import SCRIPT, flt, gold_articles, gold_claims, holding
+from valuation.registry import CATEGORISED_METRICS, FUND_CATEGORIES, RANKABLE_STATUSES
 
 HOSTILE = "'; DROP TABLE claims; --"
 
@@ -40,79 +42,103 @@ def _claims_count(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def test_totals(con: duckdb.DuckDBPyConnection) -> None:
-    t = queries.totals(con)
-    assert (t.documents, t.articles, t.provinces, t.claims) == (6, 17, 4, 60)
-    assert (t.year_min, t.year_max, t.years) == (2022, 2024, 3)
-    assert str(t.last_ingested).startswith("2025-01-12 16:05")
+    t = overview.totals(con)
+    articles, every = gold_articles(), gold_claims()
+    files = {a["file"] for a in articles}
+    provinces = {a["province"] for a in articles if a["province"]}
+    years = sorted({a["year"] for a in articles})
+    assert (t.documents, t.articles, t.provinces, t.claims) == (
+        len(files),
+        len(articles),
+        len(provinces),
+        len(every),
+    )
+    assert (t.year_min, t.year_max, t.years) == (years[0], years[-1], len(years))
+    last = con.execute("SELECT max(ingested_at) FROM documents").fetchall()[0][0]
+    assert t.last_ingested == last
 
 
 def test_claims_per_metric_lists_every_metric(con: duckdb.DuckDBPyConnection) -> None:
-    df = queries.claims_per_metric(con)
+    df = overview.claims_per_metric(con)
     assert set(df["metric"]) == {
         "honour_national",
         "honour_provincial",
         "funds",
         "people_resettled",
         "children_schooled",
-        "service_stations",
     }
-    assert df["claims"].sum() == 60
+    expected = Counter(c["metric"] for c in gold_claims())
+    assert dict(zip(df["metric"], df["claims"], strict=True)) == expected
+    assert df["claims"].sum() == len(gold_claims())
 
 
 def test_documents_and_unplaced_articles(con: duckdb.DuckDBPyConnection) -> None:
-    docs = queries.documents(con)
-    assert len(docs) == 6
-    assert docs.set_index("source").loc["001_双拥工作综述汇编.txt", "claims"] == 27
-    unplaced = queries.unplaced_articles(con).set_index("region_status")
+    docs = overview.documents(con)
+    per_file = Counter(c["file"] for c in gold_claims())
+    assert dict(zip(docs["source"], docs["claims"], strict=True)) == per_file
+    unplaced = overview.unplaced_articles(con).set_index("region_status")
     assert set(unplaced.index) == {"ambiguous", "blanked", "not_found"}
     assert unplaced.loc["ambiguous", "candidates"] == "城关区（西藏自治区）、城关区（甘肃省）"
+    assert set(unplaced.loc["not_found", "region"]) == {  # tests/gold/NOTES.md: not real
+        a["region"] for a in gold_articles() if a["status"] == "not_found"
+    }
 
 
 def test_options_come_from_the_data(con: duckdb.DuckDBPyConnection) -> None:
-    opts = queries.options(con)
-    assert opts.provinces == ("内蒙古自治区", "安徽省", "河南省", "甘肃省")
-    assert opts.years == (2022, 2023, 2024)
-    assert opts.categories == ("forces_construction", "preferential_payments")
+    opts = overview.options(con, CATEGORISED_METRICS)
+    articles = gold_articles()
+    assert opts.provinces == tuple(sorted({a["province"] for a in articles if a["province"]}))
+    assert opts.years == tuple(sorted({a["year"] for a in articles}))
+    # Every category of fund_categories.yml is spent on somewhere in the corpus.
+    assert opts.categories == tuple(sorted(FUND_CATEGORIES))
 
 
 # --------------------------------------------------------------------------- rankings
 
 
 def _ranking(con: duckdb.DuckDBPyConnection, **kw: object) -> set[tuple[str | None, str]]:
-    kw.setdefault("statuses", RANKABLE_STATUSES)
-    df = queries.ranking_claims(con, **kw)  # type: ignore[arg-type]
+    df = ranking.ranking_claims(con, flt(**kw), statuses=RANKABLE_STATUSES)
     regions = df["region"].astype(object).where(df["region"].notna(), None)
     return set(zip(regions, df["region_status"], strict=True))
 
 
 def test_ranking_claims_never_mix_tiers(con: duckdb.DuckDBPyConnection) -> None:
-    rows = _ranking(con, metric="honour_national", tier="county")
-    # 海勃湾区 is a county; the ambiguous 城关区 (county) and the blanked X市 (tier unknown)
-    # come along to be counted as unplaceable; no prefecture does.
-    assert rows == {(None, "blanked"), ("城关区", "ambiguous"), ("海勃湾区", "resolved")}
+    rows = _ranking(con, metric="funds", tier="county")
+    # The counties that report funds, and the ambiguous 城关区 (a county) to be counted as
+    # unplaceable; no prefecture, and not the blanked X市 (a 市).
+    counties = {
+        (c["region"], "resolved")
+        for c in gold_claims()
+        if c["tier"] == "county" and c["metric"] == "funds" and c["status"] == "resolved"
+    }
+    assert len(counties) >= 4
+    assert rows == counties | {("城关区", "ambiguous")}
 
 
 def test_ranking_claims_filter_province_year_category(con: duckdb.DuckDBPyConnection) -> None:
     henan = _ranking(con, metric="honour_national", tier="prefecture", provinces=["河南省"])
-    assert {r for r, s in henan if s == "resolved"} == {"洛阳市", "开封市"}
-    y2022 = queries.ranking_claims(
-        con, metric="funds", tier="prefecture", years=[2022], statuses=RANKABLE_STATUSES
+    assert {r for r, s in henan if s == "resolved"} == {
+        c["region"]
+        for c in gold_claims()
+        if c["province"] == "河南省" and c["metric"] == "honour_national"
+    }
+    y2020 = ranking.ranking_claims(
+        con, flt(metric="funds", tier="prefecture", years=[2020]), statuses=RANKABLE_STATUSES
     )
-    assert set(y2022["year"]) == {2022}
-    youfu = queries.ranking_claims(
+    assert set(y2020["year"]) == {2020}
+    assert set(y2020["region"]) == {"吕梁市"}  # 003, the one report of 2020
+    youfu = ranking.ranking_claims(
         con,
-        metric="funds",
-        tier="prefecture",
-        category="preferential_payments",
+        flt(metric="funds", tier="prefecture", category="preferential_payments"),
         statuses=RANKABLE_STATUSES,
     )
     assert set(youfu["category"]) == {"preferential_payments"}
 
 
 def test_region_claims_and_regions(con: duckdb.DuckDBPyConnection) -> None:
-    df = queries.region_claims(con, region_keys=["410200", "甘肃省/陇东市"], metrics=["funds"])
+    df = ranking.region_claims(con, flt(regions=["410200", "甘肃省/陇东市"]), metrics=["funds"])
     assert set(df["region"]) == {"开封市", "陇东市"}
-    regions = queries.regions_with_claims(con, RANKABLE_STATUSES)
+    regions = overview.regions_with_claims(con, RANKABLE_STATUSES)
     assert "城关区" not in set(regions["region"])  # ambiguous: not a region one can pick
     assert "甘肃省/陇东市" in set(regions["region_key"])
 
@@ -121,11 +147,15 @@ def test_region_claims_and_regions(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_claim_table_search_is_literal(con: duckdb.DuckDBPyConnection) -> None:
-    assert len(queries.claim_table(con)) == 60
-    assert len(queries.claim_table(con, search="%")) == 0
-    assert len(queries.claim_table(con, search="1.6亿元")) == 2
-    assert len(queries.claim_table(con, search="洛阳")) == 10  # region and title match
-    counties = queries.claim_table(con, tier="county", metrics=["funds"])
+    assert len(claims.claim_table(con, flt())) == len(gold_claims())
+    assert len(claims.claim_table(con, flt(search="%"))) == 0  # no quote holds a %
+    assert len(claims.claim_table(con, flt(search="1.6亿元"))) == holding(con, "1.6亿元") >= 2
+    found = claims.claim_table(con, flt(search="洛阳"))
+    assert len(found) == holding(con, "洛阳")
+    # 000 is about 洛阳市 (its region and its title), and other reports name it in passing.
+    lo = sum(1 for c in gold_claims() if c["region"] == "洛阳市")
+    assert (found["region"] == "洛阳市").sum() == lo
+    counties = claims.claim_table(con, flt(tier="county", metrics=["funds"]))
     assert set(counties["tier"]) == {"county"}
 
 
@@ -145,7 +175,7 @@ FILTERS: list[dict[str, Any]] = [
 def test_claim_count_is_the_number_of_rows_of_the_table(
     con: duckdb.DuckDBPyConnection, filters: dict[str, Any]
 ) -> None:
-    assert queries.claim_count(con, **filters) == len(queries.claim_table(con, **filters))
+    assert claims.claim_count(con, flt(**filters)) == len(claims.claim_table(con, flt(**filters)))
 
 
 def _values(df: pd.DataFrame) -> pd.DataFrame:
@@ -160,10 +190,10 @@ def _values(df: pd.DataFrame) -> pd.DataFrame:
 def test_pages_partition_the_table_in_order(
     con: duckdb.DuckDBPyConnection, filters: dict[str, Any], size: int
 ) -> None:
-    full = queries.claim_table(con, **filters)
+    full = claims.claim_table(con, flt(**filters))
     assert len(full) > 0
     starts = range(0, len(full), size)
-    pages = [queries.claim_table(con, **filters, limit=size, offset=start) for start in starts]
+    pages = [claims.claim_table(con, flt(**filters), limit=size, offset=start) for start in starts]
     assert [len(p) for p in pages] == [min(size, len(full) - s) for s in starts]
     for start, page in zip(starts, pages, strict=True):
         expected = full.iloc[start : start + size].reset_index(drop=True)
@@ -173,16 +203,17 @@ def test_pages_partition_the_table_in_order(
 
 
 def test_a_page_past_the_end_or_of_no_rows_is_empty(con: duckdb.DuckDBPyConnection) -> None:
-    assert queries.claim_table(con, limit=10, offset=60).empty
-    assert queries.claim_table(con, limit=0).empty
-    assert len(queries.claim_table(con, limit=10, offset=55)) == 5
-    assert len(queries.claim_table(con, offset=50)) == 10  # no limit: the rest
+    n = len(gold_claims())
+    assert claims.claim_table(con, flt(), limit=10, offset=n).empty
+    assert claims.claim_table(con, flt(), limit=0).empty
+    assert len(claims.claim_table(con, flt(), limit=10, offset=n - 5)) == 5
+    assert len(claims.claim_table(con, flt(), offset=n - 10)) == 10  # no limit: the rest
 
 
 def test_every_span_points_at_its_value(con: duckdb.DuckDBPyConnection) -> None:
-    ids = [int(i) for i in queries.claim_table(con)["claim_id"]]
-    ev = queries.evidence(con, ids)
-    assert len(ev) == 60
+    ids = [int(i) for i in claims.claim_table(con, flt())["claim_id"]]
+    ev = claims.evidence(con, ids)
+    assert len(ev) == len(gold_claims())
     for row in ev.to_dict("records"):
         text = str(row["article_text"])
         assert text[int(row["value_start"]) : int(row["value_end"])] == row["value_text"]
@@ -190,9 +221,10 @@ def test_every_span_points_at_its_value(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_quote_with_html_comes_back_as_plain_text(con: duckdb.DuckDBPyConnection) -> None:
-    df = queries.claim_table(con, search="<script>")
+    df = claims.claim_table(con, flt(search="<script>"))
     assert len(df) == 1
-    assert df["quote"].iloc[0] == "安排<script>alert(1)</script>专项资金300万元"
+    # SPECIAL: 2023年安排<script>alert(1)</script>专项资金300万元，支持部队建设。
+    assert df["quote"].iloc[0] == f"2023年安排{SCRIPT}专项资金300万元"
 
 
 @pytest.fixture()
@@ -207,22 +239,19 @@ def writable(sample_db: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnect
 
 def test_hostile_filter_values_are_just_strings(writable: duckdb.DuckDBPyConnection) -> None:
     con = writable
-    assert queries.claim_table(con, provinces=[HOSTILE]).empty
-    assert queries.claim_table(con, search=HOSTILE).empty
-    assert queries.claim_table(con, tier=HOSTILE, metrics=[HOSTILE]).empty
-    assert queries.claim_table(con, search=HOSTILE, limit=10, offset=0).empty
-    assert queries.claim_count(con, provinces=[HOSTILE], search=HOSTILE) == 0
-    assert queries.ranking_claims(
+    assert claims.claim_table(con, flt(provinces=[HOSTILE])).empty
+    assert claims.claim_table(con, flt(search=HOSTILE)).empty
+    assert claims.claim_table(con, flt(tier=HOSTILE, metrics=[HOSTILE])).empty
+    assert claims.claim_table(con, flt(search=HOSTILE), limit=10, offset=0).empty
+    assert claims.claim_count(con, flt(provinces=[HOSTILE], search=HOSTILE)) == 0
+    assert ranking.ranking_claims(
         con,
-        metric=HOSTILE,
-        tier=HOSTILE,
-        provinces=[HOSTILE],
-        category=HOSTILE,
+        flt(metric=HOSTILE, tier=HOSTILE, provinces=[HOSTILE], category=HOSTILE),
         statuses=[HOSTILE],
     ).empty
-    assert queries.region_claims(con, region_keys=[HOSTILE], metrics=[HOSTILE]).empty
-    assert queries.regions_with_claims(con, [HOSTILE]).empty
-    assert _claims_count(con) == 60  # the table is still there, untouched
+    assert ranking.region_claims(con, flt(regions=[HOSTILE]), metrics=[HOSTILE]).empty
+    assert overview.regions_with_claims(con, [HOSTILE]).empty
+    assert _claims_count(con) == len(gold_claims())  # the table is still there, untouched
 
 
 # --------------------------------------------------------------------------- connection
@@ -237,7 +266,7 @@ def test_db_path_defaults_and_env(tmp_path: Path) -> None:
 
 def test_missing_file_says_how_to_create_it(tmp_path: Path) -> None:
     with pytest.raises(DatabaseMissing, match="python -m etl ingest"):
-        ReadOnlyDatabase(tmp_path / "none.duckdb").run(queries.totals)
+        ReadOnlyDatabase(tmp_path / "none.duckdb").run(overview.totals)
 
 
 def test_a_file_that_is_not_a_database_is_reported(tmp_path: Path) -> None:
@@ -251,7 +280,7 @@ def test_a_database_without_the_tables_is_reported(tmp_path: Path) -> None:
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
     with pytest.raises(DatabaseBroken, match="表结构"):
-        ReadOnlyDatabase(empty).run(queries.totals)
+        ReadOnlyDatabase(empty).run(overview.totals)
 
 
 def _one_value_db(path: Path, value: int) -> None:

@@ -1,6 +1,6 @@
 """The query layer's fast paths return exactly what the plain ones would.
 
-``db.queries`` reads results through Arrow (``queries.frame``) instead of DuckDB's
+The reads of ``db/`` go through Arrow (``db.sql.frame``) instead of DuckDB's
 ``.df()``, and reads evidence in two steps (claims, then each article's text once). Both
 are there for speed at a million claims; neither may change a single value or dtype.
 Here every query's DataFrame is compared with the one ``.df()`` gives for the same SQL.
@@ -15,18 +15,19 @@ import duckdb
 import pandas as pd
 import pytest
 
-from db import queries
-from etl.valuerule import RANKABLE_STATUSES, RANKED_METRICS
+from db import claims, filters, overview, ranking, sql
+from tests.conftest import flt
+from valuation.registry import RANKABLE_STATUSES, RANKED_METRICS
 
 
 @pytest.fixture()
 def plain(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
-    """Switch ``queries._df`` to DuckDB's own ``.df()`` (the reference)."""
+    """Switch ``db.sql.df`` to DuckDB's own ``.df()`` (the reference)."""
 
     def use_plain() -> None:
         monkeypatch.setattr(
-            queries,
-            "_df",
+            sql,
+            "df",
             lambda con, sql, params=None: con.execute(sql, params or {}).df(),
         )
 
@@ -44,15 +45,15 @@ def _both(
 
 
 CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]]] = [
-    ("claims_per_metric", queries.claims_per_metric),
-    ("documents", queries.documents),
-    ("unplaced_articles", queries.unplaced_articles),
-    ("regions_with_claims", lambda con: queries.regions_with_claims(con, RANKABLE_STATUSES)),
+    ("claims_per_metric", overview.claims_per_metric),
+    ("documents", overview.documents),
+    ("unplaced_articles", overview.unplaced_articles),
+    ("regions_with_claims", lambda con: overview.regions_with_claims(con, RANKABLE_STATUSES)),
     *[
         (
             f"ranking_claims {metric} {tier}",
-            lambda con, metric=metric, tier=tier: queries.ranking_claims(
-                con, metric=metric, tier=tier, statuses=RANKABLE_STATUSES
+            lambda con, metric=metric, tier=tier: ranking.ranking_claims(
+                con, flt(metric=metric, tier=tier), statuses=RANKABLE_STATUSES
             ),
         )
         for metric in RANKED_METRICS
@@ -60,31 +61,31 @@ CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]]] = [
     ],
     (
         "ranking_claims filtered",
-        lambda con: queries.ranking_claims(
+        lambda con: ranking.ranking_claims(
             con,
-            metric="funds",
-            tier="prefecture",
-            provinces=["甘肃省"],
-            years=[2023],
-            category="preferential_payments",
+            flt(
+                metric="funds",
+                tier="prefecture",
+                provinces=["甘肃省"],
+                years=[2023],
+                category="preferential_payments",
+            ),
             statuses=RANKABLE_STATUSES,
         ),
     ),
     (
         "region_claims",
-        lambda con: queries.region_claims(
-            con, region_keys=["620700", "410200", "甘肃省/陇东市"], metrics=RANKED_METRICS
+        lambda con: ranking.region_claims(
+            con, flt(regions=["620700", "410200", "甘肃省/陇东市"]), metrics=RANKED_METRICS
         ),
     ),
     (
         "region_values",
-        lambda con: queries.region_values(
-            con, metric="funds", category="", year=0, tier="prefecture"
-        ),
+        lambda con: ranking.region_values(con, flt(metric="funds", tier="prefecture"), year=0),
     ),
     (
         "claim_roles",
-        lambda con: queries.claim_roles(
+        lambda con: ranking.claim_roles(
             con,
             metrics=RANKED_METRICS,
             category="",
@@ -94,15 +95,18 @@ CALLS: list[tuple[str, Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]]] = [
     ),
     (
         "ranking_sources",
-        lambda con: queries.ranking_sources(
-            con, metric="funds", tier="prefecture", statuses=RANKABLE_STATUSES
+        lambda con: ranking.ranking_sources(
+            con, flt(metric="funds", tier="prefecture"), statuses=RANKABLE_STATUSES
         ),
     ),
-    ("claim_table", queries.claim_table),
-    ("claim_table empty", lambda con: queries.claim_table(con, search="no such text")),
-    ("claim_table search", lambda con: queries.claim_table(con, search="洛阳", tier="county")),
-    ("claim_table page", lambda con: queries.claim_table(con, search="洛阳", limit=4, offset=3)),
-    ("claim_table last page", lambda con: queries.claim_table(con, limit=25, offset=50)),
+    ("claim_table", lambda con: claims.claim_table(con, flt())),
+    ("claim_table empty", lambda con: claims.claim_table(con, flt(search="no such text"))),
+    ("claim_table search", lambda con: claims.claim_table(con, flt(search="洛阳", tier="county"))),
+    (
+        "claim_table page",
+        lambda con: claims.claim_table(con, flt(search="洛阳"), limit=4, offset=3),
+    ),
+    ("claim_table last page", lambda con: claims.claim_table(con, flt(), limit=25, offset=50)),
 ]
 
 
@@ -122,44 +126,49 @@ def test_arrow_frames_equal_duckdb_frames(
 def test_rule_columns_are_ranking_claims_with_fewer_columns(
     con: duckdb.DuckDBPyConnection, metric: str
 ) -> None:
-    kw: dict[str, Any] = {"metric": metric, "tier": "prefecture", "statuses": RANKABLE_STATUSES}
-    lean = queries.ranking_claims(con, **kw, rule_columns=True)
+    f = flt(metric=metric, tier="prefecture")
+    lean = ranking.ranking_claims(con, f, statuses=RANKABLE_STATUSES, rule_columns=True)
     lean = lean.sort_values("claim_id", ignore_index=True)
-    full = queries.ranking_claims(con, **kw).sort_values("claim_id", ignore_index=True)
+    full = ranking.ranking_claims(con, f, statuses=RANKABLE_STATUSES)
+    full = full.sort_values("claim_id", ignore_index=True)
     pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
 
 
 def test_rule_columns_are_region_claims_with_fewer_columns(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    kw: dict[str, Any] = {
-        "region_keys": ["620700", "410200", "甘肃省/陇东市"],
-        "metrics": RANKED_METRICS,
-    }
-    lean = queries.region_claims(con, **kw, rule_columns=True)
+    f = flt(regions=["620700", "410200", "甘肃省/陇东市"])
+    lean = ranking.region_claims(con, f, metrics=RANKED_METRICS, rule_columns=True)
     lean = lean.sort_values("claim_id", ignore_index=True)
-    full = queries.region_claims(con, **kw).sort_values("claim_id", ignore_index=True)
+    full = ranking.region_claims(con, f, metrics=RANKED_METRICS)
+    full = full.sort_values("claim_id", ignore_index=True)
     assert len(lean) > 0
     pd.testing.assert_frame_equal(lean, full[list(lean.columns)], check_exact=True)
 
 
 def _evidence_in_one_query(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pd.DataFrame:
-    """The evidence query as first written: every row joined to its article's text."""
-    sql = (
-        queries._CLAIM_SELECT.replace(
-            "a.title, a.date, d.document_year",
-            "a.title, a.date, d.document_year, d.path, a.text AS article_text,"
-            " c.quote_start, c.quote_end, c.value_start, c.value_end",
-        )
-        + " WHERE list_contains($ids, c.claim_id)"
-        + " ORDER BY c.doc_id, c.article_id, c.value_start, c.claim_id"
-    )
-    return con.execute(sql, {"ids": ids}).df()
+    """The evidence query as first written: every row joined to its article's text, spelled
+    out here rather than built from the select lists under test."""
+    sql_text = """
+        SELECT c.claim_id, c.article_id, c.doc_id, c.source, c.line, c.claim_line,
+               coalesce(c.region_code, c.province || '/' || c.region, c.region) AS region_key,
+               c.region, c.region_code, c.province, c.tier, a.region_status, c.year,
+               c.metric, c.category, c.value, c.unit, c.approx, c.rate, c.is_part,
+               c.period_start, c.period_end, c.value_text, c.quote, c.rule,
+               a.title, a.date, d.document_year, d.path, a.text AS article_text,
+               c.quote_start, c.quote_end, c.value_start, c.value_end
+        FROM claims c
+        JOIN articles a ON a.article_id = c.article_id
+        LEFT JOIN documents d ON d.doc_id = c.doc_id
+        WHERE list_contains($ids, c.claim_id)
+        ORDER BY c.doc_id, c.article_id, c.value_start, c.claim_id
+    """
+    return con.execute(sql_text, {"ids": ids}).df()
 
 
 @pytest.mark.parametrize("which", ["all", "some", "one", "none", "unknown"])
 def test_evidence_in_two_steps_equals_one_join(con: duckdb.DuckDBPyConnection, which: str) -> None:
-    every = [int(i) for i in queries.claim_table(con)["claim_id"]]
+    every = [int(i) for i in claims.claim_table(con, flt())["claim_id"]]
     ids = {
         "all": every,
         "some": every[::3],
@@ -168,7 +177,7 @@ def test_evidence_in_two_steps_equals_one_join(con: duckdb.DuckDBPyConnection, w
         "unknown": [10**9],
     }[which]
     pd.testing.assert_frame_equal(
-        queries.evidence(con, ids), _evidence_in_one_query(con, ids), check_exact=True
+        claims.evidence(con, ids), _evidence_in_one_query(con, ids), check_exact=True
     )
 
 
@@ -204,14 +213,14 @@ UNPLACED_FIRST = """
 
 def test_totals_in_one_pass_per_table(con: duckdb.DuckDBPyConnection) -> None:
     first = con.execute(TOTALS_FIRST).fetchall()[0]
-    now = queries.totals(con)
+    now = overview.totals(con)
     assert tuple(vars(now).values()) == first
     assert [type(v) for v in vars(now).values()] == [type(v) for v in first]
 
 
 def test_unplaced_articles_joined_equal_looked_up(con: duckdb.DuckDBPyConnection) -> None:
     pd.testing.assert_frame_equal(
-        queries.unplaced_articles(con), con.execute(UNPLACED_FIRST).df(), check_exact=True
+        overview.unplaced_articles(con), con.execute(UNPLACED_FIRST).df(), check_exact=True
     )
 
 
@@ -219,9 +228,9 @@ def test_unplaced_articles_joined_equal_looked_up(con: duckdb.DuckDBPyConnection
 def test_like_for_caseless_searches_finds_what_ilike_finds(
     con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, search: str
 ) -> None:
-    chosen = queries.claim_table(con, search=search)
-    monkeypatch.setattr(queries, "_caseless", lambda text: False)
-    pd.testing.assert_frame_equal(chosen, queries.claim_table(con, search=search))
+    chosen = claims.claim_table(con, flt(search=search))
+    monkeypatch.setattr(filters, "caseless", lambda text: False)
+    pd.testing.assert_frame_equal(chosen, claims.claim_table(con, flt(search=search)))
 
 
 def test_caseless_patterns_match_alike_under_like_and_ilike() -> None:
@@ -230,13 +239,13 @@ def test_caseless_patterns_match_alike_under_like_and_ilike() -> None:
     rng = __import__("random").Random(11)
     texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 12))) for _ in range(400)]
     patterns = {"".join(rng.choice(pool) for _ in range(rng.randint(1, 3))) for _ in range(300)}
-    caseless = sorted(p for p in patterns if queries._caseless(p))
+    caseless = sorted(p for p in patterns if filters.caseless(p))
     assert len(caseless) > 50
     mem = duckdb.connect()
     mem.execute("CREATE TABLE t (s VARCHAR)")
     mem.executemany("INSERT INTO t VALUES (?)", [[t] for t in texts])
     for pattern in caseless:
-        like = queries._like_pattern(pattern)
+        like = filters.like_pattern(pattern)
         ilike_rows = mem.execute(
             "SELECT s FROM t WHERE s ILIKE ? ESCAPE '\\' ORDER BY s", [like]
         ).fetchall()

@@ -1,8 +1,8 @@
-"""The rankings stored at ingest (etl/rankings.py) against the rule applied to the claims.
+"""The rankings stored at ingest (valuation.stored, db.write) against the rule on the claims.
 
 The 排名 and 对比 pages read a one-year or all-year ranking from ``region_values`` and a
 region's evidence from ``claim_roles``; for several years at once, or when the stored
-values are not current, they apply ``etl.valuerule`` to the claims instead. A user must
+values are not current, they apply ``valuation.rule`` to the claims instead. A user must
 not be able to tell which happened: for every scope (metric × fund category × year) and
 every tier, with and without a province filter, both give the same table and the same
 role for every claim. Checked on the hand-built sample database and on a generated one
@@ -23,11 +23,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from db import queries
-from etl import rankings, valuerule
-from tests.conftest import ROOT, build_sample_db, sample_builder
-
-TIERS = ("province", "prefecture", "county")
+from db import overview, ranking, write
+from tests.conftest import ROOT, SPECIAL, build_sample_db, flt
+from valuation import registry, rule, stored
+from valuation.registry import CATEGORISED_METRICS, RANKABLE_STATUSES, RANKED_METRICS, TIERS
 
 
 def _bench_module() -> Any:
@@ -67,113 +66,129 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
             return int(value)
         return value.item() if hasattr(value, "item") else value
 
-    columns = [c for c in valuerule.TABLE_COLUMNS]
+    columns = [c for c in rule.TABLE_COLUMNS]
     return [{c: plain(v) for c, v in row.items()} for row in table[columns].to_dict("records")]
 
 
 def _scopes(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, str, int]]:
     """Every metric and category, with every year and three single years (one year's scope
     is computed like any other's; more of them only make the test slower)."""
-    options = queries.options(con)
+    options = overview.options(con, CATEGORISED_METRICS)
     all_years = options.years
     some_years = sorted({all_years[0], all_years[len(all_years) // 2], all_years[-1]})
-    for metric in valuerule.RANKED_METRICS:
-        categories = ("", *options.categories) if metric == "funds" else ("",)
+    for metric in RANKED_METRICS:
+        categories = ("", *options.categories) if registry.has_categories(metric) else ("",)
         for category in categories:
-            for year in (rankings.EVERY_YEAR, *some_years):
+            for year in (stored.EVERY_YEAR, *some_years):
                 yield metric, category, year
 
 
 def test_stored_values_are_current(ro: duckdb.DuckDBPyConnection) -> None:
-    assert queries.rankings_version(ro) == rankings.RULE_VERSION
+    assert overview.rankings_version(ro) == stored.RULE_VERSION
 
 
 def test_every_stored_ranking_and_unplaced_count_equal_the_rule_on_the_claims(
     ro: duckdb.DuckDBPyConnection,
 ) -> None:
-    province = queries.options(ro).provinces[:1]
+    province = overview.options(ro, CATEGORISED_METRICS).provinces[:1]
     compared = 0
     for metric, category, year in _scopes(ro):
         for tier in TIERS:
             for chosen in ((), province) if tier == "prefecture" else ((),):
-                stored = queries.region_values(
-                    ro, metric=metric, category=category, year=year, tier=tier, provinces=chosen
-                )
-                claims = queries.ranking_claims(
-                    ro,
-                    rule_columns=True,
+                f = flt(
                     metric=metric,
                     tier=tier,
                     provinces=chosen,
                     years=(year,) if year else (),
                     category=category,
-                    statuses=valuerule.RANKABLE_STATUSES,
                 )
-                computed = valuerule.rank(claims, metric)
+                kept = ranking.region_values(ro, f, year=year)
+                claims = ranking.ranking_claims(
+                    ro, f, statuses=RANKABLE_STATUSES, rule_columns=True
+                )
+                computed = rule.rank(claims, metric)
                 where = (metric, category, year, tier, chosen)
-                assert _records(stored) == _records(computed.table), where
-                unplaced = queries.unplaced_count(
-                    ro,
-                    metric=metric,
-                    tier=tier,
-                    provinces=chosen,
-                    years=(year,) if year else (),
-                    category=category,
-                )
-                assert unplaced == computed.n_unplaced, where
-                compared += len(stored)
+                assert _records(kept) == _records(computed.table), where
+                assert ranking.unplaced_count(ro, f) == computed.n_unplaced, where
+                compared += len(kept)
     assert compared > 100
 
 
 def test_every_stored_role_equals_the_rule_on_the_claims(ro: duckdb.DuckDBPyConnection) -> None:
     for metric, category, year in _scopes(ro):
         for tier in TIERS:
-            claims = queries.ranking_claims(
-                ro,
-                rule_columns=True,
-                metric=metric,
-                tier=tier,
-                years=(year,) if year else (),
-                category=category,
-                statuses=valuerule.RANKABLE_STATUSES,
-            )
-            computed = valuerule.rank(claims, metric).roles
+            f = flt(metric=metric, tier=tier, years=(year,) if year else (), category=category)
+            claims = ranking.ranking_claims(ro, f, statuses=RANKABLE_STATUSES, rule_columns=True)
+            computed = rule.rank(claims, metric).roles
             keys = computed["region_key"].unique().tolist()
-            stored = queries.claim_roles(
+            kept = ranking.claim_roles(
                 ro, metrics=(metric,), category=category, year=year, region_keys=keys
             )
             expected = sorted(
                 zip(computed["claim_id"], computed["region_key"], computed["role"], strict=True)
             )
-            got = sorted(zip(stored["claim_id"], stored["region_key"], stored["role"], strict=True))
+            got = sorted(zip(kept["claim_id"], kept["region_key"], kept["role"], strict=True))
             assert got == expected, (metric, category, year, tier)
 
 
 def test_the_generated_database_exercises_every_role(ro: duckdb.DuckDBPyConnection) -> None:
-    roles = set(queries.claim_roles(
-        ro, metrics=valuerule.RANKED_METRICS, category="", year=0,
-        region_keys=queries.regions_with_claims(ro, valuerule.RANKABLE_STATUSES)["region_key"],
+    roles = set(ranking.claim_roles(
+        ro, metrics=RANKED_METRICS, category="", year=0,
+        region_keys=overview.regions_with_claims(ro, RANKABLE_STATUSES)["region_key"],
     )["role"])  # fmt: skip
-    assert {valuerule.COUNTED, valuerule.RATE, valuerule.PART, valuerule.SMALLER} <= roles
+    assert {registry.COUNTED, registry.RATE, registry.PART, registry.SMALLER} <= roles
+
+
+def _summary_from_claims(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    """Claims, distinct regions and first and last year per metric, counted in Python from
+    the raw rows (a region is its code, else province/name, else its name), largest first."""
+    rows = con.execute("SELECT metric, region_code, province, region, year FROM claims").fetchall()
+    per: dict[str, dict[str, Any]] = {}
+    for metric, code, province, region, year in rows:
+        entry = per.setdefault(metric, {"claims": 0, "regions": set(), "years": []})
+        entry["claims"] += 1
+        key = code or (f"{province}/{region}" if province and region else region)
+        if key is not None:
+            entry["regions"].add(key)
+        if year is not None:
+            entry["years"].append(year)
+    summary = [
+        (m, e["claims"], len(e["regions"]), min(e["years"], default=None),
+         max(e["years"], default=None))
+        for m, e in per.items()
+    ]  # fmt: skip
+    return sorted(summary, key=lambda r: (-r[1], r[0]))
 
 
 def test_the_stored_metric_summary_equals_the_claims(ro: duckdb.DuckDBPyConnection) -> None:
-    stored = queries.claims_per_metric(ro)
-    live = ro.execute(
-        f"SELECT * FROM ({queries.METRIC_SUMMARY_SQL}) ORDER BY claims DESC, metric"
-    ).fetchall()
-    assert [tuple(r) for r in stored.itertuples(index=False)] == live
-    assert len(live) >= 5
+    kept = overview.claims_per_metric(ro)
+    assert overview.rankings_version(ro) is not None  # so this is the stored table
+    expected = _summary_from_claims(ro)
+    assert [tuple(r) for r in kept.itertuples(index=False)] == expected
+    assert len(expected) >= 5
 
 
 def test_a_document_write_marks_the_stored_values_stale(tmp_path: Path) -> None:
-    path = tmp_path / "stale.duckdb"
-    sample_builder().write(path, rankings=False)
+    """Writing a document through ingest's own path (etl.loading → db.write) makes the
+    stored values untrusted until the rebuild; the pages then count from the claims."""
+    from etl.gazetteer import Gazetteer
+    from etl.loading import IdCounter, write_document
+    from etl.pipeline import process
+    from etl.reading import read_document
+
+    path = build_sample_db(tmp_path / "stale.duckdb")
+    new = tmp_path / "901_再次报送.txt"  # a file ingest has not seen
+    new.write_text(SPECIAL, encoding="utf-8")
+    result = process(read_document(new), Gazetteer.load())
+    assert result.claims  # the new document does change the claims
     with duckdb.connect(str(path)) as con:
-        assert queries.rankings_version(con) is None
-        live = queries.claims_per_metric(con)  # counted from the claims
-        rankings.rebuild(con)
-        assert queries.rankings_version(con) == rankings.RULE_VERSION
-        pd.testing.assert_frame_equal(queries.claims_per_metric(con), live)
-        con.execute("DELETE FROM rankings_state")  # what write_document does first
-        assert queries.rankings_version(con) is None
+        assert overview.rankings_version(con) == stored.RULE_VERSION
+        before = overview.claims_per_metric(con)
+        write_document(con, result, new, IdCounter(con), replace=False)
+        assert overview.rankings_version(con) is None
+        live = overview.claims_per_metric(con)  # counted from the claims
+        assert int(live["claims"].sum()) == int(before["claims"].sum()) + len(result.claims)
+        assert [tuple(r) for r in live.itertuples(index=False)] == _summary_from_claims(con)
+        write.rebuild_derived(con)
+        assert overview.rankings_version(con) == stored.RULE_VERSION
+        pd.testing.assert_frame_equal(overview.claims_per_metric(con), live)

@@ -11,7 +11,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from etl import valuerule as vr
+from valuation import registry as reg
+from valuation import rule as vr
 
 _ids = itertools.count(1)
 
@@ -354,19 +355,33 @@ def test_compare_with_no_claims_at_all() -> None:
         {"region_key": ["1"], "region": ["某市"], "province": ["某省"], "tier": ["prefecture"]}
     )
     long, roles = vr.compare(frame(claim()).iloc[0:0], places)
-    assert len(long) == len(vr.RANKED_METRICS)
+    assert len(long) == len(reg.RANKED_METRICS)
     assert not long["reported"].any()
     assert roles.empty
 
 
-@pytest.mark.parametrize(("flags", "expected"), [([], "exact"), (["exact", "over"], "over")])
-def test_combine_approx(flags: list[str], expected: str) -> None:
-    assert vr.combine_approx(flags) == expected
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["exact"], "exact"),
+        (["exact", "over"], "over"),
+        (["over", "about", "exact"], "about"),
+        (["about", "over"], "about"),
+    ],
+)
+def test_the_value_is_as_approximate_as_its_least_exact_figure(
+    flags: list[str], expected: str
+) -> None:
+    """What production computes (``rank``'s approx), for the flags of the counted claims."""
+    claims = frame(*(claim(value=1e6 * (i + 1), approx=a) for i, a in enumerate(flags)))
+    row = row_of(vr.rank(claims, "funds"))
+    assert row["n_figures"] == len(flags)  # every figure counted, so every flag combined
+    assert row["approx"] == expected
 
 
 def test_every_role_has_a_name_and_a_short_name() -> None:
     """The evidence cards and their counts name every role the rule can give."""
     from dashboard_lib import labels
 
-    for role in vr.ROLE_ORDER:
+    for role in reg.ROLE_ORDER:
         assert labels.ROLE_NAMES.get(role) and labels.ROLE_SHORT.get(role), role

@@ -1,0 +1,210 @@
+"""What each page reads, and whether from the stored values or the claims: no Streamlit.
+
+A ranking or a comparison for every year or one year is read from the values ingest stored
+(``region_values``, ``claim_roles``) when they are current; several years at once, or an
+ingest that did not finish, apply the same rule (``valuation.rule``) to the claims here.
+Either way the page gets the same table; tests/test_stored_rankings.py checks they agree.
+
+Every function takes a :class:`Source` (how to run a read, and the results worth keeping
+between calls) and the page's :class:`~db.filters.Filters`. ``dashboard_lib.data`` gives
+the pages a Source whose keepable results are cached by Streamlit; a test gives a plain one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
+
+import pandas as pd
+
+from db import claims, overview, ranking
+from db.filters import Filters
+from db.sql import Con
+from valuation import rule, stored
+from valuation.outcome import Ranking
+from valuation.registry import CATEGORISED_METRICS, RANKABLE_STATUSES, RANKED_METRICS
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Source(Protocol):
+    """A database to read, and the results the service asks for more than once."""
+
+    def run(self, fn: Callable[Concatenate[Con, P], T], *args: P.args, **kw: P.kwargs) -> T:
+        """``fn(connection, *args, **kw)`` on the database."""
+        ...
+
+    def rule_version(self) -> int | None:
+        """The rule version of the stored values (None when not current)."""
+        ...
+
+    def regions(self) -> pd.DataFrame:
+        """:func:`regions` of this database."""
+        ...
+
+    def computed_ranking(self, f: Filters) -> Ranking:
+        """:func:`computed_ranking` of this database."""
+        ...
+
+    def computed_comparison(self, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """:func:`computed_comparison` of this database."""
+        ...
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the 总览 page shows."""
+
+    totals: overview.Totals
+    per_metric: pd.DataFrame
+    documents: pd.DataFrame
+    unplaced: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class RankingData:
+    """A ranking: ``table`` has one row per region (``valuation.rule.TABLE_COLUMNS``),
+    largest first; ``n_unplaced`` claims were left out because their region is unknown.
+
+    The claims are not kept: a nationwide ranking rests on up to half a million of them,
+    and the cache pickles what it keeps and unpickles it on every rerun.
+    """
+
+    table: pd.DataFrame
+    n_unplaced: int
+
+
+def check(src: Source) -> bool:
+    """Whether the database can be read (raises ``DatabaseError`` when not)."""
+    return src.run(overview.has_claims)
+
+
+def rule_version(src: Source) -> int | None:
+    """The rule version the stored values were built with (None when not current)."""
+    return src.run(overview.rankings_version)
+
+
+def read_overview(src: Source) -> Overview:
+    return Overview(
+        totals=src.run(overview.totals),
+        per_metric=src.run(overview.claims_per_metric),
+        documents=src.run(overview.documents),
+        unplaced=src.run(overview.unplaced_articles),
+    )
+
+
+def options(src: Source) -> overview.Options:
+    return src.run(overview.options, CATEGORISED_METRICS)
+
+
+def regions(src: Source) -> pd.DataFrame:
+    return src.run(overview.regions_with_claims, RANKABLE_STATUSES)
+
+
+def stored_year(src: Source, years: tuple[int, ...]) -> int | None:
+    """The stored scope for these years (0 = every year), or None to compute on the fly."""
+    if src.rule_version() != stored.RULE_VERSION:
+        return None
+    return stored.stored_year(years)
+
+
+# ------------------------------------------------------------------------ 排名
+
+
+def computed_ranking(src: Source, f: Filters) -> Ranking:
+    claims_ = src.run(ranking.ranking_claims, f, statuses=RANKABLE_STATUSES, rule_columns=True)
+    return rule.rank(claims_, f.metric)
+
+
+def read_ranking(src: Source, f: Filters) -> RankingData:
+    year = stored_year(src, f.years)
+    if year is None:
+        computed = src.computed_ranking(f)
+        return RankingData(table=computed.table, n_unplaced=computed.n_unplaced)
+    table = src.run(ranking.region_values, f, year=year)
+    return RankingData(table=table, n_unplaced=src.run(ranking.unplaced_count, f))
+
+
+def ranking_sources(src: Source, f: Filters) -> pd.DataFrame:
+    """source, year of the files a ranking's claims come from: read for the source line
+    of an exported image only (a scan of the claims, so not on every view)."""
+    sources = src.run(ranking.ranking_sources, f, statuses=RANKABLE_STATUSES)
+    return sources[sources["placed"] > 0].reset_index(drop=True)
+
+
+def _stored_roles(src: Source, metric: str, category: str, year: int, key: str) -> pd.DataFrame:
+    roles = src.run(
+        ranking.claim_roles, metrics=(metric,), category=category, year=year, region_keys=(key,)
+    )
+    return roles.drop(columns=["metric"])
+
+
+def ranking_roles(src: Source, f: Filters, region_key: str) -> pd.DataFrame:
+    """claim_id, region_key, role of the claims behind one region's value in a ranking."""
+    year = stored_year(src, f.years)
+    if year is None:
+        roles = src.computed_ranking(f).roles
+        return roles[roles["region_key"] == region_key].reset_index(drop=True)
+    return _stored_roles(src, f.metric, f.category, year, region_key)
+
+
+# ------------------------------------------------------------------------ 对比
+
+
+def _places(src: Source, keys: Sequence[str]) -> pd.DataFrame:
+    places = src.regions().set_index("region_key").reindex(list(keys)).reset_index()
+    return places.dropna(subset=["region"])
+
+
+def computed_comparison(src: Source, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    claims_ = src.run(ranking.region_claims, f, metrics=RANKED_METRICS, rule_columns=True)
+    return rule.compare(claims_, _places(src, f.regions))
+
+
+def read_comparison(src: Source, f: Filters) -> pd.DataFrame:
+    """All metrics for the chosen regions by the ranking's rule: one row per region and
+    metric (``valuation.rule.comparison_grid``; 未报告 is a row with no value)."""
+    year = stored_year(src, f.years)
+    if year is None:
+        return src.computed_comparison(f)[0]
+    values = src.run(ranking.compared_values, f, metrics=RANKED_METRICS, year=year)
+    return rule.comparison_grid(_places(src, f.regions), values)
+
+
+def comparison_sources(src: Source, f: Filters) -> pd.DataFrame:
+    """source, year of the files the compared claims come from (exported images only)."""
+    return src.run(ranking.region_sources, f, metrics=RANKED_METRICS)
+
+
+def comparison_roles(src: Source, f: Filters, region_key: str, metric: str) -> pd.DataFrame:
+    """claim_id, region_key, role of the claims behind one cell of a comparison."""
+    year = stored_year(src, f.years)
+    if year is None:
+        roles = src.computed_comparison(f)[1]
+        chosen = (roles["region_key"] == region_key) & (roles["metric"] == metric)
+        return roles[chosen].drop(columns=["metric"]).reset_index(drop=True)
+    return _stored_roles(src, metric, "", year, region_key)
+
+
+# ------------------------------------------------------------------------ 明细
+
+
+def claim_count(src: Source, f: Filters) -> int:
+    return src.run(claims.claim_count, f)
+
+
+def claims_page(src: Source, f: Filters, page: int, page_size: int) -> pd.DataFrame:
+    """Page ``page`` (from 1) of the claims matching the filters, ``page_size`` rows."""
+    offset = (max(page, 1) - 1) * page_size
+    return src.run(claims.claim_table, f, limit=page_size, offset=offset)
+
+
+def all_claims(src: Source, f: Filters) -> pd.DataFrame:
+    """Every claim matching the filters, for a download."""
+    return src.run(claims.claim_table, f)
+
+
+def evidence(src: Source, claim_ids: tuple[int, ...]) -> pd.DataFrame:
+    return src.run(claims.evidence, claim_ids)

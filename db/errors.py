@@ -1,0 +1,23 @@
+"""The one error type for "the database cannot be used", raised by reads and writes alike.
+
+``str(error)`` is a message a person can act on: the dashboard shows it in Chinese as is,
+the ingest command prints it and exits 2. Nothing above ``db/`` sees a DuckDB exception.
+"""
+
+from __future__ import annotations
+
+
+class DatabaseError(Exception):
+    """A database problem the user can act on; ``str(error)`` says what and what to do."""
+
+
+class DatabaseMissing(DatabaseError):
+    """The file does not exist yet: the ETL has not been run."""
+
+
+class DatabaseBusy(DatabaseError):
+    """The file is locked or mid-swap; trying again in a moment usually works."""
+
+
+class DatabaseBroken(DatabaseError):
+    """The file exists but is not a usable database of the expected shape."""

@@ -1,0 +1,211 @@
+"""Reads of the 排名 and 对比 pages: the claims a value rests on, the values stored at
+ingest, the claims left out, and the files behind a chart.
+
+A ranking reads ``region_values`` when its scope is stored (every year or one year, and
+the stored values are current) and otherwise the claims, for ``valuation.rule`` to apply;
+tests/test_stored_rankings.py checks both give the same table. ``rule_inputs`` and
+``UNPLACED_CLAIMS_SQL`` are what ingest stores those values from, so the stored and the live
+answer are one statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from db import sql
+from db.columns import CLAIM_ROW, RULE_ROW, claims_from, listed, select
+from db.filters import COMPARE, RANKING, Filters, lenient, where
+from db.sql import Con
+from valuation.outcome import TABLE_COLUMNS
+
+# Each claim with its article, and with its document (the rule needs no document).
+CLAIMS_JOINED = claims_from()
+CLAIMS_WITH_ARTICLE = claims_from(documents=False)
+# A claim whose region is known well enough to be ranked.
+PLACED = "(c.region IS NOT NULL AND list_contains($statuses, a.region_status))"
+_ORDER = " ORDER BY c.province NULLS LAST, c.region NULLS LAST, c.metric, c.claim_id"
+_VALUE_FIELDS = TABLE_COLUMNS[1:]  # a stored value is a row of the rule's table
+
+
+def _strs(values: Sequence[str]) -> list[str]:
+    return [str(v) for v in values]
+
+
+def _ranked_where(f: Filters, statuses: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    """The claims a ranking reads: placed ones matching tier and provinces exactly, and
+    unplaced ones nothing known about contradicts (they are counted as left out)."""
+    _, params = where(f, ("metric", "years", "category", "tier", "provinces"))
+    scope, _ = where(f, ("metric", "years", "category"))
+    placed, _ = where(f, ("tier", "provinces"))
+    sql = (
+        f" WHERE {scope} AND (({PLACED} AND {placed})"
+        f" OR (NOT {PLACED} AND {lenient('tier')} AND {lenient('provinces')}))"
+    )
+    return sql, {**params, "statuses": _strs(statuses)}
+
+
+def ranking_claims(
+    con: Con, f: Filters, *, statuses: Sequence[str], rule_columns: bool = False
+) -> pd.DataFrame:
+    """Claims for one metric and tier that a ranking may use, plus the unplaceable ones.
+
+    A claim whose region is known (``region`` set and ``region_status`` in ``statuses``)
+    must match the tier and the provinces exactly. A claim whose region is unknown can't
+    be matched that way; it is returned when nothing known contradicts the filters (its
+    tier/province is null or matches) so the page can say how many were left out.
+    ``category`` restricts funds to one category; empty means every category.
+
+    ``rule_columns`` returns, in no particular order (the rule orders claims itself), only
+    the columns the value rule reads: what the dashboard fetches to rank on the fly.
+    """
+    clause, params = _ranked_where(f.of(RANKING), statuses)
+    if rule_columns:
+        return sql.df(con, select(RULE_ROW) + CLAIMS_WITH_ARTICLE + clause, params)
+    return sql.df(con, select(CLAIM_ROW) + CLAIMS_JOINED + clause + _ORDER, params)
+
+
+def rule_inputs(con: Con, *, metric: str, statuses: Sequence[str]) -> pd.DataFrame:
+    """Every placed claim of one metric, with the columns the value rule reads: what
+    ingest computes the stored region values from."""
+    return sql.df(
+        con,
+        select(RULE_ROW) + CLAIMS_WITH_ARTICLE + f" WHERE c.metric = $metric AND {PLACED}",
+        {"metric": metric, "statuses": _strs(statuses)},
+    )
+
+
+def _region_where(f: Filters, metrics: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    clause, params = where(f.of(COMPARE), ("regions", "years"))
+    return f" WHERE {clause} AND list_contains($ranked, c.metric)", {
+        **params,
+        "ranked": _strs(metrics),
+    }
+
+
+def region_claims(
+    con: Con, f: Filters, *, metrics: Sequence[str], rule_columns: bool = False
+) -> pd.DataFrame:
+    """All claims of the chosen regions for these metrics (the 对比 page);
+    ``rule_columns`` as in :func:`ranking_claims`."""
+    clause, params = _region_where(f, metrics)
+    if rule_columns:
+        return sql.df(con, select(RULE_ROW) + CLAIMS_WITH_ARTICLE + clause, params)
+    return sql.df(con, select(CLAIM_ROW) + CLAIMS_JOINED + clause + _ORDER, params)
+
+
+# --------------------------------------------------------------------------- stored values
+
+
+def region_values(con: Con, f: Filters, *, year: int) -> pd.DataFrame:
+    """A stored ranking: the regions of one tier (and provinces) in one scope, largest
+    first, ranked among themselves (ties share a rank; equal values by region name)."""
+    f = f.of(RANKING)
+    clause, params = where(f, ("metric", "tier", "provinces"))
+    return sql.df(
+        con,
+        f"SELECT rank() OVER (ORDER BY value DESC) AS rank, {listed(_VALUE_FIELDS)}"
+        f" FROM region_values c WHERE {clause} AND c.category = $category AND c.year = $year"
+        " ORDER BY value DESC, region, region_key",
+        {**params, "category": f.category, "year": int(year)},
+    )
+
+
+def compared_values(con: Con, f: Filters, *, metrics: Sequence[str], year: int) -> pd.DataFrame:
+    """Stored values of the chosen regions for these metrics (every fund category)."""
+    return sql.df(
+        con,
+        f"SELECT {listed(_VALUE_FIELDS)} FROM region_values"
+        " WHERE category = '' AND year = $year"
+        " AND list_contains($metrics, metric) AND list_contains($keys, region_key)"
+        " ORDER BY metric, region_key",
+        {"keys": _strs(f.regions), "metrics": _strs(metrics), "year": int(year)},
+    )
+
+
+def claim_roles(
+    con: Con, *, metrics: Sequence[str], category: str, year: int, region_keys: Sequence[str]
+) -> pd.DataFrame:
+    """claim_id, region_key, metric, role: the stored roles of these regions' claims."""
+    return sql.df(
+        con,
+        """
+        SELECT claim_id, region_key, metric, role FROM claim_roles
+        WHERE list_contains($metrics, metric) AND category = $category AND year = $year
+          AND list_contains($keys, region_key)
+        ORDER BY metric, region_key, claim_id
+        """,
+        {
+            "metrics": _strs(metrics),
+            "category": category,
+            "year": int(year),
+            "keys": _strs(region_keys),
+        },
+    )
+
+
+# The claims a ranking leaves out because their region is unknown, counted per kind;
+# stored at ingest (``unplaced_claims``) and summed by :func:`unplaced_count`.
+UNPLACED_CLAIMS_SQL = f"""
+SELECT c.metric, c.category, c.year, c.tier, c.province, count(*) AS claims
+{CLAIMS_WITH_ARTICLE}
+WHERE NOT {PLACED}
+GROUP BY ALL
+"""
+
+
+def unplaced_count(con: Con, f: Filters) -> int:
+    """How many claims a ranking leaves out because their region is unknown, from the
+    stored counts: a claim counts when nothing known about it contradicts the filters
+    (its tier and province are null or match), as in :func:`ranking_claims`."""
+    f = f.of(RANKING)
+    _, params = where(f, ("metric", "years", "category", "tier", "provinces"))
+    scope, _ = where(f, ("metric", "years", "category"))
+    return int(
+        sql.scalar(
+            con,
+            "SELECT coalesce(sum(c.claims), 0) FROM unplaced_claims c"
+            f" WHERE {scope} AND {lenient('tier')} AND {lenient('provinces')}",
+            params,
+        )
+    )
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def ranking_sources(con: Con, f: Filters, *, statuses: Sequence[str]) -> pd.DataFrame:
+    """source, year, placed, unplaced: per file, the claims a ranking reads.
+
+    ``year`` is the year the document states, else the latest year of its claims (what the
+    source line prints); ``placed`` counts the claims ranked, ``unplaced`` those left out
+    because their region is unknown. One scan for both, with :func:`ranking_claims`'s filter.
+    """
+    clause, params = _ranked_where(f.of(RANKING), statuses)
+    fields = (
+        "c.source",
+        f"max(coalesce(d.document_year, c.year)) FILTER (WHERE {PLACED}) AS year",
+        f"count(*) FILTER (WHERE {PLACED}) AS placed",
+        f"count(*) FILTER (WHERE NOT {PLACED}) AS unplaced",
+    )
+    return sql.df(
+        con,
+        select(fields) + CLAIMS_JOINED + clause + " GROUP BY c.source ORDER BY c.source",
+        params,
+    )
+
+
+def region_sources(con: Con, f: Filters, *, metrics: Sequence[str]) -> pd.DataFrame:
+    """source, year: the files the claims of the chosen regions come from (对比)."""
+    clause, params = _region_where(f, metrics)
+    fields = ("c.source", "max(coalesce(d.document_year, c.year)) AS year")
+    return sql.df(
+        con,
+        select(fields)
+        + " FROM claims c LEFT JOIN documents d ON d.doc_id = c.doc_id"
+        + clause
+        + " GROUP BY c.source ORDER BY c.source",
+        params,
+    )

@@ -1,0 +1,206 @@
+"""The write gateway: every statement ingest runs, in one place.
+
+* :func:`transaction` is the one BEGIN/COMMIT/ROLLBACK; each document is written in its
+  own (a failure rolls back that document alone), the derived tables in one more.
+* :func:`insert` is the one Arrow insert: rows go in as a registered Arrow table, named by
+  their columns (which ``db.columns`` declares once per table).
+* :func:`database_copy`: the database is never written in place. Ingest works on a copy
+  and swaps it in with an atomic rename when done; a dashboard reading the old file keeps
+  reading it (no lock error reaches a user), and a crash mid-ingest leaves the previous
+  database untouched.
+* :func:`rebuild_derived` recomputes the stored rankings (``valuation.stored``) and the
+  counts the pages read, after the documents are written. A document write deletes
+  ``rankings_state`` in its own transaction, so the stored values are trusted only when
+  the rebuild that followed the last write has finished.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from db.columns import CLAIM_ROLE_COLUMNS, DOCUMENT_COLUMNS, REGION_COLUMNS, REGION_VALUE_COLUMNS
+from db.errors import DatabaseBroken
+from db.overview import METRIC_SUMMARY_SQL
+from db.ranking import UNPLACED_CLAIMS_SQL, rule_inputs
+from db.sql import Con, scalar
+from valuation import stored
+from valuation.registry import RANKABLE_STATUSES, RANKED_METRICS
+
+SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+ID_COLUMNS = {"documents": "doc_id", "articles": "article_id", "claims": "claim_id"}
+# Every table the rebuild recomputes (schema.sql documents each).
+DERIVED_TABLES = (
+    "region_values",
+    "claim_roles",
+    "unplaced_claims",
+    "metric_summary",
+    "rankings_state",
+)
+# Larger than any ingest here: the copy is checkpointed once, when ingest ends.
+INGEST_CHECKPOINT_THRESHOLD = "4GB"
+
+
+def create_schema(con: Con) -> None:
+    """Create every table that does not exist yet (``schema.sql``)."""
+    con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def transaction(con: Con) -> Iterator[Con]:
+    """Everything in the block commits together or not at all."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def insert(con: Con, table: str, rows: pa.Table, order_by: str = "") -> None:
+    """Append Arrow ``rows`` to ``table`` (its columns named by the rows' column names).
+
+    ``table`` and ``order_by`` are this package's constants, never user input.
+    """
+    if rows.num_rows == 0:
+        return
+    con.register("incoming", rows)
+    columns = ", ".join(rows.column_names)
+    order = f" ORDER BY {order_by}" if order_by else ""
+    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming{order}")
+    con.unregister("incoming")
+
+
+def load_regions(con: Con, rows: list[dict[str, Any]]) -> None:
+    """Fill ``regions`` when it is empty (the table is reference data)."""
+    if scalar(con, "SELECT count(*) FROM regions"):
+        return
+    frame = pd.DataFrame(rows, columns=list(REGION_COLUMNS))
+    insert(con, "regions", pa.Table.from_pandas(frame, preserve_index=False))
+
+
+def known_hashes(con: Con) -> dict[str, str]:
+    """sha256 of every document already loaded, by file name."""
+    rows = con.execute("SELECT source, sha256 FROM documents").fetchall()
+    return {str(s): str(h) for s, h in rows}
+
+
+def next_ids(con: Con) -> dict[str, int]:
+    """The next free id of documents, articles and claims."""
+    return {
+        table: int(scalar(con, f"SELECT coalesce(max({column}), 0) + 1 FROM {table}") or 1)
+        for table, column in ID_COLUMNS.items()
+    }
+
+
+def write_document(
+    con: Con,
+    document: Mapping[str, Any],
+    articles: pa.Table,
+    claims: pa.Table,
+    *,
+    replace: bool,
+) -> None:
+    """Write one document's rows (``DOCUMENT_COLUMNS``; articles and claims as Arrow) in
+    one transaction, replacing the rows of the same file first if ``replace``; the stored
+    rankings are marked stale in the same transaction."""
+    with transaction(con):
+        con.execute("DELETE FROM rankings_state")
+        if replace:
+            for table in ("claims", "articles", "documents"):
+                con.execute(f"DELETE FROM {table} WHERE source = ?", [document["source"]])
+        marks = ", ".join("?" for _ in DOCUMENT_COLUMNS)
+        con.execute(
+            f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) VALUES ({marks})",
+            [document[c] for c in DOCUMENT_COLUMNS],
+        )
+        insert(con, "articles", articles)
+        insert(con, "claims", claims)
+
+
+@dataclass(frozen=True)
+class RebuildStats:
+    """What a rebuild wrote: region values and claim roles, over all scopes."""
+
+    values: int
+    roles: int
+
+
+def _arrow(frame: pd.DataFrame, columns: tuple[str, ...]) -> pa.Table:
+    return pa.Table.from_pandas(frame[list(columns)], preserve_index=False)
+
+
+def rebuild_derived(con: Con) -> RebuildStats:
+    """Recompute every derived table (``DERIVED_TABLES``) from ``claims`` in one transaction.
+
+    Rows go in sorted by scope and region, so DuckDB's per-row-group min/max lets a page
+    that reads one scope (or one region's roles) skip the rest of the table.
+    """
+    n_values = n_roles = 0
+    order = "metric, category, year, region_key"
+    with transaction(con):
+        for table in DERIVED_TABLES:
+            con.execute(f"DELETE FROM {table}")
+        con.execute("INSERT INTO metric_summary " + METRIC_SUMMARY_SQL)
+        con.execute(
+            "INSERT INTO unplaced_claims " + UNPLACED_CLAIMS_SQL,
+            {"statuses": list(RANKABLE_STATUSES)},
+        )
+        for metric in RANKED_METRICS:
+            claims = rule_inputs(con, metric=metric, statuses=RANKABLE_STATUSES)
+            values, roles = stored.scoped_tables(claims, metric)
+            insert(con, "region_values", _arrow(values, REGION_VALUE_COLUMNS), order)
+            insert(con, "claim_roles", _arrow(roles, CLAIM_ROLE_COLUMNS), order)
+            n_values += len(values)
+            n_roles += len(roles)
+        con.execute(
+            "INSERT INTO rankings_state (rule_version, built_at) VALUES (?, ?)",
+            [stored.RULE_VERSION, datetime.now()],
+        )
+    return RebuildStats(values=n_values, roles=n_roles)
+
+
+@contextmanager
+def database_copy(db_path: Path) -> Iterator[Con]:
+    """A writable copy of the database, swapped in atomically when the block ends.
+
+    Documents are committed one by one inside the copy, so even when the block stops on an
+    error the copy holds everything committed before it, and is swapped in. The original
+    file is only ever replaced whole, by a rename: readers never see a half-written file.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    wal = Path(f"{tmp}.wal")
+    if db_path.exists():
+        shutil.copy2(db_path, tmp)
+    try:
+        con = duckdb.connect(str(tmp))
+        create_schema(con)
+        # Checkpoint once at the end rather than every 16 MB of WAL while loading.
+        con.execute(f"SET checkpoint_threshold = '{INGEST_CHECKPOINT_THRESHOLD}'")
+    except duckdb.Error as exc:
+        tmp.unlink(missing_ok=True)
+        wal.unlink(missing_ok=True)
+        raise DatabaseBroken(f"{db_path}: not a usable DuckDB database: {exc}") from exc
+    try:
+        yield con
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+        os.replace(tmp, db_path)
+        wal.unlink(missing_ok=True)

@@ -1,0 +1,140 @@
+"""The filter table (``db.filters.FILTERS``), row by row: each filter's URL parameter, SQL
+fragment, pages and subtitle words, checked against the data and against a statement of
+what the filter means written here in Python."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any
+
+import duckdb
+import pytest
+
+from db import filters
+from db.filters import DEFAULTS, FILTERS, Filters
+
+Row = dict[str, Any]
+
+
+def _key(c: Row) -> str | None:
+    if c["region_code"]:
+        return str(c["region_code"])
+    if c["province"] and c["region"]:
+        return f"{c['province']}/{c['region']}"
+    return c["region"]
+
+
+def _searched(text: str) -> Callable[[Row], bool]:
+    def hit(c: Row) -> bool:
+        where = [c["quote"], c["value_text"], c["region"] or c["region_as_written"] or "",
+                 c["title"] or "", c["source"]]  # fmt: skip
+        return any(text.lower() in str(w).lower() for w in where)
+
+    return hit
+
+
+# field → (a value, what the filter keeps, its words in a subtitle, pages that read it)
+CASES: dict[str, tuple[Filters, Callable[[Row], bool], str | None, set[str]]] = {
+    "tier": (Filters(tier="county"), lambda c: c["tier"] == "county", "县级（县、区、县级市）",
+             {"ranking", "claims"}),
+    "provinces": (Filters(provinces=("河南省",)), lambda c: c["province"] == "河南省", "河南省",
+                  {"ranking", "claims"}),
+    "years": (Filters(years=(2023,)), lambda c: c["year"] == 2023, "2023年",
+              {"ranking", "compare", "claims"}),
+    "metric": (Filters(metric="funds"), lambda c: c["metric"] == "funds", None, {"ranking"}),
+    "category": (Filters(metric="funds", category="preferential_payments"),
+                 lambda c: c["category"] == "preferential_payments", "优待抚恤和生活补助",
+                 {"ranking"}),
+    "regions": (Filters(regions=("410300", "甘肃省/陇东市")),
+                lambda c: _key(c) in {"410300", "甘肃省/陇东市"}, "2个地区", {"compare"}),
+    "metrics": (Filters(metrics=("funds", "people_resettled")),
+                lambda c: c["metric"] in {"funds", "people_resettled"}, None, {"claims"}),
+    "search": (Filters(search="洛阳"), _searched("洛阳"), "搜索“洛阳”", {"claims"}),
+}  # fmt: skip
+
+
+def test_every_field_of_filters_is_a_row_of_the_table() -> None:
+    assert [f.field for f in FILTERS] == list(CASES)
+    assert {f.name for f in fields(Filters)} == set(CASES)
+    assert len({f.param for f in FILTERS}) == len(FILTERS)  # no two share a parameter
+
+
+def _claims(con: duckdb.DuckDBPyConnection, clause: str, params: dict[str, Any]) -> list[Row]:
+    cursor = con.execute(
+        "SELECT c.*, a.title, a.region_as_written FROM claims c"
+        f" JOIN articles a ON a.article_id = c.article_id WHERE {clause} ORDER BY c.claim_id",
+        params,
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("row", FILTERS, ids=[f.field for f in FILTERS])
+def test_each_filter_row(con: duckdb.DuckDBPyConnection, row: filters.Filter) -> None:
+    chosen, keeps, words, pages = CASES[row.field]
+    # URL: only this filter's parameter is written (the metric's too where it is chosen
+    # with it), and it reads back to the same value.
+    params = filters.to_params(chosen)
+    assert row.param in params
+    assert filters.from_params(lambda name: params.get(name, [])) == chosen
+    # SQL: the fragment keeps exactly the claims the filter means, some but not all.
+    every = _claims(con, "TRUE", {})
+    clause, bound = filters.where(chosen, [row.field])
+    kept = [c["claim_id"] for c in _claims(con, clause, bound)]
+    assert kept == [c["claim_id"] for c in every if keeps(c)]
+    assert 0 < len(kept) < len(every)
+    # Empty, it restricts nothing.
+    clause, bound = filters.where(DEFAULTS, [row.field])
+    if row.field != "metric":  # the one filter that always holds a value
+        assert len(_claims(con, clause, bound)) == len(every)
+    # Pages and words.
+    assert set(row.pages) == pages
+    assert row.words(chosen) == words
+    for page in ("ranking", "compare", "claims"):
+        narrowed = chosen.of(page)
+        value = getattr(narrowed, row.field)
+        assert value == (
+            getattr(chosen, row.field) if page in pages else getattr(DEFAULTS, row.field)
+        )
+
+
+def test_a_fund_category_is_dropped_where_the_metric_has_none() -> None:
+    f = Filters(metric="honour_national", category="preferential_payments")
+    assert f.of("ranking").category == ""
+    assert "资金" not in filters.subtitle(f, "ranking")
+
+
+def test_the_subtitle_says_every_filter_a_page_reads_in_table_order() -> None:
+    f = Filters(tier="prefecture", provinces=("甘肃省", "河南省"), years=(2022, 2023),
+                metric="funds")  # fmt: skip
+    assert (
+        filters.subtitle(f, "ranking")
+        == "地级（市、州、盟） · 甘肃省、河南省 · 2022—2023年 · 全部类别"
+    )
+
+
+def test_filters_round_trip_through_params() -> None:
+    f = Filters(
+        provinces=("甘肃省", "河南省"),
+        years=(2022, 2023),
+        tier="county",
+        metric="funds",
+        category="preferential_payments",
+        regions=("620700",),
+        metrics=("funds",),
+        search="张掖",
+    )
+    params = filters.to_params(f)
+    assert params["province"] == ["甘肃省", "河南省"]
+    assert filters.from_params(lambda k: params.get(k, [])) == f
+    assert filters.to_params(Filters()) == {}
+    assert hash(f) == hash(filters.from_params(lambda k: params.get(k, [])))  # a cache key
+
+
+def test_params_parsing_drops_what_cannot_be_right() -> None:
+    raw = {"year": ["2023", "x", "2023"], "tier": ["bogus"], "region": [str(i) for i in range(20)]}
+    f = filters.from_params(lambda k: raw.get(k, []))
+    assert f.years == (2023,)
+    assert f.tier == ""
+    assert len(f.regions) == filters.MAX_REGIONS

@@ -1,0 +1,53 @@
+"""What the value rule gives back, shared by the kernel, the reference and the pages:
+the columns of a ranking table, the :class:`Ranking` itself, and the two tests every part
+of the rule makes of a claim (is it placed; what period does it state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from valuation.registry import RANKABLE_STATUSES
+
+TABLE_COLUMNS = [
+    "rank", "region_key", "region", "region_code", "province", "tier", "metric", "value",
+    "unit", "approx", "mixed_periods", "period_start", "period_end", "n_claims", "n_figures",
+    "n_documents",
+]  # fmt: skip
+
+# The columns of a claim the rule reads (the reads fetch only these to rank on the fly).
+RULE_INPUTS = frozenset(
+    {
+        "claim_id", "article_id", "doc_id", "region_key", "region", "region_code", "province",
+        "tier", "region_status", "year", "metric", "category", "value", "unit", "approx", "rate",
+        "is_part", "period_start", "period_end",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The outcome of the rule for one metric.
+
+    ``table``: one row per region (columns ``TABLE_COLUMNS``), sorted by value, largest
+    first. ``roles``: claim_id → region_key, role for every claim of a ranked region; the
+    claims behind a value (its evidence) are those whose role is counted or duplicate.
+    ``n_unplaced``: claims left out because their region is unknown.
+    """
+
+    table: pd.DataFrame
+    roles: pd.DataFrame
+    n_unplaced: int
+
+
+def placed_mask(claims: pd.DataFrame) -> pd.Series:
+    """True for claims whose region is known well enough to be ranked."""
+    return claims["region"].notna() & claims["region_status"].isin(RANKABLE_STATUSES)
+
+
+def period_key(df: pd.DataFrame) -> pd.Series:
+    """(start, end) as a hashable pair, with None for missing ends."""
+    start = df["period_start"].astype("object").where(df["period_start"].notna(), None)
+    end = df["period_end"].astype("object").where(df["period_end"].notna(), None)
+    return pd.Series(list(zip(start, end, strict=True)), index=df.index, dtype="object")

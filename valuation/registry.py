@@ -1,0 +1,138 @@
+"""The vocabulary of the domain, in one place every layer asks: metrics, tiers, region
+statuses, claim roles and fund categories, each with its code and its Chinese words.
+
+Metrics are read from ``etl/rules/metrics.yml`` (each metric's ``label``, ``short``,
+``unit``, ``kind`` and ``has_categories``), fund categories from
+``etl/rules/fund_categories.yml``: the rule files an analyst edits say what a metric is,
+and the ETL, the value rule, the database reads and the dashboard all take it from here
+instead of keeping lists of their own. Tiers, statuses and roles are fixed by the code that
+gives them (the gazetteer, the value rule), so they are declared here as Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from valuation.rulebook import RuleFileError, rule_file
+
+Kind = Literal["honour", "additive"]
+KINDS: tuple[Kind, ...] = ("honour", "additive")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One ranked metric. ``kind`` says how a region's value is formed: ``honour`` takes
+    the largest count (counts are cumulative), ``additive`` sums non-overlapping figures.
+    ``has_categories``: its claims carry a spending category (funds)."""
+
+    name: str
+    label: str
+    short: str
+    unit: str
+    kind: Kind
+    has_categories: bool
+
+
+def _metric(name: str, spec: dict[str, Any]) -> Metric:
+    kind = spec.get("kind")
+    if kind not in KINDS:
+        raise RuleFileError(f"metrics.yml: {name}: kind must be one of {KINDS}, not {kind!r}")
+    return Metric(
+        name=name,
+        label=str(spec["label"]),
+        short=str(spec["short"]),
+        unit=str(spec["unit"]),
+        kind=kind,
+        has_categories=bool(spec["has_categories"]),
+    )
+
+
+def load_metrics(rules: dict[str, Any]) -> dict[str, Metric]:
+    """The metrics of a parsed metrics.yml, in the file's order (the order pages show):
+    every block that states a ``kind`` is a metric; the others are rules."""
+    return {
+        name: _metric(name, spec)
+        for name, spec in rules.items()
+        if isinstance(spec, dict) and "kind" in spec
+    }
+
+
+METRICS: dict[str, Metric] = load_metrics(rule_file("metrics"))
+RANKED_METRICS: tuple[str, ...] = tuple(METRICS)
+HONOUR_METRICS: tuple[str, ...] = tuple(m.name for m in METRICS.values() if m.kind == "honour")
+ADDITIVE_METRICS: tuple[str, ...] = tuple(m.name for m in METRICS.values() if m.kind == "additive")
+CATEGORISED_METRICS: tuple[str, ...] = tuple(m.name for m in METRICS.values() if m.has_categories)
+
+
+def is_honour(metric: str) -> bool:
+    """True for a count of honours; any metric not known to be one is additive."""
+    return metric in HONOUR_METRICS
+
+
+def has_categories(metric: str) -> bool:
+    """Whether claims of ``metric`` carry a fund category (only funds do)."""
+    return metric in CATEGORISED_METRICS
+
+
+def scoped_category(metric: str, category: str) -> str:
+    """The category filter as the rule sees it: '' (every category) for a metric without
+    categories, whatever the URL said."""
+    return category if has_categories(metric) else ""
+
+
+# Spending categories of funds: code → label, in the file's order.
+FUND_CATEGORIES: dict[str, str] = {
+    code: str(spec["label"]) for code, spec in rule_file("fund_categories").items()
+}
+
+# Tiers of the GB/T 2260 divisions, as the gazetteer gives them, top down.
+TIERS = ("province", "prefecture", "county")
+TIER_LABELS = {
+    "province": "省级",
+    "prefecture": "地级（市、州、盟）",
+    "county": "县级（县、区、县级市）",
+}
+TIER_SHORT = {"province": "省级", "prefecture": "地级", "county": "县级"}
+
+# How well an article's region is known. Claims of the first two are ranked (a name that
+# is no real place is kept as written, one region per province); the rest are left out.
+RANKABLE_STATUSES = ("resolved", "not_found")
+STATUS_LABELS = {
+    "resolved": "已确定",
+    "ambiguous": "有同名地区，无法确定",
+    "not_found": "地名不在行政区划表中（按原文保留）",
+    "blanked": "地名被隐去（如“X市”）",
+    "unknown": "文中没有地名",
+}
+
+# Roles a claim plays in its region's value (valuation.rule gives them), in the order
+# evidence cards show them, with their words: in full beside a card, short in counts.
+COUNTED = "counted"  # part of the value
+DUPLICATE = "duplicate"  # the same figure again, counted once elsewhere
+OVERLAP = "overlap"  # another article's figure whose period overlaps a counted article
+NESTED = "nested"  # inside a larger figure of the same article for a longer period
+RATE = "rate"  # a standard (每人每月…), never summed
+PART = "part"  # a part of a total stated beside it (其中…)
+SMALLER = "smaller"  # an honour count below the region's largest
+ROLE_ORDER = (COUNTED, DUPLICATE, OVERLAP, NESTED, PART, RATE, SMALLER)
+ROLE_RANK = {role: i for i, role in enumerate(ROLE_ORDER)}  # where a role's cards go
+EVIDENCE_ROLES = (COUNTED, DUPLICATE)  # the claims behind a value
+ROLE_LABELS = {
+    COUNTED: "计入",
+    DUPLICATE: "重复报道（只计一次）",
+    OVERLAP: "另一篇报告的数字，与已计入的报告期间重叠，不相加",
+    NESTED: "已含在同文更长期间的同类数字中，不重复相加",
+    RATE: "标准类数字，不相加",
+    PART: "分项（其中…），不与总数重复相加",
+    SMALLER: "非最大次数，未采用",
+}
+ROLE_SHORT = {
+    COUNTED: "计入",
+    DUPLICATE: "重复报道",
+    OVERLAP: "期间重叠",
+    NESTED: "含于更长期间",
+    RATE: "标准类",
+    PART: "分项",
+    SMALLER: "非最大次数",
+}
