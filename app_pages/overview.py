@@ -28,6 +28,16 @@ else:
 st.subheader("文件来源")
 st.dataframe(tables.documents_table(ov.documents), hide_index=True)
 
+st.subheader("地区和年份是如何确定的")
+st.caption(
+    "地区先看标题中的地名，再按正文中的证据判定：作主语的地名、本地单位（军分区、市委）和报刊名称"
+    "分量最重，会议地点、并列的其他地区不算；证据不足时不猜测。年份取文章自己注明的日期，"
+    "没有时取文中最近的已发生年份（标为推断）。"
+)
+left, right = st.columns(2)
+left.dataframe(tables.decided_table(ov.decided, "region"), hide_index=True)
+right.dataframe(tables.decided_table(ov.decided, "year"), hide_index=True)
+
 st.subheader("未能确定地区的文章")
 if ov.unplaced.empty:
     st.success("所有文章的地区都已确定。")

@@ -40,6 +40,22 @@ def status_name(code: str | None) -> str:
     return STATUS_NAMES.get(code or "", code or "")
 
 
+def region_basis_name(code: str | None) -> str:
+    """How an article's region was decided, in words (empty when it was not)."""
+    return registry.REGION_BASIS_LABELS.get(code or "", code or "")
+
+
+def confidence_name(code: str | None) -> str:
+    return registry.CONFIDENCE_LABELS.get(code or "", code or "")
+
+
+def year_source_name(code: str | None) -> str:
+    """Where an article's year came from; ``none`` is a page that states no year."""
+    if code == "none":
+        return "文中没有年份"
+    return registry.YEAR_SOURCE_LABELS.get(code or "", code or "")
+
+
 def category_name(code: str | None) -> str:
     """A fund category's Chinese label, or 全部类别 for no restriction."""
     if not code:

@@ -61,6 +61,7 @@ class Overview:
     per_metric: pd.DataFrame
     documents: pd.DataFrame
     unplaced: pd.DataFrame
+    decided: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def read_overview(src: Source) -> Overview:
         per_metric=src.run(overview.claims_per_metric),
         documents=src.run(overview.documents),
         unplaced=src.run(overview.unplaced_articles),
+        decided=src.run(overview.how_decided),
     )
 
 

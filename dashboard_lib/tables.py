@@ -245,7 +245,24 @@ def unplaced_table(df: pd.DataFrame) -> pd.DataFrame:
             "可能的地区": df["candidates"],
             "年份": _years_text(df["year"]),
             "数据条数": df["claims"],
+            "依据": df["region_evidence"],
         }
+    ).pipe(_blank)
+
+
+def decided_table(df: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """How the articles' regions (``kind='region'``) or years (``'year'``) were decided."""
+    rows = df[df["kind"] == kind]
+    if kind == "region":
+        return pd.DataFrame(
+            {
+                "地区判定依据": rows["basis"].map(labels.region_basis_name),
+                "把握": rows["confidence"].map(labels.confidence_name),
+                "文章数": rows["articles"],
+            }
+        ).pipe(_blank)
+    return pd.DataFrame(
+        {"年份来源": rows["basis"].map(labels.year_source_name), "文章数": rows["articles"]}
     ).pipe(_blank)
 
 

@@ -126,11 +126,30 @@ def unplaced_articles(con: Con) -> pd.DataFrame:
         )
         SELECT a.article_id, a.source, a.line, a.title, a.region_status,
                a.region, a.region_as_written, a.province, a.tier, a.year,
-               candidate.candidates, coalesce(counted.claims, 0) AS claims
+               candidate.candidates, coalesce(counted.claims, 0) AS claims,
+               a.region_evidence
         FROM unplaced a
         LEFT JOIN candidate ON candidate.article_id = a.article_id
         LEFT JOIN counted ON counted.article_id = a.article_id
         ORDER BY a.source, a.line
+        """,
+    )
+
+
+def how_decided(con: Con) -> pd.DataFrame:
+    """Articles counted by how their region was decided and how sure that is, and by where
+    their year came from: ``kind`` is ``region`` or ``year``, ``basis`` the code."""
+    return sql.df(
+        con,
+        """
+        SELECT 'region' AS kind, region_basis AS basis, region_confidence AS confidence,
+               count(*) AS articles
+        FROM articles WHERE region_status = 'resolved'
+        GROUP BY ALL
+        UNION ALL
+        SELECT 'year', coalesce(year_source, 'none'), NULL, count(*)
+        FROM articles GROUP BY ALL
+        ORDER BY kind, articles DESC, basis
         """,
     )
 

@@ -77,9 +77,16 @@ def test_overview_shows_contents_sources_unplaced_and_freshness(
     frames = [d.value for d in at.dataframe]
     sources = frames[1]["文件"].tolist()
     assert sorted(sources) == sorted({a["file"] for a in articles})
-    unplaced = frames[2]
+    region_decided, year_decided = frames[2], frames[3]
+    assert region_decided["文章数"].sum() == sum(a["status"] == "resolved" for a in articles)
+    assert "标题中的地名" in set(region_decided["地区判定依据"])
+    assert set(region_decided["把握"]) <= {"把握大", "把握一般"}
+    assert year_decided["文章数"].sum() == len(articles)
+    assert "标题下的日期" in set(year_decided["年份来源"])
+    unplaced = frames[4]
     assert len(unplaced) == sum(a["status"] != "resolved" for a in articles)
     assert any("同名" in s for s in unplaced["状况"])
+    assert all(unplaced["依据"].str.len() > 0)  # every unplaced article says why
 
 
 @pytest.mark.parametrize("page", PAGES)

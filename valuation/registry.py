@@ -106,6 +106,30 @@ STATUS_LABELS = {
     "unknown": "文中没有地名",
 }
 
+# How an article's region was decided (etl.gazetteer: RegionResolution.basis), how sure
+# that is, and where its year came from (etl.dating: year_source), in the users' words.
+REGION_BASIS_LABELS = {
+    "title": "标题中的地名",
+    "title_alias": "标题中的简称",
+    "title_and_body": "标题地名（同名地区由正文判定）",
+    "body_subject": "正文中作主语的地名",
+    "unit_name": "正文中本地单位名称（军分区、市委等）",
+    "newspaper": "报刊、网站名称",
+    "self_reference": "文中自称（我省、本市）与所列地名",
+    "alias": "正文中的简称",
+    "body_count": "正文中地名出现次数",
+}
+CONFIDENCE_LABELS = {"high": "把握大", "medium": "把握一般"}
+YEAR_SOURCE_LABELS = {
+    "date_line": "标题下的日期",
+    "header": "页眉日期（版次、出版日期）",
+    "byline": "署名行日期（发布时间）",
+    "footer": "落款日期",
+    "dateline": "电头日期（本报讯）",
+    "document_number": "文号年份（〔2024〕）",
+    "inferred": "推断：文中最近的已发生年份",
+}
+
 # Roles a claim plays in its region's value (valuation.rule gives them), in the order
 # evidence cards show them, with their words: in full beside a card, short in counts.
 COUNTED = "counted"  # part of the value
