@@ -132,7 +132,8 @@ def test_overview_shows_what_the_database_holds(page: Page, app_url: str) -> Non
     expect(files.get_by_test_id("stMetricValue")).to_have_text(
         str(len(list(bs.CORPUS.glob("*.txt"))))
     )
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(3)
+    # per metric, sources, how regions and years were decided (two), unplaced articles
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(5)
     bs.wait_idle(page)
     bs.assert_no_exception(page)
     bs.assert_not_blank(bs.save_full_page(page, "1-overview"))

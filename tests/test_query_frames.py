@@ -204,7 +204,8 @@ UNPLACED_FIRST = """
               FROM regions r
               WHERE list_contains(coalesce(a.region_candidates, []::VARCHAR[]), r.code)
            ) AS candidates,
-           (SELECT count(*) FROM claims c WHERE c.article_id = a.article_id) AS claims
+           (SELECT count(*) FROM claims c WHERE c.article_id = a.article_id) AS claims,
+           a.region_evidence
     FROM articles a
     WHERE a.region_status <> 'resolved'
     ORDER BY a.source, a.line

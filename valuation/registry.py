@@ -126,7 +126,7 @@ YEAR_SOURCE_LABELS = {
     "byline": "署名行日期（发布时间）",
     "footer": "落款日期",
     "dateline": "电头日期（本报讯）",
-    "document_number": "文号年份（〔2024〕）",
+    "document_number": "文件文号中的年份",
     "inferred": "推断：文中最近的已发生年份",
 }
 
