@@ -34,13 +34,6 @@ RULE_KEYS = frozenset(
         "target_window", "national_scope", "provincial_scope", "scope_window",
     }
 )  # fmt: skip
-METRIC_NAMES = (
-    "honour_national",
-    "honour_provincial",
-    "funds",
-    "people_resettled",
-    "children_schooled",
-)
 
 
 @dataclass(frozen=True)
