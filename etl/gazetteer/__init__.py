@@ -10,10 +10,13 @@ otherwise make every 双拥 text "mention" a district.
 
 The modules, from the table up:
 
+* ``rules``: ``etl/rules/gazetteer.yml`` (word lists, cues, weights, margins) as objects.
 * ``table``: ``Region`` and the tiers, from the codes alone.
+* ``words``: whether a name stands as a word where it is found (``jieba`` on a window).
 * ``names``: short-name rules, the alias file, and ``NameFinder`` (names in a text).
 * ``index``: ``Gazetteer``, the table joined with its names, built once and shared.
-* ``body``: what an article's body says (rules 3 and 5 of ``resolve_region``).
+* ``cues``: the role a mention plays (subject, institution, newspaper, list, venue …).
+* ``body``: what an article's body says, weighed (rules 3 and 5 of ``resolve_region``).
 * ``resolve``: ``resolve_region`` and its title rules; its docstring lists all five rules.
 
 This module only re-exports the public API, so callers import from ``etl.gazetteer``.

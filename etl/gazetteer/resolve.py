@@ -7,8 +7,9 @@ The rules, in order, and why:
    status ``blanked`` and no region, because any guess would invent data.
 2. The division named at the start of the title, after numbering and a time phrase
    (``去年以来``). Titles put their subject first, so the longest name there wins; a chain such
-   as 甘肃省张掖市 narrows to its last link. A county short name (灵台, also a word for many
-   counties) needs the body not to contradict it.
+   as 甘肃省张掖市 or 北京大兴 narrows to its last link. A county short name (灵台, also a word
+   for many counties) needs the body not to contradict it. A province heading a story about
+   one of its cities (某省第十一届…表彰大会召开) yields to the city the body makes its subject.
 3. Names shared by several divisions (白云区, 鼓楼区), and one-character names that may name a
    place outside the table (西区, 城区), are settled by the body: mentions of each candidate's
    province, prefecture and sibling divisions that no other candidate shares. Only a clear
@@ -17,10 +18,12 @@ The rules, in order, and why:
    written with status ``not_found`` and never mapped to a real one. Its tier comes from its
    suffix; its province from the body when the body clearly names one (the pipeline ranks by
    province, and a report's own province is what its text is full of).
-5. Otherwise (``-我市双拥工作综述``, no title) the body decides: the most-mentioned division,
-   weighted towards the kind of unit the text calls itself (我市 → a 市, 全县 → a 县), with a
-   bonus for a name whose first character was lost at the start (``梁是…`` for 吕梁), and only
-   when there is a clear winner; else ``unknown``.
+5. Otherwise (``-我市双拥工作综述``, no title) the body decides by weighed mentions: names
+   that stand as words, each weighted by its role (a clause's subject, an institution or
+   newspaper of the place outweigh a plain mention; a list item or a province's round counts
+   little; a venue nothing), towards the kind of unit the text calls itself (我市 → a 市), with
+   a bonus for a name whose first character was lost at the start (``梁是…`` for 吕梁), and only
+   when there is a clear winner; else ``unknown`` with the reason.
 
 Rules 1, 2 and 4 read the title and live here; rules 3 and 5 read the body
 (``etl.gazetteer.body``).
