@@ -50,6 +50,7 @@ class PageRules:
     menu_min: int
     menu_word: int
     chrome: re.Pattern[str]
+    chrome_starts: tuple[str, ...]
     meta: re.Pattern[str]
     page_number: re.Pattern[str]
     byline: re.Pattern[str]
@@ -83,6 +84,7 @@ class PageRules:
             menu_min=int(page["menu_min_words"]),
             menu_word=int(page["menu_word_max_chars"]),
             chrome=re.compile(words_pattern(page["chrome_words"])),
+            chrome_starts=tuple(page["chrome_starts"]),
             meta=re.compile(rf"^[【\[（(]?\s*(?:{words_pattern(page['meta_labels'])})\s*[：:】\]]"),
             page_number=re.compile(page["page_number"]),
             byline=re.compile(page["byline"]),
@@ -146,6 +148,8 @@ def line_kind(s: str, rules: PageRules | None = None) -> str | None:
         or ("号" in s and rules.doc_number.match(ascii_digits(s)))
     ):
         return META
+    if s.startswith(rules.chrome_starts):
+        return CHROME  # 本篇文章710字,读完约2分钟: furniture, though it has a comma
     if _SENTENCE.search(s):
         return None
     if _ARROWS.search(s) or len(rules.separators.findall(s)) >= rules.nav_min:

@@ -67,7 +67,7 @@ def test_segmenting_rules_with_an_added_title_suffix(tmp_path: Path) -> None:
 
 
 def test_page_rules_with_an_added_chrome_word(tmp_path: Path) -> None:
-    path = _edited(tmp_path, "segmenting", "二维码]", "二维码, 朗读本文]")
+    path = _edited(tmp_path, "segmenting", "特别声明]", "特别声明, 朗读本文]")
     other = PageRules.from_file(path)
 
     assert line_kind("朗读本文") is None

@@ -206,6 +206,13 @@ def _place_like(subject: str, names: NameRules) -> tuple[str, str] | None:
     return match.group(0), match.group("suffix")
 
 
+def _lists_places(subject: str, mention: Mention, gazetteer: Gazetteer) -> bool:
+    """Whether the title's first name opens a list of places (A市、B市和C市…)."""
+    if not subject.startswith(gazetteer.rules.cues.list_after, mention.end):
+        return False
+    return gazetteer.finder.match_at(subject, mention.end + 1) is not None
+
+
 def _weak_contradicted(candidates: Sequence[Region], body: Body) -> bool:
     """A county short name at the title start (灵台, but also any word) is trusted unless the
     body names places and none of them is the candidate or lies around it."""
@@ -231,6 +238,8 @@ def _from_title(subject: str, body: Body) -> RegionResolution | None:
     if blank is not None:
         return _blanked(blank.group(0), body)
     mention = _title_mention(subject, gazetteer)
+    if mention is not None and _lists_places(subject, mention, gazetteer):
+        return None  # 张家港市、常熟市和太仓市获…: a list of places, the body says whose page
     if mention is not None and mention.kind != OFFICIAL:
         written = _written_suffix(subject, mention, gazetteer)
         if isinstance(written, str):
