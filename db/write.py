@@ -8,6 +8,11 @@
   and swaps it in with an atomic rename when done; a dashboard reading the old file keeps
   reading it (no lock error reaches a user), and a crash mid-ingest leaves the previous
   database untouched.
+* :func:`ingest_lock`: one ingest at a time per database. Two runs that each copied the
+  file would each swap in their own copy, and the last rename would silently drop the other
+  run's documents; the second run waits on ``<db>.lock`` (saying so) instead, and reads the
+  database only once the first has swapped its copy in. Holding the lock also tells that
+  any ``<db>.*.tmp`` copy left in the folder belongs to a killed run: it is removed.
 * :func:`rebuild_derived` recomputes the stored rankings (``valuation.stored``) and the
   counts the pages read, after the documents are written. A document write deletes
   ``rankings_state`` in its own transaction, so the stored values are trusted only when
@@ -16,10 +21,13 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +39,7 @@ import pandas as pd
 import pyarrow as pa
 
 from db.columns import CLAIM_ROLE_COLUMNS, DOCUMENT_COLUMNS, REGION_COLUMNS, REGION_VALUE_COLUMNS
-from db.errors import DatabaseBroken
+from db.errors import DatabaseBroken, DatabaseBusy
 from db.overview import METRIC_SUMMARY_SQL
 from db.ranking import UNPLACED_CLAIMS_SQL, rule_inputs
 from db.sql import Con, scalar
@@ -50,6 +58,73 @@ DERIVED_TABLES = (
 )
 # Larger than any ingest here: the copy is checkpointed once, when ingest ends.
 INGEST_CHECKPOINT_THRESHOLD = "4GB"
+# How long a second ingest waits for the first before refusing (seconds).
+INGEST_LOCK_TIMEOUT = 3600.0
+_LOCK_POLL = 0.05
+
+
+def lock_path(db_path: Path) -> Path:
+    """The lock file beside the database: ``<db>.lock``."""
+    return db_path.with_name(db_path.name + ".lock")
+
+
+def _try_lock(path: Path) -> int | None:
+    """The descriptor of ``path`` locked exclusively, or None when another process holds it.
+
+    The holder removes the file when it is done, so a lock taken on a file that has since
+    been removed (or replaced) is no lock at all: the inode is checked after locking.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return None
+        raise
+    try:
+        same = os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        same = False
+    if not same:
+        os.close(fd)
+        return _try_lock(path)
+    return fd
+
+
+@contextmanager
+def ingest_lock(
+    db_path: Path,
+    *,
+    on_wait: Callable[[], None] | None = None,
+    timeout: float = INGEST_LOCK_TIMEOUT,
+) -> Iterator[None]:
+    """Hold ``<db>.lock`` for the block: the one ingest writing this database.
+
+    When another ingest holds it, ``on_wait`` is called once and this one waits up to
+    ``timeout`` seconds, then raises :class:`DatabaseBusy`. The lock is released (and its
+    file removed) when the block ends; the kernel releases it when the process dies.
+    """
+    path = lock_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = _try_lock(path)
+    if fd is None:
+        if on_wait is not None:
+            on_wait()
+        deadline = time.monotonic() + timeout
+        while fd is None:
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(
+                    f"{db_path}: another ingest has been running for over {timeout:.0f} s "
+                    f"({path} is locked); try again when it has finished"
+                )
+            time.sleep(_LOCK_POLL)
+            fd = _try_lock(path)
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(fd)
 
 
 def create_schema(con: Con) -> None:
@@ -173,13 +248,27 @@ def rebuild_derived(con: Con) -> RebuildStats:
 
 
 @contextmanager
-def database_copy(db_path: Path) -> Iterator[Con]:
+def database_copy(
+    db_path: Path,
+    *,
+    on_wait: Callable[[], None] | None = None,
+    lock_timeout: float = INGEST_LOCK_TIMEOUT,
+) -> Iterator[Con]:
     """A writable copy of the database, swapped in atomically when the block ends.
+
+    The copy is taken under :func:`ingest_lock` (``on_wait`` and ``lock_timeout`` are its),
+    and held until the swap: a second ingest starts from this one's result.
 
     Documents are committed one by one inside the copy, so even when the block stops on an
     error the copy holds everything committed before it, and is swapped in. The original
     file is only ever replaced whole, by a rename: readers never see a half-written file.
     """
+    with ingest_lock(db_path, on_wait=on_wait, timeout=lock_timeout), _copy(db_path) as con:
+        yield con
+
+
+@contextmanager
+def _copy(db_path: Path) -> Iterator[Con]:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
     os.close(fd)

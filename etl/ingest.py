@@ -105,7 +105,7 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
     files = expand_paths(paths)
     status = 0
     loaded = skipped = 0
-    with write.database_copy(db_path) as con:
+    with write.database_copy(db_path, on_wait=lambda: _say_waiting(db_path, err)) as con:
         write.load_regions(con, Gazetteer.load().rows())
         ids = IdCounter(con)
         known = write.known_hashes(con)
@@ -133,6 +133,11 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
         file=err,
     )
     return status
+
+
+def _say_waiting(db_path: Path, err: TextIO) -> None:
+    print(f"{db_path}: 另一个导入正在进行，等待中… (another ingest is running; waiting)", file=err)
+    err.flush()
 
 
 def _sha256(path: Path) -> str:

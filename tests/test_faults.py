@@ -1,0 +1,100 @@
+"""Faults and concurrency (issue 11, item 4): nothing a second run, a bad file or a kill
+does loses data that was loaded, or leaves processes and copies behind.
+
+The processes here are real ``python -m etl ingest`` runs; each test is bounded in time.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+WAITING = "另一个导入正在进行，等待中"
+
+
+def _ingest_process(db: Path, *paths: Path, log: Path) -> subprocess.Popen[bytes]:
+    """A real ``python -m etl ingest`` run, its standard error written to ``log``."""
+    with log.open("wb") as err:
+        return subprocess.Popen(
+            [sys.executable, "-m", "etl", "ingest", "--no-progress", "--db", str(db)]
+            + [str(p) for p in paths],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+
+
+def _sources(db: Path) -> set[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {str(r[0]) for r in con.execute("SELECT source FROM documents").fetchall()}
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def _split_corpus(tmp_path: Path) -> tuple[Path, Path, set[str], set[str]]:
+    # The small reports: each run takes about a second of extraction.
+    files = sorted(p for p in CORPUS.glob("*.txt") if p.stat().st_size < 50_000)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    for path in files[:2]:
+        shutil.copy(path, a)
+    for path in files[2:]:
+        shutil.copy(path, b)
+    return a, b, {p.name for p in files[:2]}, {p.name for p in files[2:]}
+
+
+def test_two_ingests_at_once_keep_both_document_sets(tmp_path: Path) -> None:
+    """Both runs start while the database is busy (a held ``<db>.lock``): without the lock
+    they run side by side and the last swap wins; with it each waits, says so, and neither
+    run's documents are lost."""
+    a, b, names_a, names_b = _split_corpus(tmp_path)
+    db = tmp_path / "db.duckdb"
+    logs = [tmp_path / "a.log", tmp_path / "b.log"]
+    with (tmp_path / "db.duckdb.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        runs = [_ingest_process(db, a, log=logs[0]), _ingest_process(db, b, log=logs[1])]
+
+        def settled() -> bool:
+            return all(
+                run.poll() is not None or WAITING in log.read_text("utf-8")
+                for run, log in zip(runs, logs, strict=True)
+            )
+
+        _wait_for(settled, 60, "both runs to wait or finish")
+    for run in runs:
+        run.wait(timeout=120)
+    texts = [log.read_text("utf-8") for log in logs]
+    assert [run.returncode for run in runs] == [0, 0], texts
+    assert all(WAITING in text for text in texts), texts
+    assert _sources(db) == names_a | names_b
+    assert not list(tmp_path.glob("db.duckdb.*tmp*"))
+
+
+def test_a_run_that_waits_too_long_is_refused_clearly(tmp_path: Path) -> None:
+    from db.errors import DatabaseBusy
+    from db.write import ingest_lock
+
+    db = tmp_path / "db.duckdb"
+    waited: list[bool] = []
+    second = ingest_lock(db, on_wait=lambda: waited.append(True), timeout=0.2)
+    with ingest_lock(db), pytest.raises(DatabaseBusy, match=r"another ingest"), second:
+        pass
+    assert waited == [True]
+    assert not list(tmp_path.iterdir())  # the lock file goes with its holder
