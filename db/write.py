@@ -128,8 +128,31 @@ def ingest_lock(
 
 
 def create_schema(con: Con) -> None:
-    """Create every table that does not exist yet (``schema.sql``)."""
+    """Create every table that does not exist yet (``schema.sql``), and bring an older
+    ``documents`` table to the current key."""
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+    _key_documents_by_path(con)
+
+
+def _key_documents_by_path(con: Con) -> None:
+    """A database written before documents were keyed by path has ``source UNIQUE``
+    (a second 报告.txt from another folder is refused); its table is rebuilt with the
+    current definition, rows and ids kept. DuckDB cannot drop a constraint in place."""
+    unique_source = scalar(
+        con,
+        "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'documents' "
+        "AND constraint_type = 'UNIQUE' AND constraint_column_names = ['source']",
+    )
+    if not unique_source:
+        return
+    columns = ", ".join(DOCUMENT_COLUMNS)
+    with transaction(con):
+        con.execute("ALTER TABLE documents RENAME TO documents_keyed_by_name")
+        con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+        con.execute(
+            f"INSERT INTO documents ({columns}) SELECT {columns} FROM documents_keyed_by_name"
+        )
+        con.execute("DROP TABLE documents_keyed_by_name")
 
 
 @contextmanager
@@ -166,10 +189,10 @@ def load_regions(con: Con, rows: list[dict[str, Any]]) -> None:
     insert(con, "regions", pa.Table.from_pandas(frame, preserve_index=False))
 
 
-def known_hashes(con: Con) -> dict[str, str]:
-    """sha256 of every document already loaded, by file name."""
-    rows = con.execute("SELECT source, sha256 FROM documents").fetchall()
-    return {str(s): str(h) for s, h in rows}
+def known_documents(con: Con) -> dict[str, tuple[int, str]]:
+    """(doc_id, sha256) of every document already loaded, by its path as stored."""
+    rows = con.execute("SELECT path, doc_id, sha256 FROM documents").fetchall()
+    return {str(p): (int(i), str(h)) for p, i, h in rows}
 
 
 def next_ids(con: Con) -> dict[str, int]:
@@ -186,16 +209,16 @@ def write_document(
     articles: pa.Table,
     claims: pa.Table,
     *,
-    replace: bool,
+    replace: int | None,
 ) -> None:
     """Write one document's rows (``DOCUMENT_COLUMNS``; articles and claims as Arrow) in
-    one transaction, replacing the rows of the same file first if ``replace``; the stored
-    rankings are marked stale in the same transaction."""
+    one transaction, replacing the rows of document ``replace`` (the same file's earlier
+    doc_id) first; the stored rankings are marked stale in the same transaction."""
     with transaction(con):
         con.execute("DELETE FROM rankings_state")
-        if replace:
+        if replace is not None:
             for table in ("claims", "articles", "documents"):
-                con.execute(f"DELETE FROM {table} WHERE source = ?", [document["source"]])
+                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [replace])
         marks = ", ".join("?" for _ in DOCUMENT_COLUMNS)
         con.execute(
             f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) VALUES ({marks})",

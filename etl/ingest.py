@@ -23,7 +23,7 @@ from tqdm import tqdm
 from db import write
 from db.overview import rankings_version
 from etl.gazetteer import Gazetteer
-from etl.loading import IdCounter, write_document
+from etl.loading import IdCounter, document_key, write_document
 from etl.models import DocumentResult
 from etl.pipeline import process
 from etl.reading import ReadError, read_document
@@ -102,16 +102,23 @@ def run_extract(paths: list[Path], articles: bool, out: TextIO, err: TextIO) -> 
 
 def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = True) -> int:
     """``python -m etl ingest``: load files into the database; unchanged files are skipped."""
-    files = expand_paths(paths)
+    # A file named twice (a folder and a file in it) is one document, read once.
+    unique: dict[str, Path] = {}
+    for path in expand_paths(paths):
+        unique.setdefault(document_key(path), path)
+    files = list(unique.values())
     status = 0
     loaded = skipped = 0
     with write.database_copy(db_path, on_wait=lambda: _say_waiting(db_path, err)) as con:
         write.load_regions(con, Gazetteer.load().rows())
         ids = IdCounter(con)
-        known = write.known_hashes(con)
+        # Keys as stored, and as the current folder resolves them: an older database
+        # stored the path as given.
+        known = {document_key(Path(p)): doc for p, doc in write.known_documents(con).items()}
         pending = []
         for path in files:
-            if path.is_file() and known.get(path.name) == _sha256(path):
+            doc = known.get(document_key(path))
+            if doc is not None and path.is_file() and doc[1] == _sha256(path):
                 skipped += 1
             else:
                 pending.append(path)
@@ -120,8 +127,9 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
                 print(outcome.error, file=err)
                 status = 1
                 continue
+            earlier = known.get(document_key(outcome.path))
             write_document(
-                con, outcome.result, outcome.path, ids, replace=outcome.path.name in known
+                con, outcome.result, outcome.path, ids, replace=earlier[0] if earlier else None
             )
             loaded += 1
         # The stored rankings follow the claims (valuation.stored); a run that changed

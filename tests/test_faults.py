@@ -98,3 +98,79 @@ def test_a_run_that_waits_too_long_is_refused_clearly(tmp_path: Path) -> None:
         pass
     assert waited == [True]
     assert not list(tmp_path.iterdir())  # the lock file goes with its holder
+
+
+def _claims_by_doc(db: Path) -> dict[str, list[tuple]]:
+    sql = """
+        SELECT d.path, c.metric, c.value, c.quote FROM claims c JOIN documents d USING (doc_id)
+        ORDER BY ALL
+    """
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(sql).fetchall()
+    out: dict[str, list[tuple]] = {}
+    for path, *rest in rows:
+        out.setdefault(str(path), []).append(tuple(rest))
+    return out
+
+
+def test_same_named_files_in_two_folders_are_two_documents(tmp_path: Path) -> None:
+    import io
+
+    from etl.ingest import run_ingest
+
+    small = sorted(p for p in CORPUS.glob("*.txt") if p.stat().st_size < 50_000)
+    one, two = tmp_path / "一处" / "报告.txt", tmp_path / "二处" / "报告.txt"
+    for target, original in ((one, small[0]), (two, small[1])):
+        target.parent.mkdir()
+        shutil.copy(original, target)
+    db = tmp_path / "db.duckdb"
+    err = io.StringIO()
+    assert run_ingest([one.parent, two.parent], db, err, progress=False) == 0, err.getvalue()
+    assert "2 loaded" in err.getvalue()
+    before = _claims_by_doc(db)
+    assert set(before) == {str(one.resolve()), str(two.resolve())}
+    assert all(before.values())
+    assert _sources(db) == {"报告.txt"}
+
+    # Changing one changes its rows alone; the other is left as it was.
+    one.write_text(one.read_text("utf-8") + "\n", encoding="utf-8")
+    err = io.StringIO()
+    assert run_ingest([one.parent, two.parent], db, err, progress=False) == 0, err.getvalue()
+    assert "1 loaded, 1 unchanged" in err.getvalue()
+    after = _claims_by_doc(db)
+    assert after == before
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+
+
+def test_a_database_keyed_by_file_name_gains_the_path_key(tmp_path: Path) -> None:
+    """A database written before this change has ``source UNIQUE``: its next ingest keeps
+    its rows and accepts a second 报告.txt."""
+    import io
+
+    from db.write import SCHEMA_PATH
+    from etl.ingest import run_ingest
+
+    small = sorted(p for p in CORPUS.glob("*.txt") if p.stat().st_size < 50_000)
+    one, two = tmp_path / "一处" / "报告.txt", tmp_path / "二处" / "报告.txt"
+    for target, original in ((one, small[0]), (two, small[1])):
+        target.parent.mkdir()
+        shutil.copy(original, target)
+    db = tmp_path / "db.duckdb"
+    assert run_ingest([one], db, io.StringIO(), progress=False) == 0
+    old_schema = (
+        SCHEMA_PATH.read_text("utf-8")
+        .replace("source       VARCHAR NOT NULL,", "source       VARCHAR NOT NULL UNIQUE,")
+        .replace("path         VARCHAR NOT NULL UNIQUE,", "path         VARCHAR NOT NULL,")
+    )
+    assert old_schema != SCHEMA_PATH.read_text("utf-8")
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE d AS SELECT * FROM documents")
+        con.execute("DROP TABLE documents")
+        con.execute(old_schema)
+        con.execute("INSERT INTO documents SELECT * FROM d")
+        con.execute("DROP TABLE d")
+    err = io.StringIO()
+    assert run_ingest([one, two], db, err, progress=False) == 0, err.getvalue()
+    assert "1 loaded, 1 unchanged" in err.getvalue()
+    assert set(_claims_by_doc(db)) == {str(one.resolve()), str(two.resolve())}
