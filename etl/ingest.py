@@ -35,6 +35,7 @@ DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 DOCUMENT_SUFFIXES = (".txt",)
 # Below this many files the process pool costs more than it saves.
 PARALLEL_MIN_FILES = 4
+MAX_REASON = 300
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,10 @@ def extract_one(path: Path) -> Outcome:
         return Outcome(path, error=str(exc))
     except OSError as exc:
         return Outcome(path, error=f"{path}: cannot read: {exc.strerror or exc}")
+    # Anything else is a fault of this file's extraction: one bad file must not stop the run.
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"[:MAX_REASON]
+        return Outcome(path, error=f"{path}: cannot be processed ({reason})")
 
 
 def extract_all(paths: list[Path], progress: bool = False) -> Iterator[Outcome]:
@@ -118,7 +123,7 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
         pending = []
         for path in files:
             doc = known.get(document_key(path))
-            if doc is not None and path.is_file() and doc[1] == _sha256(path):
+            if doc is not None and _unchanged(path, doc[1]):
                 skipped += 1
             else:
                 pending.append(path)
@@ -146,6 +151,15 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
 def _say_waiting(db_path: Path, err: TextIO) -> None:
     print(f"{db_path}: 另一个导入正在进行，等待中… (another ingest is running; waiting)", file=err)
     err.flush()
+
+
+def _unchanged(path: Path, sha256: str) -> bool:
+    """The file is a regular file whose content hashes to ``sha256``. Anything that cannot
+    be told (unreadable, a pipe) counts as changed: reading it reports why."""
+    try:
+        return path.is_file() and _sha256(path) == sha256
+    except OSError:
+        return False
 
 
 def _sha256(path: Path) -> str:

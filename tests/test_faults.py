@@ -174,3 +174,108 @@ def test_a_database_keyed_by_file_name_gains_the_path_key(tmp_path: Path) -> Non
     assert run_ingest([one, two], db, err, progress=False) == 0, err.getvalue()
     assert "1 loaded, 1 unchanged" in err.getvalue()
     assert set(_claims_by_doc(db)) == {str(one.resolve()), str(two.resolve())}
+
+
+# --------------------------------------------------------------------------- bad files
+
+GOOD = CORPUS / "000_2a9cdd382f62b7c7.txt"
+
+
+def _deny(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``path`` cannot be opened: chmod 000, and (root reads anything) every open of it
+    raises what the kernel would say."""
+    import errno
+    import io
+    import os
+
+    path.chmod(0)
+    target = str(path.resolve())
+    real_os_open, real_io_open = os.open, io.open
+
+    def refuse(file: object) -> None:
+        if isinstance(file, (str, os.PathLike)) and os.path.realpath(file) == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+
+    def os_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        refuse(file)
+        return real_os_open(file, *args, **kwargs)
+
+    def io_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        refuse(file)
+        return real_io_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(io, "open", io_open)
+
+
+def _run(paths: list[Path], db: Path) -> tuple[int, str]:
+    import io
+
+    from etl.ingest import run_ingest
+
+    err = io.StringIO()
+    return run_ingest(paths, db, err, progress=False), err.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["unreadable", "pipe", "device", "too-large", "changing", "fault"])
+def test_each_bad_file_is_one_line_and_the_good_file_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    import os
+
+    from etl import ingest, reading
+
+    db = tmp_path / "db.duckdb"
+    good = tmp_path / "good.txt"
+    shutil.copy(GOOD, good)
+    bad = tmp_path / "bad.txt"
+    reason = {
+        "unreadable": "permission denied",
+        "pipe": "named pipe",
+        "device": "character device",
+        "too-large": "too large",
+        "changing": "changed while being read",
+        "fault": "cannot be processed",
+    }[kind]
+    if kind == "unreadable":
+        # Loaded once, then unreadable: the unchanged-file check hashes it first.
+        shutil.copy(CORPUS / "002_2277d0c1715e577c.txt", bad)
+        assert _run([bad], db)[0] == 0
+        bad.write_text(bad.read_text("utf-8") + "\n", encoding="utf-8")
+        _deny(bad, monkeypatch)
+    elif kind == "pipe":
+        os.mkfifo(bad)
+    elif kind == "device":
+        bad.symlink_to("/dev/zero")
+    else:
+        shutil.copy(CORPUS / "002_2277d0c1715e577c.txt", bad)
+    if kind == "too-large":
+        monkeypatch.setattr(reading, "MAX_DOCUMENT_BYTES", GOOD.stat().st_size + 1)
+    if kind == "changing":
+        real = reading._read_blocks
+
+        def growing(fd: int, limit: int):  # type: ignore[no-untyped-def]
+            for i, block in enumerate(real(fd, limit)):
+                yield block
+                if i == 0 and os.path.samefile(f"/proc/self/fd/{fd}", bad):
+                    with bad.open("a", encoding="utf-8") as more:
+                        more.write("\n后来写入的一行。\n")
+
+        monkeypatch.setattr(reading, "_read_blocks", growing)
+    if kind == "fault":
+        real_process = ingest.process
+
+        def failing(doc, gazetteer):  # type: ignore[no-untyped-def]
+            if doc.name == "bad.txt":
+                raise ArithmeticError("decimal overflow")
+            return real_process(doc, gazetteer)
+
+        monkeypatch.setattr(ingest, "process", failing)
+
+    status, message = _run([bad, good], db)
+    assert status == 1, message
+    lines = [line for line in message.splitlines() if "bad.txt" in line]
+    assert len(lines) == 1 and reason in lines[0].lower(), message
+    assert "Traceback" not in message
+    assert "good.txt" in _sources(db)
+    assert "1 loaded" in message and "1 failed" in message, message
