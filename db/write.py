@@ -290,9 +290,24 @@ def database_copy(
         yield con
 
 
+def stale_copies(db_path: Path) -> list[Path]:
+    """The ``<db>.<random>.tmp`` copies (and their ``.wal``) beside the database. Under
+    :func:`ingest_lock` none belongs to a live ingest: they are a killed run's."""
+    if not db_path.parent.is_dir():
+        return []
+    prefix = db_path.name + "."
+    return sorted(
+        p
+        for p in db_path.parent.iterdir()
+        if p.name.startswith(prefix) and p.name.endswith((".tmp", ".tmp.wal"))
+    )
+
+
 @contextmanager
 def _copy(db_path: Path) -> Iterator[Con]:
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in stale_copies(db_path):
+        stale.unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp = Path(tmp_name)

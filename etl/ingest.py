@@ -8,10 +8,14 @@ load, and the exit status says that something failed.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +39,8 @@ DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 DOCUMENT_SUFFIXES = (".txt",)
 # Below this many files the process pool costs more than it saves.
 PARALLEL_MIN_FILES = 4
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PARENT_POLL = 1.0
 MAX_REASON = 300
 
 
@@ -74,6 +80,35 @@ def extract_one(path: Path) -> Outcome:
         return Outcome(path, error=f"{path}: cannot be processed ({reason})")
 
 
+def die_with_parent(parent: int) -> None:
+    """Pool worker initializer: the worker ends when the ingest that started it does.
+
+    A killed ingest (SIGKILL, SIGTERM) cannot shut its pool down; without this the workers
+    live on, re-parented, holding memory and the terminal. Linux delivers SIGKILL to the
+    worker when its parent dies (``PR_SET_PDEATHSIG``); elsewhere a thread watches the
+    parent's pid. A parent already gone before either was set up is noticed here.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            _watch_parent(parent)
+    else:
+        _watch_parent(parent)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
 def extract_all(paths: list[Path], progress: bool = False) -> Iterator[Outcome]:
     """Outcomes in input order, computed in parallel on a large corpus."""
     bar = tqdm(total=len(paths), unit="file", disable=not progress, file=sys.stderr)
@@ -83,7 +118,9 @@ def extract_all(paths: list[Path], progress: bool = False) -> Iterator[Outcome]:
                 yield extract_one(path)
                 bar.update()
             return
-        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+        with ProcessPoolExecutor(
+            max_workers=os.cpu_count(), initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             for outcome in pool.map(extract_one, paths, chunksize=1):
                 yield outcome
                 bar.update()

@@ -279,3 +279,67 @@ def test_each_bad_file_is_one_line_and_the_good_file_loads(
     assert "Traceback" not in message
     assert "good.txt" in _sources(db)
     assert "1 loaded" in message and "1 failed" in message, message
+
+
+# --------------------------------------------------------------------------- killed runs
+
+
+def _children(pid: int) -> set[int]:
+    """Live processes whose parent is ``pid``."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.skipif((__import__("os").cpu_count() or 1) < 2, reason="no process pool on 1 CPU")
+@pytest.mark.parametrize("signum", ["SIGKILL", "SIGTERM"])
+def test_a_killed_ingest_leaves_no_worker_and_its_copy_is_removed_next_run(
+    tmp_path: Path, signum: str
+) -> None:
+    import os
+    import signal
+
+    db = tmp_path / "db.duckdb"
+    assert _run([GOOD], db)[0] == 0
+    before = _claims_by_doc(db)
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    (folder / GOOD.name).unlink()  # the pool runs from four files; GOOD is loaded already
+    run = _ingest_process(db, folder, log=tmp_path / "killed.log")
+    try:
+        _wait_for(lambda: len(_children(run.pid)) >= 2, 60, "the pool's workers")
+        workers = _children(run.pid)
+        os.kill(run.pid, getattr(signal, signum))
+        run.wait(timeout=10)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    try:
+        _wait_for(lambda: not any(_alive(w) for w in workers), 10, "the workers to end")
+    finally:
+        for worker in filter(_alive, workers):  # a failed test leaves no orphan either
+            os.kill(worker, signal.SIGKILL)
+    assert _claims_by_doc(db) == before  # the database is as it was
+    stale = sorted(p.name for p in tmp_path.glob("db.duckdb.*.tmp*"))
+    assert stale, "the killed run had a copy"
+
+    status, message = _run([GOOD], db)
+    assert status == 0, message
+    assert not list(tmp_path.glob("db.duckdb.*.tmp*"))
+    assert _claims_by_doc(db) == before
