@@ -19,12 +19,14 @@ CREATE TABLE IF NOT EXISTS regions (
     parent_code VARCHAR                -- code of the unit above, null for provinces
 );
 
--- One row = one input file, as last ingested. `sha256` makes ingest idempotent: an
--- unchanged file is skipped, a changed file replaces its own rows.
+-- One row = one input file, as last ingested. A document is identified by its path and
+-- its content: `path` is the key (two reports both called 报告.txt in two folders are two
+-- documents), and `sha256` makes ingest idempotent: an unchanged file is skipped, a
+-- changed file replaces its own rows.
 CREATE TABLE IF NOT EXISTS documents (
     doc_id       INTEGER PRIMARY KEY,
-    source       VARCHAR NOT NULL UNIQUE,  -- file name (the key users see)
-    path         VARCHAR NOT NULL,         -- path the file was read from
+    source       VARCHAR NOT NULL,         -- file name (what users see; not unique)
+    path         VARCHAR NOT NULL UNIQUE,  -- absolute path the file was read from (the key)
     sha256       VARCHAR NOT NULL,
     encoding     VARCHAR NOT NULL,         -- detected encoding: utf-8, gb18030, utf-16 …
     traditional  BOOLEAN NOT NULL,         -- converted from Traditional Chinese

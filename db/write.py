@@ -8,6 +8,11 @@
   and swaps it in with an atomic rename when done; a dashboard reading the old file keeps
   reading it (no lock error reaches a user), and a crash mid-ingest leaves the previous
   database untouched.
+* :func:`ingest_lock`: one ingest at a time per database. Two runs that each copied the
+  file would each swap in their own copy, and the last rename would silently drop the other
+  run's documents; the second run waits on ``<db>.lock`` (saying so) instead, and reads the
+  database only once the first has swapped its copy in. Holding the lock also tells that
+  any ``<db>.*.tmp`` copy left in the folder belongs to a killed run: it is removed.
 * :func:`rebuild_derived` recomputes the stored rankings (``valuation.stored``) and the
   counts the pages read, after the documents are written. A document write deletes
   ``rankings_state`` in its own transaction, so the stored values are trusted only when
@@ -16,10 +21,13 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +39,7 @@ import pandas as pd
 import pyarrow as pa
 
 from db.columns import CLAIM_ROLE_COLUMNS, DOCUMENT_COLUMNS, REGION_COLUMNS, REGION_VALUE_COLUMNS
-from db.errors import DatabaseBroken
+from db.errors import DatabaseBroken, DatabaseBusy
 from db.overview import METRIC_SUMMARY_SQL
 from db.ranking import UNPLACED_CLAIMS_SQL, rule_inputs
 from db.sql import Con, scalar
@@ -50,11 +58,101 @@ DERIVED_TABLES = (
 )
 # Larger than any ingest here: the copy is checkpointed once, when ingest ends.
 INGEST_CHECKPOINT_THRESHOLD = "4GB"
+# How long a second ingest waits for the first before refusing (seconds).
+INGEST_LOCK_TIMEOUT = 3600.0
+_LOCK_POLL = 0.05
+
+
+def lock_path(db_path: Path) -> Path:
+    """The lock file beside the database: ``<db>.lock``."""
+    return db_path.with_name(db_path.name + ".lock")
+
+
+def _try_lock(path: Path) -> int | None:
+    """The descriptor of ``path`` locked exclusively, or None when another process holds it.
+
+    The holder removes the file when it is done, so a lock taken on a file that has since
+    been removed (or replaced) is no lock at all: the inode is checked after locking.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return None
+        raise
+    try:
+        same = os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        same = False
+    if not same:
+        os.close(fd)
+        return _try_lock(path)
+    return fd
+
+
+@contextmanager
+def ingest_lock(
+    db_path: Path,
+    *,
+    on_wait: Callable[[], None] | None = None,
+    timeout: float = INGEST_LOCK_TIMEOUT,
+) -> Iterator[None]:
+    """Hold ``<db>.lock`` for the block: the one ingest writing this database.
+
+    When another ingest holds it, ``on_wait`` is called once and this one waits up to
+    ``timeout`` seconds, then raises :class:`DatabaseBusy`. The lock is released (and its
+    file removed) when the block ends; the kernel releases it when the process dies.
+    """
+    path = lock_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = _try_lock(path)
+    if fd is None:
+        if on_wait is not None:
+            on_wait()
+        deadline = time.monotonic() + timeout
+        while fd is None:
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(
+                    f"{db_path}: another ingest has been running for over {timeout:.0f} s "
+                    f"({path} is locked); try again when it has finished"
+                )
+            time.sleep(_LOCK_POLL)
+            fd = _try_lock(path)
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(fd)
 
 
 def create_schema(con: Con) -> None:
-    """Create every table that does not exist yet (``schema.sql``)."""
+    """Create every table that does not exist yet (``schema.sql``), and bring an older
+    ``documents`` table to the current key."""
     con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+    _key_documents_by_path(con)
+
+
+def _key_documents_by_path(con: Con) -> None:
+    """A database written before documents were keyed by path has ``source UNIQUE``
+    (a second 报告.txt from another folder is refused); its table is rebuilt with the
+    current definition, rows and ids kept. DuckDB cannot drop a constraint in place."""
+    unique_source = scalar(
+        con,
+        "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'documents' "
+        "AND constraint_type = 'UNIQUE' AND constraint_column_names = ['source']",
+    )
+    if not unique_source:
+        return
+    columns = ", ".join(DOCUMENT_COLUMNS)
+    with transaction(con):
+        con.execute("ALTER TABLE documents RENAME TO documents_keyed_by_name")
+        con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+        con.execute(
+            f"INSERT INTO documents ({columns}) SELECT {columns} FROM documents_keyed_by_name"
+        )
+        con.execute("DROP TABLE documents_keyed_by_name")
 
 
 @contextmanager
@@ -91,10 +189,10 @@ def load_regions(con: Con, rows: list[dict[str, Any]]) -> None:
     insert(con, "regions", pa.Table.from_pandas(frame, preserve_index=False))
 
 
-def known_hashes(con: Con) -> dict[str, str]:
-    """sha256 of every document already loaded, by file name."""
-    rows = con.execute("SELECT source, sha256 FROM documents").fetchall()
-    return {str(s): str(h) for s, h in rows}
+def known_documents(con: Con) -> dict[str, tuple[int, str]]:
+    """(doc_id, sha256) of every document already loaded, by its path as stored."""
+    rows = con.execute("SELECT path, doc_id, sha256 FROM documents").fetchall()
+    return {str(p): (int(i), str(h)) for p, i, h in rows}
 
 
 def next_ids(con: Con) -> dict[str, int]:
@@ -111,16 +209,16 @@ def write_document(
     articles: pa.Table,
     claims: pa.Table,
     *,
-    replace: bool,
+    replace: int | None,
 ) -> None:
     """Write one document's rows (``DOCUMENT_COLUMNS``; articles and claims as Arrow) in
-    one transaction, replacing the rows of the same file first if ``replace``; the stored
-    rankings are marked stale in the same transaction."""
+    one transaction, replacing the rows of document ``replace`` (the same file's earlier
+    doc_id) first; the stored rankings are marked stale in the same transaction."""
     with transaction(con):
         con.execute("DELETE FROM rankings_state")
-        if replace:
+        if replace is not None:
             for table in ("claims", "articles", "documents"):
-                con.execute(f"DELETE FROM {table} WHERE source = ?", [document["source"]])
+                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [replace])
         marks = ", ".join("?" for _ in DOCUMENT_COLUMNS)
         con.execute(
             f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) VALUES ({marks})",
@@ -173,14 +271,43 @@ def rebuild_derived(con: Con) -> RebuildStats:
 
 
 @contextmanager
-def database_copy(db_path: Path) -> Iterator[Con]:
+def database_copy(
+    db_path: Path,
+    *,
+    on_wait: Callable[[], None] | None = None,
+    lock_timeout: float = INGEST_LOCK_TIMEOUT,
+) -> Iterator[Con]:
     """A writable copy of the database, swapped in atomically when the block ends.
+
+    The copy is taken under :func:`ingest_lock` (``on_wait`` and ``lock_timeout`` are its),
+    and held until the swap: a second ingest starts from this one's result.
 
     Documents are committed one by one inside the copy, so even when the block stops on an
     error the copy holds everything committed before it, and is swapped in. The original
     file is only ever replaced whole, by a rename: readers never see a half-written file.
     """
+    with ingest_lock(db_path, on_wait=on_wait, timeout=lock_timeout), _copy(db_path) as con:
+        yield con
+
+
+def stale_copies(db_path: Path) -> list[Path]:
+    """The ``<db>.<random>.tmp`` copies (and their ``.wal``) beside the database. Under
+    :func:`ingest_lock` none belongs to a live ingest: they are a killed run's."""
+    if not db_path.parent.is_dir():
+        return []
+    prefix = db_path.name + "."
+    return sorted(
+        p
+        for p in db_path.parent.iterdir()
+        if p.name.startswith(prefix) and p.name.endswith((".tmp", ".tmp.wal"))
+    )
+
+
+@contextmanager
+def _copy(db_path: Path) -> Iterator[Con]:
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in stale_copies(db_path):
+        stale.unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp = Path(tmp_name)

@@ -8,10 +8,14 @@ load, and the exit status says that something failed.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,7 +27,7 @@ from tqdm import tqdm
 from db import write
 from db.overview import rankings_version
 from etl.gazetteer import Gazetteer
-from etl.loading import IdCounter, write_document
+from etl.loading import IdCounter, document_key, write_document
 from etl.models import DocumentResult
 from etl.pipeline import process
 from etl.reading import ReadError, read_document
@@ -35,6 +39,9 @@ DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 DOCUMENT_SUFFIXES = (".txt",)
 # Below this many files the process pool costs more than it saves.
 PARALLEL_MIN_FILES = 4
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PARENT_POLL = 1.0
+MAX_REASON = 300
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,39 @@ def extract_one(path: Path) -> Outcome:
         return Outcome(path, error=str(exc))
     except OSError as exc:
         return Outcome(path, error=f"{path}: cannot read: {exc.strerror or exc}")
+    # Anything else is a fault of this file's extraction: one bad file must not stop the run.
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"[:MAX_REASON]
+        return Outcome(path, error=f"{path}: cannot be processed ({reason})")
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool worker initializer: the worker ends when the ingest that started it does.
+
+    A killed ingest (SIGKILL, SIGTERM) cannot shut its pool down; without this the workers
+    live on, re-parented, holding memory and the terminal. Linux delivers SIGKILL to the
+    worker when its parent dies (``PR_SET_PDEATHSIG``); elsewhere a thread watches the
+    parent's pid. A parent already gone before either was set up is noticed here.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            _watch_parent(parent)
+    else:
+        _watch_parent(parent)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def extract_all(paths: list[Path], progress: bool = False) -> Iterator[Outcome]:
@@ -78,7 +118,9 @@ def extract_all(paths: list[Path], progress: bool = False) -> Iterator[Outcome]:
                 yield extract_one(path)
                 bar.update()
             return
-        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+        with ProcessPoolExecutor(
+            max_workers=os.cpu_count(), initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             for outcome in pool.map(extract_one, paths, chunksize=1):
                 yield outcome
                 bar.update()
@@ -102,16 +144,23 @@ def run_extract(paths: list[Path], articles: bool, out: TextIO, err: TextIO) -> 
 
 def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = True) -> int:
     """``python -m etl ingest``: load files into the database; unchanged files are skipped."""
-    files = expand_paths(paths)
+    # A file named twice (a folder and a file in it) is one document, read once.
+    unique: dict[str, Path] = {}
+    for path in expand_paths(paths):
+        unique.setdefault(document_key(path), path)
+    files = list(unique.values())
     status = 0
     loaded = skipped = 0
-    with write.database_copy(db_path) as con:
+    with write.database_copy(db_path, on_wait=lambda: _say_waiting(db_path, err)) as con:
         write.load_regions(con, Gazetteer.load().rows())
         ids = IdCounter(con)
-        known = write.known_hashes(con)
+        # Keys as stored, and as the current folder resolves them: an older database
+        # stored the path as given.
+        known = {document_key(Path(p)): doc for p, doc in write.known_documents(con).items()}
         pending = []
         for path in files:
-            if path.is_file() and known.get(path.name) == _sha256(path):
+            doc = known.get(document_key(path))
+            if doc is not None and _unchanged(path, doc[1]):
                 skipped += 1
             else:
                 pending.append(path)
@@ -120,8 +169,9 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
                 print(outcome.error, file=err)
                 status = 1
                 continue
+            earlier = known.get(document_key(outcome.path))
             write_document(
-                con, outcome.result, outcome.path, ids, replace=outcome.path.name in known
+                con, outcome.result, outcome.path, ids, replace=earlier[0] if earlier else None
             )
             loaded += 1
         # The stored rankings follow the claims (valuation.stored); a run that changed
@@ -133,6 +183,20 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
         file=err,
     )
     return status
+
+
+def _say_waiting(db_path: Path, err: TextIO) -> None:
+    print(f"{db_path}: 另一个导入正在进行，等待中… (another ingest is running; waiting)", file=err)
+    err.flush()
+
+
+def _unchanged(path: Path, sha256: str) -> bool:
+    """The file is a regular file whose content hashes to ``sha256``. Anything that cannot
+    be told (unreadable, a pipe) counts as changed: reading it reports why."""
+    try:
+        return path.is_file() and _sha256(path) == sha256
+    except OSError:
+        return False
 
 
 def _sha256(path: Path) -> str:

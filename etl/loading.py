@@ -70,14 +70,21 @@ def claim_table(
     ])  # fmt: skip
 
 
+def document_key(path: Path) -> str:
+    """What identifies a document with its content: the file's absolute path (two files
+    of the same name in two folders are two documents)."""
+    return str(Path(path).resolve())
+
+
 def write_document(
-    con: Con, result: DocumentResult, path: Path, ids: IdCounter, replace: bool
+    con: Con, result: DocumentResult, path: Path, ids: IdCounter, replace: int | None
 ) -> None:
-    """Write one document's rows in one transaction, replacing its old rows if ``replace``."""
+    """Write one document's rows in one transaction, replacing the rows of document
+    ``replace`` (its earlier doc_id) if given."""
     doc, seg = result.document, result.segmentation
     doc_id = ids.take("documents", 1)
     document = {
-        "doc_id": doc_id, "source": doc.name, "path": str(path), "sha256": doc.sha256,
+        "doc_id": doc_id, "source": doc.name, "path": document_key(path), "sha256": doc.sha256,
         "encoding": doc.encoding, "traditional": doc.traditional, "n_chars": doc.n_chars,
         "toc_entries": len(seg.toc_entries), "missing_from_body": list(seg.missing_from_body),
         "truncated": seg.truncated, "document_year": seg.document_year,

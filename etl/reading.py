@@ -34,7 +34,9 @@ import bisect
 import dataclasses
 import functools
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, pairwise
 from pathlib import Path
@@ -522,13 +524,89 @@ def read_bytes(data: bytes, name: str) -> SourceText:
     )
 
 
+# Larger than any report seen (the largest sample is 0.3 MB); a bigger file is refused
+# rather than read whole into memory.
+MAX_DOCUMENT_BYTES: Final[int] = 64 * 1024 * 1024
+_READ_BLOCK: Final[int] = 1 << 20
+_KINDS: Final[tuple[tuple[Callable[[int], bool], str], ...]] = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _read_blocks(fd: int, limit: int) -> Iterator[bytes]:
+    """The file's bytes block by block, at most ``limit`` + 1 of them."""
+    left = limit + 1
+    while left > 0:
+        block = os.read(fd, min(_READ_BLOCK, left))
+        if not block:
+            return
+        left -= len(block)
+        yield block
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(_READ_BLOCK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_DOCUMENT_BYTES`, read whole and
+    unchanged while read; anything else is a :class:`ReadError` naming the file.
+
+    The file is opened without blocking (a named pipe would wait for a writer forever) and
+    checked to be a regular file before a byte is read. A file being written while read
+    (its size or time changes, or a second reading hashes differently) is refused: loading
+    the prefix read so far would store a partial report as if it were whole.
+    """
+    name = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise ReadError(name, f"cannot read ({exc.strerror or exc})") from exc
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise ReadError(name, f"cannot read: {_kind(before.st_mode)}, not a file")
+        if before.st_size > MAX_DOCUMENT_BYTES:
+            raise ReadError(name, _too_large(before.st_size))
+        data = b"".join(_read_blocks(fd, MAX_DOCUMENT_BYTES))
+        after = os.fstat(fd)
+    except OSError as exc:
+        raise ReadError(name, f"cannot read ({exc.strerror or exc})") from exc
+    finally:
+        os.close(fd)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ReadError(name, _too_large(len(data)))
+    changed = (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
+    try:
+        changed = changed or _file_sha256(path) != hashlib.sha256(data).hexdigest()
+    except OSError:
+        changed = True
+    if changed:
+        raise ReadError(name, "changed while being read (still being written?); try again")
+    return data
+
+
+def _too_large(size: int) -> str:
+    mib = 1024 * 1024
+    return f"too large ({size / mib:.1f} MB; the limit is {MAX_DOCUMENT_BYTES // mib} MB)"
+
+
 def read_document(path: Path) -> SourceText:
     """Read one document file; ``SourceText.name`` is the file's name.
 
     Error messages name the path as given, so a user can find the file.
     """
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ReadError(str(path), f"cannot read ({exc.strerror or exc})") from exc
+    data = read_file_bytes(path)
     return dataclasses.replace(read_bytes(data, str(path)), name=Path(path).name)
