@@ -36,6 +36,12 @@ def _missing(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
+def _suspect(row: Row) -> bool:
+    """A 可疑 claim (beyond its metric's plausible bound) is never ranked nor counted."""
+    value = row.get("suspect")
+    return not _missing(value) and bool(value)
+
+
 def _period(row: Row) -> Period:
     """The years a figure covers; None for an end the text does not state."""
     start, end = row["period_start"], row["period_end"]
@@ -165,7 +171,7 @@ def _ranked(rows: list[Row]) -> pd.DataFrame:
 def rank(claims: pd.DataFrame, metric: str) -> Ranking:
     """The rule on ``claims`` of one metric, region by region, in claim order."""
     rows = sorted(
-        (r for r in claims.to_dict("records") if r["metric"] == metric),
+        (r for r in claims.to_dict("records") if r["metric"] == metric and not _suspect(r)),
         key=lambda r: r["claim_id"],
     )
     placed = [
