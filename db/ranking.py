@@ -28,7 +28,8 @@ CLAIMS_WITH_ARTICLE = claims_from(documents=False)
 PLACED = "(c.region IS NOT NULL AND list_contains($statuses, a.region_status))"
 # A claim that is not 可疑 (beyond a plausible bound): only these are ranked or compared,
 # and only these are counted as left out (the rule leaves suspect claims out too).
-TRUSTED = "(c.suspect IS NOT TRUE)"
+# A value that is not finite (a database ingested before values were checked) neither.
+TRUSTED = "(c.suspect IS NOT TRUE AND isfinite(c.value))"
 _ORDER = " ORDER BY c.province NULLS LAST, c.region NULLS LAST, c.metric, c.claim_id"
 _VALUE_FIELDS = TABLE_COLUMNS[1:]  # a stored value is a row of the rule's table
 

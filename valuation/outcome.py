@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from valuation.registry import RANKABLE_STATUSES
@@ -49,11 +50,13 @@ def placed_mask(claims: pd.DataFrame) -> pd.Series:
 def trusted_mask(claims: pd.DataFrame) -> pd.Series:
     """True for claims the rule may use: not 可疑 (``suspect``: beyond a plausible bound).
 
-    A frame without the column (or a claim with it missing) has no suspect claim.
+    A frame without the column (or a claim with it missing) has no suspect claim; a value
+    that is not finite (a database ingested before values were checked) is never trusted.
     """
+    finite = pd.Series(np.isfinite(claims["value"].to_numpy(dtype=float)), index=claims.index)
     if "suspect" not in claims:
-        return pd.Series(True, index=claims.index, dtype=bool)
-    return ~claims["suspect"].fillna(False).astype(bool)
+        return finite
+    return finite & ~claims["suspect"].fillna(False).astype(bool)
 
 
 def period_key(df: pd.DataFrame) -> pd.Series:

@@ -11,6 +11,7 @@ It shares nothing with the kernel but the vocabulary (roles, columns, statuses).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -37,9 +38,10 @@ def _missing(value: Any) -> bool:
 
 
 def _suspect(row: Row) -> bool:
-    """A 可疑 claim (beyond its metric's plausible bound) is never ranked nor counted."""
+    """A 可疑 claim (beyond its metric's plausible bound), or one whose value is not finite
+    (a database ingested before values were checked), is never ranked nor counted."""
     value = row.get("suspect")
-    return not _missing(value) and bool(value)
+    return (not _missing(value) and bool(value)) or not math.isfinite(float(row["value"]))
 
 
 def _period(row: Row) -> Period:
