@@ -21,7 +21,6 @@ from dashboard_lib import charts, data, labels, tables, widgets
 from dashboard_lib.formatting import (
     approx_label,
     format_period,
-    format_value,
     highlight_quote,
     safe_text,
 )
@@ -56,13 +55,24 @@ def card_html(row: Any) -> str:
     role = str(row.get("role") or "")
     meta = [
         labels.ROLE_NAMES.get(role, "原文"),
-        format_value(row.get("value"), str(row.get("unit") or ""), str(row.get("approx"))),
+        safe_text(
+            tables.shown_value(
+                row.get("value"),
+                str(row.get("unit") or ""),
+                str(row.get("approx")),
+                row.get("suspect"),
+                row.get("value_text"),
+            )
+        ),
         f"《{safe_text(row.get('title')) or '无标题'}》",
         _date(row.get("date")),
         f"{safe_text(row.get('source'))} 第{safe_text(row.get('claim_line'))}行",
     ]
     period = format_period(row.get("period_start"), row.get("period_end"))
     meta.append(f"统计期间：{period}" if period else "统计期间：原文未注明")
+    suspect = tables.suspect_label(row.get("suspect"), row.get("suspect_reason"))
+    if suspect:
+        meta.insert(0, f'<b style="color:#b3261e">{safe_text(suspect)}</b>')
     if approx_label(row.get("approx")):
         meta.append(f"约数：{approx_label(row.get('approx'))}")
     if row.get("category"):

@@ -163,6 +163,26 @@ def comparison_csv_frame(long: pd.DataFrame) -> pd.DataFrame:
     ).pipe(_blank)
 
 
+def suspect_label(suspect: Any, reason: Any) -> str:
+    """可疑：超出合理范围（县级资金超过1000亿元）, or '' for a claim that is not suspect."""
+    if is_missing(suspect) or not bool(suspect):
+        return ""
+    return f"可疑：{reason}" if not is_missing(reason) and reason else "可疑"
+
+
+# A suspect claim's value is shown as written, cut to this many characters: its normalised
+# value may be a stand-in (0 for a numeral too long to be a figure).
+SUSPECT_TEXT_CHARS = 24
+
+
+def shown_value(value: Any, unit: str, approx: Any, suspect: Any, value_text: Any) -> str:
+    """The value as the pages show it: formatted, or for a 可疑 claim the number as written."""
+    if is_missing(suspect) or not bool(suspect) or is_missing(value_text):
+        return format_value(value, unit, approx)
+    text = str(value_text)
+    return text if len(text) <= SUSPECT_TEXT_CHARS else text[:SUSPECT_TEXT_CHARS] + "…"
+
+
 def claims_table(df: pd.DataFrame) -> pd.DataFrame:
     """Every claim with its quote, for the 明细 page and its downloads (reading order)."""
     return _blank(
@@ -173,10 +193,18 @@ def claims_table(df: pd.DataFrame) -> pd.DataFrame:
                 "年份": _years_text(df["year"]),
                 "指标": df["metric"].map(labels.metric_name),
                 "显示值": [
-                    format_value(v, u, a)
-                    for v, u, a in zip(df["value"], df["unit"], df["approx"], strict=True)
+                    shown_value(v, u, a, s, t)
+                    for v, u, a, s, t in zip(
+                        df["value"],
+                        df["unit"],
+                        df["approx"],
+                        df["suspect"] if "suspect" in df else [None] * len(df),
+                        df["value_text"],
+                        strict=True,
+                    )
                 ],
                 "原文": df["quote"],
+                "可疑": _suspect_column(df),
                 "统计期间": [
                     format_period(s, e)
                     for s, e in zip(df["period_start"], df["period_end"], strict=True)
@@ -198,6 +226,13 @@ def claims_table(df: pd.DataFrame) -> pd.DataFrame:
             }
         )
     )
+
+
+def _suspect_column(df: pd.DataFrame) -> list[str]:
+    if "suspect" not in df:
+        return [""] * len(df)
+    reasons = df["suspect_reason"] if "suspect_reason" in df else [None] * len(df)
+    return [suspect_label(s, r) for s, r in zip(df["suspect"], reasons, strict=True)]
 
 
 def metric_counts(df: pd.DataFrame) -> pd.DataFrame:

@@ -27,7 +27,8 @@ CLAIM_COLUMNS = (
     "claim_id", "article_id", "doc_id", "source", "line", "claim_line", "region",
     "region_code", "province", "tier", "year", "metric", "category", "value", "unit",
     "approx", "rate", "is_part", "period_start", "period_end", "period_text", "value_text",
-    "quote", "quote_start", "quote_end", "value_start", "value_end", "rule",
+    "quote", "quote_start", "quote_end", "value_start", "value_end", "rule", "suspect",
+    "suspect_reason",
 )  # fmt: skip
 REGION_COLUMNS = ("code", "name", "tier", "province", "prefecture", "parent_code")
 SCOPE_COLUMNS = ("metric", "category", "year")
@@ -72,7 +73,7 @@ CLAIM_ROW = (
     f"{REGION_KEY} AS region_key", "c.region", "c.region_code", "c.province", "c.tier",
     "a.region_status", "c.year", "c.metric", "c.category", "c.value", "c.unit", "c.approx",
     "c.rate", "c.is_part", "c.period_start", "c.period_end", "c.value_text", "c.quote",
-    "c.rule", "a.title", "a.date", "d.document_year",
+    "c.rule", "c.suspect", "c.suspect_reason", "a.title", "a.date", "d.document_year",
 )  # fmt: skip
 # A card of evidence: the row, with the file's path and the spans to highlight.
 EVIDENCE_ROW = (

@@ -26,6 +26,10 @@ CLAIMS_JOINED = claims_from()
 CLAIMS_WITH_ARTICLE = claims_from(documents=False)
 # A claim whose region is known well enough to be ranked.
 PLACED = "(c.region IS NOT NULL AND list_contains($statuses, a.region_status))"
+# A claim that is not 可疑 (beyond a plausible bound): only these are ranked or compared,
+# and only these are counted as left out (the rule leaves suspect claims out too).
+# A value that is not finite (a database ingested before values were checked) neither.
+TRUSTED = "(c.suspect IS NOT TRUE AND isfinite(c.value))"
 _ORDER = " ORDER BY c.province NULLS LAST, c.region NULLS LAST, c.metric, c.claim_id"
 _VALUE_FIELDS = TABLE_COLUMNS[1:]  # a stored value is a row of the rule's table
 
@@ -41,7 +45,7 @@ def _ranked_where(f: Filters, statuses: Sequence[str]) -> tuple[str, dict[str, A
     scope, _ = where(f, ("metric", "years", "category"))
     placed, _ = where(f, ("tier", "provinces"))
     sql = (
-        f" WHERE {scope} AND (({PLACED} AND {placed})"
+        f" WHERE {scope} AND {TRUSTED} AND (({PLACED} AND {placed})"
         f" OR (NOT {PLACED} AND {lenient('tier')} AND {lenient('provinces')}))"
     )
     return sql, {**params, "statuses": _strs(statuses)}
@@ -72,14 +76,16 @@ def rule_inputs(con: Con, *, metric: str, statuses: Sequence[str]) -> pd.DataFra
     ingest computes the stored region values from."""
     return sql.df(
         con,
-        select(RULE_ROW) + CLAIMS_WITH_ARTICLE + f" WHERE c.metric = $metric AND {PLACED}",
+        select(RULE_ROW)
+        + CLAIMS_WITH_ARTICLE
+        + f" WHERE c.metric = $metric AND {PLACED} AND {TRUSTED}",
         {"metric": metric, "statuses": _strs(statuses)},
     )
 
 
 def _region_where(f: Filters, metrics: Sequence[str]) -> tuple[str, dict[str, Any]]:
     clause, params = where(f.of(COMPARE), ("regions", "years"))
-    return f" WHERE {clause} AND list_contains($ranked, c.metric)", {
+    return f" WHERE {clause} AND {TRUSTED} AND list_contains($ranked, c.metric)", {
         **params,
         "ranked": _strs(metrics),
     }
@@ -151,7 +157,7 @@ def claim_roles(
 UNPLACED_CLAIMS_SQL = f"""
 SELECT c.metric, c.category, c.year, c.tier, c.province, count(*) AS claims
 {CLAIMS_WITH_ARTICLE}
-WHERE NOT {PLACED}
+WHERE NOT {PLACED} AND {TRUSTED}
 GROUP BY ALL
 """
 

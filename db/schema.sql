@@ -94,7 +94,11 @@ CREATE TABLE IF NOT EXISTS claims (
     quote_end    INTEGER NOT NULL,
     value_start  INTEGER NOT NULL,       -- span of value_text in articles.text
     value_end    INTEGER NOT NULL,
-    rule         VARCHAR                 -- which rule of etl/rules/metrics.yml matched
+    rule         VARCHAR,                -- which rule of etl/rules/metrics.yml matched
+    suspect      BOOLEAN DEFAULT false,  -- 可疑: beyond its metric's plausible bound
+                                         -- (metrics.yml plausible_max) or a numeral too
+                                         -- long to be a figure; kept, never ranked
+    suspect_reason VARCHAR               -- why, in Chinese: 超出合理范围（县级资金超过1000亿元）
 );
 
 -- ---------------------------------------------------------------------------------------
@@ -177,3 +181,5 @@ ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_basis VARCHAR;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_confidence VARCHAR;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_evidence VARCHAR;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS year_source VARCHAR;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS suspect BOOLEAN DEFAULT false;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS suspect_reason VARCHAR;

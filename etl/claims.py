@@ -134,6 +134,7 @@ def _claim(
         period_text=period.text if period else None,
         category=category,
         rule=rule,
+        overlong=quantity.overlong,
     )
 
 

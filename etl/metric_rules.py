@@ -6,7 +6,9 @@ analysts, while ``etl.claims`` works with word sets that are built once per proc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,8 +34,62 @@ RULE_KEYS = frozenset(
         "passive_markers", "passive_window", "streak_units", "targets_after",
         "target_after_window", "achieved_markers",
         "target_window", "national_scope", "provincial_scope", "scope_window",
+        "plausible_max",
     }
 )  # fmt: skip
+
+
+# The tier key of `plausible_max` that applies to every tier without an entry of its own.
+ANY_TIER = "any"
+# Why a claim of a numeral too long to be a figure is 可疑 (its value is refused).
+OVERLONG_REASON = "数字过长（{digits}位），不是可信的数额"
+NOT_FINITE_REASON = "数值无法表示"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The largest plausible value of a metric in one tier, and why a larger one is 可疑."""
+
+    max: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """The `plausible_max` bounds of every metric: metric → tier (or ``any``) → bound."""
+
+    bounds: Mapping[str, Mapping[str, Bound]] = field(default_factory=dict)
+
+    @classmethod
+    def from_rules(cls, metrics: Mapping[str, Any]) -> Plausibility:
+        bounds = {
+            metric: {
+                str(tier): Bound(float(b["max"]), str(b["reason"]))
+                for tier, b in spec["plausible_max"].items()
+            }
+            for metric, spec in metrics.items()
+            if isinstance(spec, dict) and spec.get("plausible_max")
+        }
+        return cls(bounds)
+
+    def bound(self, metric: str, tier: str | None) -> Bound | None:
+        """The bound of ``metric`` for a region of ``tier`` (None: tier unknown)."""
+        by_tier = self.bounds.get(metric) or {}
+        return by_tier.get(tier or ANY_TIER) or by_tier.get(ANY_TIER)
+
+    def reason(
+        self, metric: str, value: float, tier: str | None, overlong: int | None = None
+    ) -> str | None:
+        """Why a claim is 可疑 (its number too long, not finite, or beyond its metric's bound
+        for its tier), or None when it is plausible."""
+        if overlong is not None:
+            return OVERLONG_REASON.format(digits=overlong)
+        if not math.isfinite(value) or value < 0:
+            return NOT_FINITE_REASON
+        bound = self.bound(metric, tier)
+        if bound is not None and value > bound.max:
+            return f"超出合理范围（{bound.reason}）"
+        return None
 
 
 @dataclass(frozen=True)
@@ -142,6 +198,7 @@ class ClaimRules:
     quantities: QuantityGrammar
     periods: PeriodGrammar
     categories: FundCategories
+    plausibility: Plausibility = field(default_factory=Plausibility)
 
     @classmethod
     def from_files(
@@ -160,6 +217,7 @@ class ClaimRules:
             quantities=QuantityGrammar.from_rules(quantities),
             periods=PeriodGrammar.from_rules(quantities["periods"]),
             categories=FundCategories(dict(fund_categories)),
+            plausibility=Plausibility.from_rules(metrics),
         )
 
     @classmethod

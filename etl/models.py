@@ -155,6 +155,7 @@ class ClaimMatch:
     category: str | None = None
     rule: str | None = None
     is_part: bool = False
+    overlong: int | None = None  # digits of a numeral too long to be a figure (value 0)
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,10 @@ class ClaimRecord:
     value_start: int
     value_end: int
     rule: str | None
+    # 可疑: kept with its quote, never ranked; the reason in Chinese (metrics.yml
+    # `plausible_max`, or a numeral too long to be a figure).
+    suspect: bool = False
+    suspect_reason: str | None = None
 
     def spec_dict(self) -> dict[str, Any]:
         """The fields of SPEC.md's Claim, as ``python -m etl extract`` prints."""

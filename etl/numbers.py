@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException
 from functools import cache, lru_cache
 from typing import Any
 
@@ -43,22 +43,49 @@ class Quantity:
     approx: str  # exact | about | over
     numeral_start: int  # where the numeral itself starts (after 约/近/超过)
     ordinal: bool = False  # 第十一届, 第十次: a rank, not an amount
+    # Significant digits of a numeral too long to be a figure (``max_significant_digits``
+    # of quantities.yml): its value is refused (0.0 stands in) and the claim made of it
+    # is kept as 可疑, never ranked. None for every ordinary number.
+    overlong: int | None = None
+
+
+# The significant digits a numeral may have when no grammar says otherwise.
+MAX_SIGNIFICANT_DIGITS = 15
+
+
+def significant_digits(numeral: str) -> int:
+    """Digits of an Arabic numeral as written, less leading zeros (0.50 has 2, 007 has 1)."""
+    digits = numeral.replace(".", "").lstrip("0")
+    return len(digits)
 
 
 @lru_cache(maxsize=4096)
-def parse_numeral(numeral: str) -> Decimal | None:
-    """Value of an Arabic or Chinese numeral, or None where it is not a number (百 alone is 100)."""
+def parse_numeral(numeral: str, max_digits: int = MAX_SIGNIFICANT_DIGITS) -> Decimal | None:
+    """Value of an Arabic or Chinese numeral, or None where it is not a number (百 alone is 100)
+    or is too long to be a figure (more than ``max_digits`` significant digits). Never raises.
+    """
+    if not numeral:
+        return None
     if numeral[0].isdigit():
+        if significant_digits(numeral) > max_digits:
+            return None
         try:
             return Decimal(numeral)
-        except InvalidOperation:
+        except DecimalException:
             return None
     if numeral in ("百", "千"):
         return Decimal(100 if numeral == "百" else 1000)
-    try:
-        return Decimal(str(cn2an.cn2an(numeral, "smart")))
-    except (ValueError, KeyError, IndexError, TypeError):
+    # A Chinese numeral writes at most a digit and a unit per significant digit (with 零):
+    # anything longer is no figure, and cn2an is not asked to read it.
+    if len(numeral) > 2 * max_digits + 2:
         return None
+    try:
+        value = Decimal(str(cn2an.cn2an(numeral, "smart")))
+    except (ValueError, KeyError, IndexError, TypeError, DecimalException):
+        return None
+    if not value.is_finite() or len(value.normalize().as_tuple().digits) > max_digits:
+        return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -77,6 +104,7 @@ class QuantityGrammar:
     vague_numerals: tuple[str, ...]
     ordinal_prefixes: tuple[str, ...]
     line_continuations: tuple[str, ...]
+    max_significant_digits: int = MAX_SIGNIFICANT_DIGITS
     pattern: regex.Pattern[str] = field(init=False, repr=False)
     vague: regex.Pattern[str] = field(init=False, repr=False)
     unit_specs: dict[str, tuple[str, str, Decimal]] = field(init=False, repr=False)
@@ -121,6 +149,7 @@ class QuantityGrammar:
             vague_numerals=tuple(rules["vague_numerals"]),
             ordinal_prefixes=tuple(rules["ordinal_prefixes"]),
             line_continuations=tuple(rules.get("line_continuations") or ()),
+            max_significant_digits=int(rules.get("max_significant_digits", MAX_SIGNIFICANT_DIGITS)),
         )
 
     @classmethod
@@ -160,26 +189,32 @@ class QuantityGrammar:
         numeral, mult, unit = groups["num"], groups["mult"], groups["unit"]
         if not (unit or mult):
             return None
+        overlong: int | None = None
+        limit = self.max_significant_digits
         if numeral is None:
             value = Decimal(1)  # 万余人次: one 万, approximately
             numeral_start = match.start("mult")
+        elif numeral[0].isdigit() and significant_digits(numeral) > limit:
+            # 投入资金999…9万元: found, so that its claim is kept and marked, but no value.
+            value, overlong = Decimal(0), significant_digits(numeral)
+            numeral_start = match.start("num")
         else:
-            parsed = parse_numeral(numeral)
+            parsed = parse_numeral(numeral, limit)
             if parsed is None and numeral[-1] in "万亿" and len(numeral) > 1:
                 # 千万 is no numeral cn2an reads; its head is (千), times its last 万.
-                head = parse_numeral(numeral[:-1])
+                head = parse_numeral(numeral[:-1], limit)
                 parsed = None if head is None else head * (10000 if numeral[-1] == "万" else 10**8)
             if parsed is None:
                 return None
             value = parsed
             numeral_start = match.start("num")
         ordinal = numeral_start > 0 and text[numeral_start - 1] in self.ordinal_prefixes
-        if mult:
+        if mult and overlong is None:
             value *= self.multipliers[mult]
         kind, base = "bare", ""
         if unit:
             kind, base, factor = self.unit_specs[unit]
-            if factor != 1:
+            if factor != 1 and overlong is None:
                 value *= factor
             end = match.end()
         else:  # 136万: the figure ends with its multiplier (and 余/多)
@@ -197,6 +232,7 @@ class QuantityGrammar:
             approx=self._approx(groups),
             numeral_start=numeral_start,
             ordinal=ordinal,
+            overlong=overlong,
         )
 
     def find(self, text: str) -> Iterator[Quantity]:

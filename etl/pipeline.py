@@ -8,12 +8,13 @@ a quote in the dashboard is the user's own document, character for character.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from etl.claims import extract_claims
 from etl.dating import DatingRules, decide
 from etl.gazetteer import Gazetteer, resolve_region
-from etl.metric_rules import ClaimRules
+from etl.metric_rules import ClaimRules, Plausibility
 from etl.models import (
     ArticleRecord,
     ArticleSegment,
@@ -87,8 +88,17 @@ def _article(
     )
 
 
-def _claim(doc: SourceText, seg: ArticleSegment, art: ArticleRecord, m: ClaimMatch) -> ClaimRecord:
-    """Map a claim found in the clean article text back to the article as written."""
+def _claim(
+    doc: SourceText,
+    seg: ArticleSegment,
+    art: ArticleRecord,
+    m: ClaimMatch,
+    plausibility: Plausibility,
+) -> ClaimRecord:
+    """Map a claim found in the clean article text back to the article as written, marked
+    可疑 when its value is beyond what its metric can plausibly be for the article's tier."""
+    reason = plausibility.reason(m.metric, m.value, art.tier, m.overlong)
+    value = m.value if math.isfinite(m.value) and m.value >= 0 else 0.0
     article_raw_start = doc.raw_span(seg.start, seg.end)[0]
     q_start, q_end = doc.raw_span(seg.start + m.quote_start, seg.start + m.quote_end)
     v_start, v_end = doc.raw_span(seg.start + m.value_start, seg.start + m.value_end)
@@ -104,7 +114,7 @@ def _claim(doc: SourceText, seg: ArticleSegment, art: ArticleRecord, m: ClaimMat
         year=art.year,
         metric=m.metric,
         category=m.category,
-        value=m.value,
+        value=value,
         unit=m.unit,
         approx=m.approx,
         rate=m.rate,
@@ -119,6 +129,8 @@ def _claim(doc: SourceText, seg: ArticleSegment, art: ArticleRecord, m: ClaimMat
         value_start=v_start - article_raw_start,
         value_end=v_end - article_raw_start,
         rule=m.rule,
+        suspect=reason is not None,
+        suspect_reason=reason,
     )
 
 
@@ -146,5 +158,5 @@ def process(
         other_place = gaz.other_place_test(art.region_code) if art.region_code else None
         text = doc.clean[seg.start : seg.end]
         for match in extract_claims(text, art.year, other_place, rules):
-            result.claims.append(_claim(doc, seg, art, match))
+            result.claims.append(_claim(doc, seg, art, match, rules.plausibility))
     return result

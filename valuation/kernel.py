@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from valuation import segments as seg
-from valuation.outcome import TABLE_COLUMNS, period_key, placed_mask
+from valuation.outcome import TABLE_COLUMNS, period_key, placed_mask, trusted_mask
 from valuation.registry import ROLE_ORDER, is_honour
 
 # The rule is applied to every region at once. One ranking may hold half a million claims
@@ -83,7 +83,8 @@ def _prepare(
     whole and indexed with positions, so the frame (up to half a million rows with their
     strings) is never copied.
     """
-    of_metric = seg.flags(claims["metric"] == metric)
+    # A 可疑 claim (beyond a plausible bound) is neither ranked nor counted as unplaced.
+    of_metric = seg.flags(claims["metric"] == metric) & seg.flags(trusted_mask(claims))
     placed = of_metric & seg.flags(placed_mask(claims))
     n_unplaced = int(of_metric.sum() - placed.sum())
     grouped = placed & seg.flags(claims["region_key"].notna())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from valuation.registry import RANKABLE_STATUSES
@@ -21,7 +22,7 @@ RULE_INPUTS = frozenset(
     {
         "claim_id", "article_id", "doc_id", "region_key", "region", "region_code", "province",
         "tier", "region_status", "year", "metric", "category", "value", "unit", "approx", "rate",
-        "is_part", "period_start", "period_end",
+        "is_part", "period_start", "period_end", "suspect",
     }
 )  # fmt: skip
 
@@ -44,6 +45,18 @@ class Ranking:
 def placed_mask(claims: pd.DataFrame) -> pd.Series:
     """True for claims whose region is known well enough to be ranked."""
     return claims["region"].notna() & claims["region_status"].isin(RANKABLE_STATUSES)
+
+
+def trusted_mask(claims: pd.DataFrame) -> pd.Series:
+    """True for claims the rule may use: not 可疑 (``suspect``: beyond a plausible bound).
+
+    A frame without the column (or a claim with it missing) has no suspect claim; a value
+    that is not finite (a database ingested before values were checked) is never trusted.
+    """
+    finite = pd.Series(np.isfinite(claims["value"].to_numpy(dtype=float)), index=claims.index)
+    if "suspect" not in claims:
+        return finite
+    return finite & ~claims["suspect"].fillna(False).astype(bool)
 
 
 def period_key(df: pd.DataFrame) -> pd.Series:

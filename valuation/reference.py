@@ -11,6 +11,7 @@ It shares nothing with the kernel but the vocabulary (roles, columns, statuses).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -34,6 +35,13 @@ Period = tuple[Any, Any]  # (start, end) years, None for an end not stated
 
 def _missing(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _suspect(row: Row) -> bool:
+    """A 可疑 claim (beyond its metric's plausible bound), or one whose value is not finite
+    (a database ingested before values were checked), is never ranked nor counted."""
+    value = row.get("suspect")
+    return (not _missing(value) and bool(value)) or not math.isfinite(float(row["value"]))
 
 
 def _period(row: Row) -> Period:
@@ -165,7 +173,7 @@ def _ranked(rows: list[Row]) -> pd.DataFrame:
 def rank(claims: pd.DataFrame, metric: str) -> Ranking:
     """The rule on ``claims`` of one metric, region by region, in claim order."""
     rows = sorted(
-        (r for r in claims.to_dict("records") if r["metric"] == metric),
+        (r for r in claims.to_dict("records") if r["metric"] == metric and not _suspect(r)),
         key=lambda r: r["claim_id"],
     )
     placed = [

@@ -28,6 +28,10 @@ be a count) are summed, but never over figures that overlap:
 The value is approximate if any counted claim is (``about`` wins over ``over``), and is
 marked 口径不一 when the counted claims cover different periods.
 
+可疑 claims (``suspect``: a value beyond its metric's plausible bound, etl/rules/metrics.yml
+``plausible_max``, or a numeral too long to be a figure) are left out entirely: neither
+ranked nor counted as unplaced; the 明细 page and their cards show them with the reason.
+
 Claims whose region is unknown (``region`` null, or ``region_status`` other than
 resolved/not_found) are left out and counted, so the page can say how many.
 """

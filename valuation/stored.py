@@ -24,7 +24,7 @@ from valuation.registry import has_categories
 
 # Bump when the rule changes what it computes: stored values made by an older rule are
 # then ignored by the dashboard until the next ingest rebuilds them.
-RULE_VERSION = 2
+RULE_VERSION = 3  # 3: 可疑 claims (suspect, or a value not finite) left out
 
 EVERY_CATEGORY = ""
 EVERY_YEAR = 0
