@@ -2,7 +2,9 @@
 
 A ranking of "funds" mixes barracks upgrades with pension top-ups unless each amount says
 what it paid for. The category is read from the keyword nearest the amount: first in its
-clause (before, then after it), then in its sentence; ``other`` when the text does not say.
+clause (before, then after it), then in its sentence (the scopes of ``etl.clauses``, bounded
+in characters, so the search costs the same however long the sentence); ``other`` when the
+text does not say.
 Where two keywords end at the same place the longer one wins (经济补助 over 补助), then the
 category listed first.
 """

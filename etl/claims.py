@@ -48,14 +48,22 @@ class _Article:
         self.quantities = list(rules.quantities.find(text))
         self._starts = [q.start for q in self.quantities]
         self._periods: dict[int, list[Period]] = {}
+        self._period_starts: dict[int, list[int]] = {}
 
     def periods(self, sentence: Span) -> list[Period]:
-        """Period phrases of a sentence, found once however many figures it holds."""
-        found = self._periods.get(sentence.start)
+        """Period phrases of a sentence scope, found once per sentence however many figures
+        it holds (and however long it is: the scope's phrases are cut out by offset)."""
+        whole = self.bounds.full_sentence(sentence.start)
+        found = self._periods.get(whole.start)
         if found is None:
-            found = self.rules.periods.find(self.text, sentence.start, sentence.end, self.year)
-            self._periods[sentence.start] = found
-        return found
+            found = self.rules.periods.find(self.text, whole.start, whole.end, self.year)
+            self._periods[whole.start] = found
+            self._period_starts[whole.start] = [p.position for p in found]
+        if sentence == whole:
+            return found
+        positions = self._period_starts[whole.start]
+        lo = bisect.bisect_left(positions, sentence.start)
+        return found[lo : bisect.bisect_left(positions, sentence.end, lo)]
 
     def paragraph_period(self, pos: int) -> Period | None:
         """The period phrase opening the paragraph of ``pos`` (近4年来，…), if any."""
@@ -454,15 +462,17 @@ def _mark_parts(art: _Article, claims: list[ClaimMatch]) -> list[ClaimMatch]:
     marked: list[ClaimMatch] = []
     for claim in claims:
         sentence = art.sentence(claim.value_start)
-        earlier = [
-            c
-            for c in marked
-            if c.metric == claim.metric and c.value_start >= sentence.start and not c.rate
-        ]
+        # The last earlier claim of the same metric in the sentence scope (not a rate).
+        last = None
+        for earlier in reversed(marked):
+            if earlier.value_start < sentence.start:
+                break
+            if earlier.metric == claim.metric and not earlier.rate:
+                last = earlier
+                break
         # 其中转业士官600人，退伍义务兵3400人: every figure after 其中 is a part.
-        if earlier and (
-            earlier[-1].is_part
-            or PART_MARKER in art.text[earlier[-1].value_end : claim.value_start]
+        if last is not None and (
+            last.is_part or PART_MARKER in art.text[last.value_end : claim.value_start]
         ):
             claim = dataclasses.replace(claim, is_part=True)
         marked.append(claim)

@@ -4,6 +4,14 @@ Claim rules look for their trigger words inside the clause (between commas) or t
 that holds a number. Text pulled from PDFs wraps lines mid-sentence, so a newline ends a
 sentence only when the line before it looks complete: it ends in sentence punctuation, or it
 is short (a heading). A long line that stops mid-sentence is a wrap, not a boundary.
+
+Every scope a rule reads is bounded in characters, so extraction costs the same per number
+however long the sentence: a flattened table or a PDF dump can be one "sentence" of a
+megabyte, joined by commas only. A clause is cut to ``CLAUSE_SCOPE_CHARS`` either side of
+the position asked about, and a sentence to the whole clauses that lie within
+``SENTENCE_SCOPE_CHARS`` of it (always at least the position's own clause). Report sentences
+are far shorter (the longest in the corpus and test sets is 717 characters, one clause), so
+on them the scopes are the sentence and the clause themselves.
 """
 
 from __future__ import annotations
@@ -19,6 +27,9 @@ _CLAUSE_END_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END))) + "]")
 _NEWLINE = re.compile("\n")
 # A line shorter than this that ends without punctuation is a heading, not a wrap.
 WRAPPED_LINE_MIN_CHARS = 25
+# How far from a number its clause and its sentence are read (characters, either side).
+CLAUSE_SCOPE_CHARS = 1000
+SENTENCE_SCOPE_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +48,15 @@ class ArticleText:
         self._sentences: dict[int, Span] = {}
         self._clauses: dict[int, Span] = {}
 
+    def full_sentence(self, pos: int) -> Span:
+        """The whole sentence holding ``pos``, however long (see ``sentence`` for rules)."""
+        return _enclosing(self.sentence_starts, pos, len(self.text))
+
     def sentence(self, pos: int) -> Span:
+        """The sentence holding ``pos``, cut to whole clauses within ``SENTENCE_SCOPE_CHARS``."""
         found = self._sentences.get(pos)
         if found is None:
-            found = self._sentences[pos] = _enclosing(self.sentence_starts, pos, len(self.text))
+            found = self._sentences[pos] = self._bounded_sentence(pos)
         return found
 
     def paragraph(self, pos: int) -> Span:
@@ -48,10 +64,32 @@ class ArticleText:
         return _enclosing(self.paragraph_starts, pos, len(self.text))
 
     def clause(self, pos: int) -> Span:
+        """The clause holding ``pos``, cut to ``CLAUSE_SCOPE_CHARS`` either side of it."""
         found = self._clauses.get(pos)
         if found is None:
-            found = self._clauses[pos] = _enclosing(self.clause_starts, pos, len(self.text))
+            whole = _enclosing(self.clause_starts, pos, len(self.text))
+            found = Span(
+                max(whole.start, pos - CLAUSE_SCOPE_CHARS), min(whole.end, pos + CLAUSE_SCOPE_CHARS)
+            )
+            self._clauses[pos] = found
         return found
+
+    def _bounded_sentence(self, pos: int) -> Span:
+        whole = self.full_sentence(pos)
+        if whole.end - whole.start <= SENTENCE_SCOPE_CHARS:
+            return whole
+        own = self.clause(pos)
+        starts = self.clause_starts
+        # From the first clause that starts within reach before ``pos`` to the last one that
+        # ends within reach after it (a clause ends where the next one starts).
+        start, end = whole.start, whole.end
+        if start < pos - SENTENCE_SCOPE_CHARS:
+            i = bisect.bisect_left(starts, pos - SENTENCE_SCOPE_CHARS)
+            start = min(own.start, starts[i]) if i < len(starts) else own.start
+        if end > pos + SENTENCE_SCOPE_CHARS:
+            j = bisect.bisect_right(starts, pos + SENTENCE_SCOPE_CHARS) - 1
+            end = max(own.end, starts[j])
+        return Span(start, end)
 
 
 def _enclosing(starts: list[int], pos: int, length: int) -> Span:

@@ -7,6 +7,7 @@ arithmetic for relative periods (``year - n + 1``) live in ``etl/rules/quantitie
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -95,19 +96,29 @@ NOT_PARAGRAPH_RULES = frozenset({"one_year", "every_year", "last_year"})
 PARAGRAPH_LEAD_CHARS = 8
 
 
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
 @dataclass(frozen=True)
 class PeriodGrammar:
     """The period phrases of ``quantities.yml`` (section ``periods``), compiled once."""
 
     rules: tuple[PeriodRule, ...]
     # One alternation over all rules, so a sentence is scanned once; the rule that matched
-    # is found again by trying each at the match position (earlier rules win).
-    any_period: regex.Pattern[str] = field(init=False, repr=False)
+    # is found again by trying each at the match position (earlier rules win). The scan is
+    # the standard engine's when the patterns allow (several times faster here; the rules
+    # share group names, which it refuses, and the scan needs none of them).
+    any_period: re.Pattern[str] | regex.Pattern[str] = field(init=False, repr=False)
     paragraph_rules: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         joined = "|".join(f"(?:{r.pattern.pattern})" for r in self.rules)
-        object.__setattr__(self, "any_period", regex.compile(joined))
+        any_period: re.Pattern[str] | regex.Pattern[str]
+        try:
+            any_period = re.compile(_NAMED_GROUP.sub("(?:", joined))
+        except re.error:  # a rule written for the ``regex`` module alone
+            any_period = regex.compile(joined)
+        object.__setattr__(self, "any_period", any_period)
         names = frozenset(r.name for r in self.rules if r.name not in NOT_PARAGRAPH_RULES)
         object.__setattr__(self, "paragraph_rules", names)
 
