@@ -67,7 +67,7 @@ def parse_numeral(numeral: str, max_digits: int = MAX_SIGNIFICANT_DIGITS) -> Dec
     if not numeral:
         return None
     if numeral[0].isdigit():
-        if significant_digits(numeral) > max_digits:
+        if len(numeral) > max_digits and significant_digits(numeral) > max_digits:
             return None
         try:
             return Decimal(numeral)
@@ -194,7 +194,7 @@ class QuantityGrammar:
         if numeral is None:
             value = Decimal(1)  # 万余人次: one 万, approximately
             numeral_start = match.start("mult")
-        elif numeral[0].isdigit() and significant_digits(numeral) > limit:
+        elif len(numeral) > limit and numeral[0].isdigit() and significant_digits(numeral) > limit:
             # 投入资金999…9万元: found, so that its claim is kept and marked, but no value.
             value, overlong = Decimal(0), significant_digits(numeral)
             numeral_start = match.start("num")

@@ -190,8 +190,10 @@ class Gazetteer:
     def child_at(self, parent: Mention, text: str) -> Mention | None:
         """The division inside ``parent`` named right after it (四川泸州, 北京大兴)."""
         names = self._descendant_names(parent.codes)
-        if not names:
+        if not names or parent.end >= len(text):
             return None
+        if text[parent.end] not in self._descendant_initials[parent.codes[0]]:
+            return None  # most names are followed by no name of a unit inside them
         for length in range(min(MAX_NAME_LEN, len(text) - parent.end), 1, -1):
             surface = text[parent.end : parent.end + length]
             code = names.get(surface)
@@ -238,6 +240,11 @@ class Gazetteer:
             if stem:
                 stems[stem].append(region.code)
         return {stem: tuple(codes) for stem, codes in stems.items()}
+
+    @functools.cached_property
+    def _descendant_initials(self) -> dict[str, frozenset[str]]:
+        """For each parent, the first characters of the names inside it."""
+        return {code: frozenset(n[0] for n in names) for code, names in self._descendants.items()}
 
     def _descendant_names(self, codes: tuple[str, ...]) -> dict[str, str]:
         if len(codes) != 1 or self.regions[codes[0]].tier == COUNTY:
