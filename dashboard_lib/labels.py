@@ -35,25 +35,28 @@ def tier_name(code: str | None, short: bool = True) -> str:
     return (TIER_SHORT if short else TIER_NAMES).get(code, code)
 
 
+def _word(table: dict[str, str], code: str | None) -> str:
+    """The words for ``code`` in ``table``; a code without words is shown as it is."""
+    return table.get(code or "", code or "")
+
+
 def status_name(code: str | None) -> str:
     """Why an article's region is not placed, in words."""
-    return STATUS_NAMES.get(code or "", code or "")
+    return _word(STATUS_NAMES, code)
 
 
 def region_basis_name(code: str | None) -> str:
     """How an article's region was decided, in words (empty when it was not)."""
-    return registry.REGION_BASIS_LABELS.get(code or "", code or "")
+    return _word(registry.REGION_BASIS_LABELS, code)
 
 
 def confidence_name(code: str | None) -> str:
-    return registry.CONFIDENCE_LABELS.get(code or "", code or "")
+    return _word(registry.CONFIDENCE_LABELS, code)
 
 
 def year_source_name(code: str | None) -> str:
-    """Where an article's year came from; ``none`` is a page that states no year."""
-    if code == "none":
-        return "文中没有年份"
-    return registry.YEAR_SOURCE_LABELS.get(code or "", code or "")
+    """Where an article's year came from (``none``: the page states no year)."""
+    return _word(registry.YEAR_SOURCE_LABELS, code)
 
 
 def category_name(code: str | None) -> str:

@@ -128,6 +128,7 @@ YEAR_SOURCE_LABELS = {
     "dateline": "电头日期（本报讯）",
     "document_number": "文件文号中的年份",
     "inferred": "推断：文中最近的已发生年份",
+    "none": "文中没有年份",  # what db.overview.how_decided counts for a null year_source
 }
 
 # Roles a claim plays in its region's value (valuation.rule gives them), in the order
