@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import cn2an
 import regex
 
+from etl.openings import compile_with_opening
 from etl.rulebook import rule_file
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -137,12 +138,10 @@ class QuantityGrammar:
         unit = _alternation(self.units)
         # A numeral counts only when a marker, multiplier or unit follows it: the regex engine
         # then skips years, list numbers and the 一 of 一是 without a Python call for each.
-        # The look-ahead of the characters a match can open with lets the standard engine
-        # skip to them in C (three times faster than without it, or than ``regex``).
-        opening = {w[0] for w in (*self.approx_before, *self.multipliers)} | set(_CN_DIGITS)
-        pattern = re.compile(
+        # Led by the characters a match can open with (``etl.openings``), the standard engine
+        # skips to them in C: three times faster than without them, or than ``regex``.
+        pattern = compile_with_opening(
             rf"""
-            (?=[{re.escape("".join(sorted(opening)))}\d])
             (?P<before>{_alternation(self.approx_before)})?
             (?:
                 (?P<num>\d+(?:\.\d+)?|{_CN_NUMERAL})(?=(?:{inside}|{mult}|{unit}))
