@@ -198,6 +198,12 @@ class NameFinder:
         # Words a segmenter may glue to a name as one dictionary word: a unit suffix (罗城县)
         # or an institution (吉林省人民政府, 张掖市委, 绵阳日报).
         self._attached = tuple(sorted({*unit_suffixes, *attached}, key=len, reverse=True))
+        # The same words by first character (longest first still), so a name followed by
+        # none of them costs one dict probe, not a test of each.
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in filter(None, self._attached):
+            by_initial[word[0]].append(word)
+        self._attached_by_initial = {ch: tuple(words) for ch, words in by_initial.items()}
         lengths: dict[str, set[int]] = defaultdict(set)
         for surface in self._index:
             lengths[surface[0]].add(len(surface))
@@ -213,8 +219,10 @@ class NameFinder:
         (罗城县, 吉林省人民政府)."""
         if stands_as_word(text, start, end):
             return True
-        suffix = next((s for s in self._attached if text.startswith(s, end)), None)
-        return suffix is not None and stands_as_word(text, start, end + len(suffix))
+        for suffix in self._attached_by_initial.get(text[end : end + 1], ()):
+            if text.startswith(suffix, end):
+                return stands_as_word(text, start, end + len(suffix))
+        return False
 
     def match_at(self, text: str, pos: int, words_only: bool = True) -> Mention | None:
         """The longest name starting exactly at ``pos`` that stands there as a word."""
