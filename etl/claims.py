@@ -45,6 +45,9 @@ class _Article:
         self.year = year
         self.rules = rules
         self.bounds = ArticleText(text)
+        # The scopes of a position (``etl.clauses``), asked for tens of thousands of times.
+        self.clause: Callable[[int], Span] = self.bounds.clause
+        self.sentence: Callable[[int], Span] = self.bounds.sentence
         self.quantities = list(rules.quantities.find(text))
         self._starts = [q.start for q in self.quantities]
         self._periods: dict[int, list[Period]] = {}
@@ -84,12 +87,6 @@ class _Article:
 
     def number_end(self, number_start: int) -> int:
         return self.quantities[bisect.bisect_left(self._starts, number_start)].end
-
-    def clause(self, pos: int) -> Span:
-        return self.bounds.clause(pos)
-
-    def sentence(self, pos: int) -> Span:
-        return self.bounds.sentence(pos)
 
 
 def _inside_book_title(text: str, pos: int) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SENTENCE_END = frozenset("。！？；!?;")
 CLAUSE_END = frozenset("，,：:")
@@ -32,8 +32,9 @@ CLAUSE_SCOPE_CHARS = 1000
 SENTENCE_SCOPE_CHARS = 400
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
+    """``[start, end)`` of the text (a tuple: rules build and compare thousands of them)."""
+
     start: int
     end: int
 
@@ -47,10 +48,16 @@ class ArticleText:
         # Rules ask for the same number's clause many times: remember the answers.
         self._sentences: dict[int, Span] = {}
         self._clauses: dict[int, Span] = {}
+        self._full_sentences: dict[int, Span] = {}
 
     def full_sentence(self, pos: int) -> Span:
         """The whole sentence holding ``pos``, however long (see ``sentence`` for rules)."""
-        return _enclosing(self.sentence_starts, pos, len(self.text))
+        found = self._full_sentences.get(pos)
+        if found is None:
+            found = self._full_sentences[pos] = _enclosing(
+                self.sentence_starts, pos, len(self.text)
+            )
+        return found
 
     def sentence(self, pos: int) -> Span:
         """The sentence holding ``pos``, cut to whole clauses within ``SENTENCE_SCOPE_CHARS``."""
