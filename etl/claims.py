@@ -254,7 +254,13 @@ def _list_items(art: _Article, clause: Span) -> list[tuple[int, int, int]]:
 
 
 def _enumeration_commas(text: str, clause: Span) -> list[int]:
-    return [i + 1 for i in range(clause.start, clause.end) if text[i] == "、"]
+    """Offsets just after each 、 of the clause (found by ``str.find``, not char by char)."""
+    cuts: list[int] = []
+    at = text.find("、", clause.start, clause.end)
+    while at >= 0:
+        cuts.append(at + 1)
+        at = text.find("、", at + 1, clause.end)
+    return cuts
 
 
 def _predicate_clause(art: _Article, rule: PersonRule, clause: Span) -> list[tuple[int, int]]:

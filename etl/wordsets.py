@@ -34,7 +34,8 @@ class WordSet:
 
     def within(self, text: str, start: int, end: int) -> bool:
         """True when a word occurs wholly inside ``text[start:end]``."""
-        return self.search(text, max(start, 0), end) is not None
+        pattern = self.pattern  # no call of ``search``: rules ask this for every figure
+        return pattern is not None and pattern.search(text, max(start, 0), end) is not None
 
     def last(self, text: str, start: int, end: int) -> regex.Match[str] | None:
         """The last occurrence inside ``text[start:end]`` (the one nearest ``end``)."""
