@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,11 @@ class PageRules:
     footer_lines: int
     doc_number: re.Pattern[str]
     dating: DatingRules
+    # Each line's kind, once: the headline, byline, footer and header zones read the same
+    # lines again (a pure function of the line and these rules).
+    line_kinds: dict[str, str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_rules(cls, data: dict[str, Any], dating: DatingRules | None = None) -> PageRules:
@@ -122,6 +127,9 @@ def _shipped_page() -> PageRules:
     return PageRules.from_rules(rule_file("segmenting"), DatingRules.shipped())
 
 
+# Distinct lines whose kind is remembered before the memory is emptied.
+MAX_REMEMBERED_LINES = 100_000
+
 # Line kinds. Chrome of any kind is never a headline; META and BYLINE lines may hold the
 # page's date (etl/dating.py reads them).
 NAV, CHROME, META, BYLINE, MASTHEAD = "nav", "chrome", "meta", "byline", "masthead"
@@ -142,6 +150,16 @@ def line_kind(s: str, rules: PageRules | None = None) -> str | None:
         return None
     if rules is None:
         rules = PageRules.shipped()
+    kinds = rules.line_kinds
+    if s in kinds:
+        return kinds[s]
+    if len(kinds) >= MAX_REMEMBERED_LINES:
+        kinds.clear()
+    kind = kinds[s] = _line_kind(s, rules)
+    return kind
+
+
+def _line_kind(s: str, rules: PageRules) -> str | None:
     if (
         rules.meta.match(s)
         or _BRACKETED.match(s)

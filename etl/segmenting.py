@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from itertools import accumulate
@@ -31,7 +31,13 @@ from typing import Any
 
 from etl.dating import DatingRules, ascii_digits, parse_date
 from etl.models import ArticleSegment, Segmentation
-from etl.page import PageRules, article_cue, choose_headline, header_date
+from etl.page import (
+    MAX_REMEMBERED_LINES,
+    PageRules,
+    article_cue,
+    choose_headline,
+    header_date,
+)
 from etl.rulebook import load_yaml, rule_file
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -86,6 +92,11 @@ class SegmentingRules:
     doc_number_max: int
     page: PageRules
     dating: DatingRules
+    # Whether a line is running text, once per line: the title, headline, byline and footer
+    # zones ask it of the same lines again.
+    paragraph_lines: dict[str, bool] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_rules(cls, data: dict[str, Any], page: PageRules | None = None) -> SegmentingRules:
@@ -158,6 +169,15 @@ class SegmentingRules:
         Numbered list lines without punctuation (a table of contents that nothing marked) are
         not running text.
         """
+        known = self.paragraph_lines.get(s)
+        if known is not None:
+            return known
+        if len(self.paragraph_lines) >= MAX_REMEMBERED_LINES:
+            self.paragraph_lines.clear()
+        found = self.paragraph_lines[s] = self._is_paragraph(s)
+        return found
+
+    def _is_paragraph(self, s: str) -> bool:
         if len(s) < self.para_min_chars or len(_CJK.findall(s)) < self.para_min_cjk:
             return False
         return len(s) > self.max_chars or self.sentence.search(s) is not None
