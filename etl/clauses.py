@@ -74,10 +74,11 @@ class ArticleText:
         """The clause holding ``pos``, cut to ``CLAUSE_SCOPE_CHARS`` either side of it."""
         found = self._clauses.get(pos)
         if found is None:
-            whole = _enclosing(self.clause_starts, pos, len(self.text))
-            found = Span(
-                max(whole.start, pos - CLAUSE_SCOPE_CHARS), min(whole.end, pos + CLAUSE_SCOPE_CHARS)
-            )
+            starts = self.clause_starts  # ``_enclosing``, without a Span of its own
+            i = bisect.bisect_right(starts, pos) - 1
+            start = starts[max(i, 0)]
+            end = starts[i + 1] if i + 1 < len(starts) else len(self.text)
+            found = Span(max(start, pos - CLAUSE_SCOPE_CHARS), min(end, pos + CLAUSE_SCOPE_CHARS))
             self._clauses[pos] = found
         return found
 
