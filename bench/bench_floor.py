@@ -176,15 +176,41 @@ def report(
         old = min(r["project_s"] for r in theirs)
         new_floor = min(r["floor_s"] for r in mine)
         old_floor = min(r["floor_s"] for r in theirs)
+        # Each process's project time in units of its own floor: steadier than raw times
+        # when the machine's speed moves between one process and the next.
+        paired_ratios = sorted(
+            (t["project_s"] / t["floor_s"]) / (m["project_s"] / m["floor_s"])
+            for m, t in zip(mine, theirs, strict=True)
+        )
         lines += [
             "",
-            f"Against `{other}` ({len(mine)} fresh processes of each tree in turn, best of "
-            f"{rounds} rounds in each; the floor is the same code in both): this tree "
+            f"Against `{_commit_of(other)}` ({len(mine)} fresh processes of each tree in turn, "
+            f"best of {rounds} rounds in each; the floor is the same code in both): this tree "
             f"{new * 1000:.1f} ms, that tree {old * 1000:.1f} ms, ratio old ÷ new "
             f"**{old / new:.2f}** (floor {new_floor * 1000:.1f} ms against "
             f"{old_floor * 1000:.1f} ms; {theirs[0]['claims']:,} claims found by that tree).",
+            "",
+            "Each process's time in units of its own floor (project ÷ floor): this tree "
+            + ", ".join(f"{r['project_s'] / r['floor_s']:.2f}" for r in mine)
+            + "; that tree "
+            + ", ".join(f"{r['project_s'] / r['floor_s']:.2f}" for r in theirs)
+            + f". Old ÷ new of these, pair by pair: median **{_median(paired_ratios):.2f}** "
+            f"(range {paired_ratios[0]:.2f}–{paired_ratios[-1]:.2f}).",
         ]
     return "\n".join(lines)
+
+
+def _commit_of(tree: Path) -> str:
+    """The short commit a checkout is at (its path when it is no git checkout)."""
+    found = subprocess.run(
+        ["git", "-C", str(tree), "rev-parse", "--short=7", "HEAD"], capture_output=True, text=True
+    )
+    return found.stdout.strip() if found.returncode == 0 else str(tree)
+
+
+def _median(values: list[float]) -> float:
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
 def main() -> None:
