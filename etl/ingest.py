@@ -25,6 +25,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from db import write
+from db.errors import DocumentRefused
 from db.overview import rankings_version
 from etl.gazetteer import Gazetteer
 from etl.loading import IdCounter, document_key, write_document
@@ -170,9 +171,14 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
                 status = 1
                 continue
             earlier = known.get(document_key(outcome.path))
-            write_document(
-                con, outcome.result, outcome.path, ids, replace=earlier[0] if earlier else None
-            )
+            try:
+                write_document(
+                    con, outcome.result, outcome.path, ids, replace=earlier[0] if earlier else None
+                )
+            except DocumentRefused as exc:  # rolled back alone; the run goes on
+                print(f"{outcome.path}: {exc}", file=err)
+                status = 1
+                continue
             loaded += 1
         # The stored rankings follow the claims (valuation.stored); a run that changed
         # nothing leaves them alone unless an older rule made them.
