@@ -92,6 +92,8 @@ def extract_and_export(path: Path, parquet: Path | None) -> Outcome:
         return outcome
     try:
         parquet_out.write_document(parquet, path, outcome.result)
+    except DocumentRefused as exc:
+        return Outcome(path, error=f"{path}: {exc}")
     except OSError as exc:
         return Outcome(path, error=f"{path}: cannot write its Parquet files: {exc}")
     return outcome
@@ -223,6 +225,8 @@ def run_ingest(
                     con, outcome.result, outcome.path, ids, replace=earlier[0] if earlier else None
                 )
             except DocumentRefused as exc:  # rolled back alone; the run goes on
+                if export is not None:  # the dataset holds no row the database refused
+                    parquet_out.remove_document(export, outcome.path)
                 print(f"{outcome.path}: {exc}", file=err)
                 status = 1
                 continue

@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 
+from db.errors import DocumentRefused
 from db.parquet import (
     DATABASE_IDS,
     DOCUMENT_KEY,
@@ -29,7 +30,7 @@ from db.parquet import (
     claim_schema,
     claims_folder,
 )
-from etl.loading import claim_table, document_key
+from etl.loading import UNCONVERTIBLE, claim_table, document_key
 from etl.models import DocumentResult
 
 STAGING = ".staging"
@@ -58,11 +59,17 @@ def remove_document(root: Path, path: Path) -> None:
 
 
 def write_document(root: Path, path: Path, result: DocumentResult) -> None:
-    """Replace the document's files in the dataset under ``root`` by its claims now."""
+    """Replace the document's files in the dataset under ``root`` by its claims now.
+
+    Rows no column can hold raise :class:`DocumentRefused`, as the database would, and
+    leave the dataset as it was."""
     stem = document_stem(path)
     staging = root / STAGING / stem
     shutil.rmtree(staging, ignore_errors=True)
-    rows = claim_rows(result, path)
+    try:
+        rows = claim_rows(result, path)
+    except UNCONVERTIBLE as exc:
+        raise DocumentRefused(f"its rows cannot be stored ({type(exc).__name__}: {exc})") from exc
     if rows.num_rows:
         ds.write_dataset(
             rows,
