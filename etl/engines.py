@@ -30,6 +30,9 @@ from etl.ingest import Outcome, Task, extract_one
 # ingest process writes, few enough that finished results do not pile up in memory.
 IN_FLIGHT_PER_CPU = 2
 MAX_REASON = 300
+# A task whose worker died is tried once more (a node lost mid-task); a file that kills its
+# worker twice is reported as failed.
+TASK_RETRIES = 1
 
 
 def _run(task: Task, path: Path) -> Outcome:
@@ -74,7 +77,7 @@ class RayEngine:
 
     @staticmethod
     def _outcomes(ray: Any, paths: list[Path], task: Task, progress: bool) -> Iterator[Outcome]:
-        remote = ray.remote(_run)
+        remote = ray.remote(max_retries=TASK_RETRIES)(_run)
         shipped = ray.put(task)
         limit = max(1, int(ray.cluster_resources().get("CPU", 1)) * IN_FLIGHT_PER_CPU)
         waiting: deque[tuple[Path, Any]] = deque()

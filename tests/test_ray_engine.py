@@ -9,6 +9,7 @@ process to it by ``--ray-address``, as a run on a cluster would.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -22,12 +23,13 @@ from db_snapshot import snapshot
 
 from db.parquet import dataset_root, read_claims_sql
 from etl.engines import RayEngine
-from etl.ingest import extract_all, run_ingest
+from etl.ingest import Outcome, extract_all, extract_one, run_ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 RAY_CPUS = 2
 CLI_TIMEOUT = 300
+CRASHING = "001_dd27260898970e37.txt"
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +88,25 @@ def test_the_engine_uses_a_ray_already_started_and_leaves_it_running(
     assert ray.is_initialized()
     assert run_ingest([one], by_pool, io.StringIO(), progress=False) == 0
     assert snapshot(by_ray) == snapshot(by_pool)
+
+
+def _crash_on_one(path: Path) -> Outcome:
+    """A task whose worker dies on one file, as a segfault in a parser would."""
+    if path.name == CRASHING:
+        os._exit(3)
+    return extract_one(path)
+
+
+def test_a_task_whose_worker_dies_is_that_files_one_failure(local_ray: str) -> None:
+    # The workers cannot import this test module: ship the task by value.
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    files = sorted(CORPUS.glob("*.txt"))[:3]
+    outcomes = list(RayEngine()(files, task=_crash_on_one))
+    assert [(o.path, o.result is not None) for o in outcomes] == [
+        (files[0], True), (files[1], False), (files[2], True)
+    ]  # fmt: skip
+    assert outcomes[1].error is not None
+    assert outcomes[1].error.startswith(f"{files[1]}: the Ray task failed (WorkerCrashedError")
 
 
 @pytest.mark.parametrize(
