@@ -6,7 +6,7 @@ produce without going through one process (``--engine ray``: each task writes it
 document's files) and what tools other than this dashboard can read; the DuckDB file stays
 the store the dashboard reads.
 
-Layout: ``<db stem>.parquet/claims/province=<省>/year=<年>/<document>-<n>.parquet`` (Hive
+Layout: ``<db stem>.parquet/claims/province=<省>/year=<年>/<document>.parquet`` (Hive
 partitions; the province is percent-encoded in the folder name, as Hive does, and a
 missing province or year is ``__HIVE_DEFAULT_PARTITION__``: DuckDB reads both back).
 A row is a claim as the ``claims`` table stores it, keyed by its document's ``path``

@@ -212,7 +212,7 @@ def run_ingest(
                 pending.append(path)
         export = dataset_root(db_path) if parquet else None
         if export is not None:
-            parquet_out.clear_staging(export)
+            parquet_out.clear_partial(export)
         task = partial(extract_and_export, parquet=export)
         for outcome in engine(pending, progress and len(pending) > 1, task=task):
             if outcome.error or outcome.result is None:

@@ -2,9 +2,9 @@
 ``db/parquet.py`` lays out, written where the document was processed.
 
 A document's files are named after its key (the file's absolute path), one per partition
-it has claims in, so writing a document first removes its earlier files and never touches
-another document's. Each file is written into a staging folder and renamed into place, so
-a reader (or a killed worker) never leaves a half-written file in the dataset.
+it has claims in, so writing a document replaces its earlier files and never touches
+another document's. Each file is written under a hidden partial name and renamed into
+place, so a reader never meets (and a killed worker never leaves) a half-written file.
 
 The dataset follows what was extracted: it is written by the task, before the database
 commits the same document; a run killed between the two leaves the dataset ahead of the
@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pyarrow as pa
-import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from db.errors import DocumentRefused
 from db.parquet import (
@@ -33,7 +33,8 @@ from db.parquet import (
 from etl.loading import UNCONVERTIBLE, claim_table, document_key
 from etl.models import DocumentResult
 
-STAGING = ".staging"
+NO_VALUE = "__HIVE_DEFAULT_PARTITION__"  # Hive's folder name for a missing value
+PARTIAL = ".tmp"  # a file being written: ``.<name>.tmp``, renamed into place when whole
 STEM_HEX = 24  # characters of the key's SHA-1 that name a document's files
 
 
@@ -51,43 +52,59 @@ def claim_rows(result: DocumentResult, path: Path) -> pa.Table:
     return table.append_column(DOCUMENT_KEY, keys).select(schema.names).cast(schema)
 
 
+def partition_folder(values: tuple[object, ...]) -> str:
+    """``province=<percent-encoded>/year=<year>`` for one partition's values."""
+    return "/".join(
+        f"{name}={NO_VALUE if value is None else quote(str(value), safe='')}"
+        for name, value in zip(PARTITIONS, values, strict=True)
+    )
+
+
+def _own_files(root: Path, path: Path) -> list[Path]:
+    pattern = f"{'/'.join('*' for _ in PARTITIONS)}/{document_stem(path)}{FILE_SUFFIX}"
+    return list(claims_folder(root).glob(pattern))
+
+
 def remove_document(root: Path, path: Path) -> None:
     """Delete the document's files from the dataset (a re-ingest writes them anew)."""
-    pattern = f"{'/'.join('*' for _ in PARTITIONS)}/{document_stem(path)}-*{FILE_SUFFIX}"
-    for old in claims_folder(root).glob(pattern):
+    for old in _own_files(root, path):
         old.unlink(missing_ok=True)
 
 
 def write_document(root: Path, path: Path, result: DocumentResult) -> None:
-    """Replace the document's files in the dataset under ``root`` by its claims now.
+    """Replace the document's files in the dataset under ``root`` by its claims now: one
+    file per (province, year) it has claims of, each written beside its place under a
+    hidden partial name and renamed into place (no folder is made and removed per
+    document: on this machine's file system that cost more than writing the files).
 
     Rows no column can hold raise :class:`DocumentRefused`, as the database would, and
     leave the dataset as it was."""
-    stem = document_stem(path)
-    staging = root / STAGING / stem
-    shutil.rmtree(staging, ignore_errors=True)
     try:
         rows = claim_rows(result, path)
     except UNCONVERTIBLE as exc:
         raise DocumentRefused(f"its rows cannot be stored ({type(exc).__name__}: {exc})") from exc
-    if rows.num_rows:
-        ds.write_dataset(
-            rows,
-            staging,
-            format="parquet",
-            partitioning=ds.partitioning(
-                pa.schema([rows.schema.field(name) for name in PARTITIONS]), flavor="hive"
-            ),
-            basename_template=f"{stem}-{{i}}{FILE_SUFFIX}",
-        )
-    remove_document(root, path)
-    for written in sorted(staging.rglob(f"*{FILE_SUFFIX}")):
-        target = claims_folder(root) / written.relative_to(staging)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(written, target)
-    shutil.rmtree(staging, ignore_errors=True)
+    groups: dict[tuple[object, ...], list[int]] = {}
+    keys = zip(*(rows.column(name).to_pylist() for name in PARTITIONS), strict=True)
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    data = rows.drop_columns(list(PARTITIONS))
+    name = f"{document_stem(path)}{FILE_SUFFIX}"
+    written = []
+    for key, indices in groups.items():
+        folder = claims_folder(root) / partition_folder(key)
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f".{name}{PARTIAL}"
+        pq.write_table(data.take(indices), partial)
+        written.append((partial, folder / name))
+    places = {final for _, final in written}
+    for old in _own_files(root, path):
+        if old not in places:
+            old.unlink(missing_ok=True)
+    for partial, final in written:
+        os.replace(partial, final)
 
 
-def clear_staging(root: Path) -> None:
-    """Remove what killed tasks left in the staging folder (called under the ingest lock)."""
-    shutil.rmtree(root / STAGING, ignore_errors=True)
+def clear_partial(root: Path) -> None:
+    """Remove the partial files killed tasks left (called under the ingest lock)."""
+    for partial in claims_folder(root).glob(f"*/*/.*{PARTIAL}"):
+        partial.unlink(missing_ok=True)

@@ -113,7 +113,7 @@ def test_a_changed_document_replaces_only_its_own_files(loaded: tuple[Path, Path
         p: i for p, i in before.items() if not p.name.startswith(own)
     }
     assert all(before.get(p) != i for p, i in after.items() if p.name.startswith(own))
-    assert not list(dataset_root(db).glob(".staging/*"))
+    assert not list(dataset_root(db).rglob("*.tmp"))
 
 
 def test_no_dataset_when_asked_for_none(tmp_path: Path) -> None:
