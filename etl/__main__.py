@@ -3,6 +3,7 @@
 python -m etl extract [--articles] FILE...     JSON lines on standard output
 python -m etl ingest [PATH...] [--db FILE]     load into DuckDB (default: sample corpus)
     [--engine process|ray] [--ray-address ADDR]  where the per-document work runs
+    [--no-parquet]                               no Parquet dataset beside the database
 
 The database is ``--db``, else ``$SHUANGYONG_DB``, else data/shuangyong.duckdb: the file the
 dashboard reads (``db.location``).
@@ -44,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--ray-address", default=None, help="a Ray cluster's address (default: a local Ray)"
     )
+    ingest.add_argument(
+        "--no-parquet", action="store_true", help="do not write the claims' Parquet dataset"
+    )
     return parser
 
 
@@ -65,7 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     engine = _engine(args.engine, args.ray_address)
     try:
         return run_ingest(
-            paths, args.db or db_path(), sys.stderr, progress=not args.no_progress, engine=engine
+            paths,
+            args.db or db_path(),
+            sys.stderr,
+            progress=not args.no_progress,
+            engine=engine,
+            parquet=not args.no_parquet,
         )
     except DatabaseError as exc:
         print(exc, file=sys.stderr)

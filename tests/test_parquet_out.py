@@ -27,6 +27,7 @@ from etl.parquet_out import document_stem
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 NO_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+ONE = CORPUS / "000_2a9cdd382f62b7c7.txt"
 
 
 def _corpus(folder: Path) -> Path:
@@ -117,7 +118,9 @@ def test_a_changed_document_replaces_only_its_own_files(loaded: tuple[Path, Path
 
 
 def test_no_dataset_when_asked_for_none(tmp_path: Path) -> None:
+    from etl.__main__ import main
+
     db = tmp_path / "db.duckdb"
-    assert run_ingest([CORPUS / "000_2a9cdd382f62b7c7.txt"], db, io.StringIO(), progress=False,
-                      parquet=False) == 0  # fmt: skip
+    assert main(["ingest", "--no-progress", "--no-parquet", "--db", str(db), str(ONE)]) == 0
+    assert db.exists()
     assert not dataset_root(db).exists()
