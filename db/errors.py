@@ -21,3 +21,8 @@ class DatabaseBusy(DatabaseError):
 
 class DatabaseBroken(DatabaseError):
     """The file exists but is not a usable database of the expected shape."""
+
+
+class DocumentRefused(DatabaseError):
+    """The database refused one document's rows (a constraint, a value out of a column's
+    range); that document's transaction was rolled back and the run goes on without it."""

@@ -39,7 +39,7 @@ import pandas as pd
 import pyarrow as pa
 
 from db.columns import CLAIM_ROLE_COLUMNS, DOCUMENT_COLUMNS, REGION_COLUMNS, REGION_VALUE_COLUMNS
-from db.errors import DatabaseBroken, DatabaseBusy
+from db.errors import DatabaseBroken, DatabaseBusy, DocumentRefused
 from db.overview import METRIC_SUMMARY_SQL
 from db.ranking import UNPLACED_CLAIMS_SQL, rule_inputs
 from db.sql import Con, scalar
@@ -61,6 +61,8 @@ INGEST_CHECKPOINT_THRESHOLD = "4GB"
 # How long a second ingest waits for the first before refusing (seconds).
 INGEST_LOCK_TIMEOUT = 3600.0
 _LOCK_POLL = 0.05
+# How much of the database's own message a refused document's line keeps.
+MAX_REFUSAL = 200
 
 
 def lock_path(db_path: Path) -> Path:
@@ -213,7 +215,27 @@ def write_document(
 ) -> None:
     """Write one document's rows (``DOCUMENT_COLUMNS``; articles and claims as Arrow) in
     one transaction, replacing the rows of document ``replace`` (the same file's earlier
-    doc_id) first; the stored rankings are marked stale in the same transaction."""
+    doc_id) first; the stored rankings are marked stale in the same transaction.
+
+    A row the database refuses (a constraint, a value beyond its column's type) rolls back
+    this document alone and raises :class:`DocumentRefused` naming the reason: the
+    documents committed before it stay, and the caller goes on with the next one.
+    """
+    try:
+        _write_document(con, document, articles, claims, replace=replace)
+    except duckdb.Error as exc:
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:MAX_REFUSAL]
+        raise DocumentRefused(f"the database refused its rows ({reason})") from exc
+
+
+def _write_document(
+    con: Con,
+    document: Mapping[str, Any],
+    articles: pa.Table,
+    claims: pa.Table,
+    *,
+    replace: int | None,
+) -> None:
     with transaction(con):
         con.execute("DELETE FROM rankings_state")
         if replace is not None:

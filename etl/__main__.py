@@ -2,6 +2,8 @@
 
 python -m etl extract [--articles] FILE...     JSON lines on standard output
 python -m etl ingest [PATH...] [--db FILE]     load into DuckDB (default: sample corpus)
+    [--engine process|ray] [--ray-address ADDR]  where the per-document work runs
+    [--no-parquet]                               no Parquet dataset beside the database
 
 The database is ``--db``, else ``$SHUANGYONG_DB``, else data/shuangyong.duckdb: the file the
 dashboard reads (``db.location``).
@@ -15,7 +17,9 @@ from pathlib import Path
 
 from db.errors import DatabaseError
 from db.location import ENV_VAR, db_path
-from etl.ingest import DEFAULT_CORPUS, run_extract, run_ingest
+from etl.ingest import DEFAULT_CORPUS, Engine, extract_all, run_extract, run_ingest
+
+ENGINES = ("process", "ray")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,16 +36,46 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, default=None, help=f"database (${ENV_VAR}, else {db_path({})})"
     )
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ingest.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="process",
+        help="run the per-document work in worker processes here (default) or as Ray tasks",
+    )
+    ingest.add_argument(
+        "--ray-address", default=None, help="a Ray cluster's address (default: a local Ray)"
+    )
+    ingest.add_argument(
+        "--no-parquet", action="store_true", help="do not write the claims' Parquet dataset"
+    )
     return parser
+
+
+def _engine(name: str, ray_address: str | None) -> Engine:
+    if name == "ray":
+        from etl.engines import RayEngine
+
+        return RayEngine(address=ray_address)
+    return extract_all
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "extract":
         return run_extract(args.files, args.articles, sys.stdout, sys.stderr)
+    if args.ray_address and args.engine != "ray":
+        build_parser().error("--ray-address needs --engine ray")
     paths = args.paths or [DEFAULT_CORPUS]
+    engine = _engine(args.engine, args.ray_address)
     try:
-        return run_ingest(paths, args.db or db_path(), sys.stderr, progress=not args.no_progress)
+        return run_ingest(
+            paths,
+            args.db or db_path(),
+            sys.stderr,
+            progress=not args.no_progress,
+            engine=engine,
+            parquet=not args.no_parquet,
+        )
     except DatabaseError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -16,16 +16,20 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from tqdm import tqdm
 
 from db import write
+from db.errors import DocumentRefused
 from db.overview import rankings_version
+from db.parquet import dataset_root
+from etl import parquet_out
 from etl.gazetteer import Gazetteer
 from etl.loading import IdCounter, document_key, write_document
 from etl.models import DocumentResult
@@ -80,6 +84,33 @@ def extract_one(path: Path) -> Outcome:
         return Outcome(path, error=f"{path}: cannot be processed ({reason})")
 
 
+def extract_and_export(path: Path, parquet: Path | None) -> Outcome:
+    """The per-document task: :func:`extract_one`, then the document's claims written to
+    the Parquet dataset under ``parquet`` where it ran (``etl/parquet_out.py``)."""
+    outcome = extract_one(path)
+    if parquet is None or outcome.result is None:
+        return outcome
+    try:
+        parquet_out.write_document(parquet, path, outcome.result)
+    except DocumentRefused as exc:
+        return Outcome(path, error=f"{path}: {exc}")
+    except OSError as exc:
+        return Outcome(path, error=f"{path}: cannot write its Parquet files: {exc}")
+    return outcome
+
+
+Task = Callable[[Path], Outcome]
+
+
+class Engine(Protocol):
+    """Runs the per-document task on every path, yielding the outcomes in input order:
+    :func:`extract_all` here (the default), or ``etl.engines.RayEngine`` on a cluster."""
+
+    def __call__(
+        self, paths: list[Path], progress: bool = ..., *, task: Task = ...
+    ) -> Iterator[Outcome]: ...
+
+
 def die_with_parent(parent: int) -> None:
     """Pool worker initializer: the worker ends when the ingest that started it does.
 
@@ -109,19 +140,21 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def extract_all(paths: list[Path], progress: bool = False) -> Iterator[Outcome]:
-    """Outcomes in input order, computed in parallel on a large corpus."""
+def extract_all(
+    paths: list[Path], progress: bool = False, *, task: Task = extract_one
+) -> Iterator[Outcome]:
+    """Outcomes of ``task`` in input order, computed in parallel on a large corpus."""
     bar = tqdm(total=len(paths), unit="file", disable=not progress, file=sys.stderr)
     try:
         if len(paths) < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
             for path in paths:
-                yield extract_one(path)
+                yield task(path)
                 bar.update()
             return
         with ProcessPoolExecutor(
             max_workers=os.cpu_count(), initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            for outcome in pool.map(extract_one, paths, chunksize=1):
+            for outcome in pool.map(task, paths, chunksize=1):
                 yield outcome
                 bar.update()
     finally:
@@ -142,8 +175,21 @@ def run_extract(paths: list[Path], articles: bool, out: TextIO, err: TextIO) -> 
     return status
 
 
-def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = True) -> int:
-    """``python -m etl ingest``: load files into the database; unchanged files are skipped."""
+def run_ingest(
+    paths: list[Path],
+    db_path: Path,
+    err: TextIO,
+    progress: bool = True,
+    *,
+    engine: Engine = extract_all,
+    parquet: bool = True,
+) -> int:
+    """``python -m etl ingest``: load files into the database; unchanged files are skipped.
+
+    ``engine`` runs the per-document task (in worker processes here by default, Ray tasks
+    with ``etl.engines.RayEngine``); the task also writes the document's claims to the
+    Parquet dataset beside the database (``db.parquet.dataset_root``) unless ``parquet``
+    is false. Either way this process alone writes the database."""
     # A file named twice (a folder and a file in it) is one document, read once.
     unique: dict[str, Path] = {}
     for path in expand_paths(paths):
@@ -164,15 +210,26 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
                 skipped += 1
             else:
                 pending.append(path)
-        for outcome in extract_all(pending, progress=progress and len(pending) > 1):
+        export = dataset_root(db_path) if parquet else None
+        if export is not None:
+            parquet_out.clear_partial(export)
+        task = partial(extract_and_export, parquet=export)
+        for outcome in engine(pending, progress and len(pending) > 1, task=task):
             if outcome.error or outcome.result is None:
                 print(outcome.error, file=err)
                 status = 1
                 continue
             earlier = known.get(document_key(outcome.path))
-            write_document(
-                con, outcome.result, outcome.path, ids, replace=earlier[0] if earlier else None
-            )
+            try:
+                write_document(
+                    con, outcome.result, outcome.path, ids, replace=earlier[0] if earlier else None
+                )
+            except DocumentRefused as exc:  # rolled back alone; the run goes on
+                if export is not None:  # the dataset holds no row the database refused
+                    parquet_out.remove_document(export, outcome.path)
+                print(f"{outcome.path}: {exc}", file=err)
+                status = 1
+                continue
             loaded += 1
         # The stored rankings follow the claims (valuation.stored); a run that changed
         # nothing leaves them alone unless an older rule made them.

@@ -15,8 +15,13 @@ import pyarrow as pa
 
 from db import write
 from db.columns import ARTICLE_COLUMNS, CLAIM_COLUMNS
+from db.errors import DocumentRefused
 from db.sql import Con
 from etl.models import ArticleRecord, ClaimRecord, DocumentResult
+
+# What turning a record into Arrow raises for a value no column can hold (an integer
+# beyond 64 bits, a string that is not Unicode text).
+UNCONVERTIBLE = (pa.ArrowException, OverflowError, UnicodeError)
 
 
 class IdCounter:
@@ -80,7 +85,8 @@ def write_document(
     con: Con, result: DocumentResult, path: Path, ids: IdCounter, replace: int | None
 ) -> None:
     """Write one document's rows in one transaction, replacing the rows of document
-    ``replace`` (its earlier doc_id) if given."""
+    ``replace`` (its earlier doc_id) if given. Rows that cannot be stored raise
+    :class:`DocumentRefused` and nothing of this document is written."""
     doc, seg = result.document, result.segmentation
     doc_id = ids.take("documents", 1)
     document = {
@@ -93,10 +99,9 @@ def write_document(
     first_article = ids.take("articles", len(result.articles))
     article_ids = {a.seq: first_article + i for i, a in enumerate(result.articles)}
     first_claim = ids.take("claims", len(result.claims))
-    write.write_document(
-        con,
-        document,
-        article_table(result.articles, doc_id, first_article),
-        claim_table(result.claims, doc_id, article_ids, first_claim),
-        replace=replace,
-    )
+    try:
+        articles = article_table(result.articles, doc_id, first_article)
+        claims = claim_table(result.claims, doc_id, article_ids, first_claim)
+    except UNCONVERTIBLE as exc:
+        raise DocumentRefused(f"its rows cannot be stored ({type(exc).__name__}: {exc})") from exc
+    write.write_document(con, document, articles, claims, replace=replace)

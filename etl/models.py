@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
@@ -31,7 +32,7 @@ class SourceText:
     name: str
     raw: str
     clean: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]  # an array('I') from etl.reading: 4 bytes a character
     encoding: str
     sha256: str
     traditional: bool = False
