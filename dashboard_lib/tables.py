@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dashboard_lib import labels
@@ -50,8 +51,16 @@ def to_excel_bytes(df: pd.DataFrame, sheet: str = "明细") -> bytes:
 
 
 def _years_text(series: pd.Series) -> pd.Series:
-    """Years as text, blank when unknown (a table cell must not say "None")."""
-    return series.map(lambda y: "" if y is None or pd.isna(y) else str(int(y)))
+    """Years as text, blank when unknown (a table cell must not say "None").
+
+    Vectorised: 总览 lists every document and every unplaced article, 20,000 and 18,000 of
+    them at ten million claims, and a Python call per cell was a fifth of its time.
+    """
+    years = pd.to_numeric(series, errors="coerce")
+    known = years.notna().to_numpy()
+    text = np.full(len(series), "", dtype=object)
+    text[known] = years[known].astype("int64").astype(str).to_numpy(dtype=object)
+    return pd.Series(text, index=series.index, dtype="str")
 
 
 def _blank(df: pd.DataFrame) -> pd.DataFrame:

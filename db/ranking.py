@@ -125,7 +125,7 @@ def compared_values(con: Con, f: Filters, *, metrics: Sequence[str], year: int) 
         con,
         f"SELECT {listed(_VALUE_FIELDS)} FROM region_values"
         " WHERE category = '' AND year = $year"
-        " AND list_contains($metrics, metric) AND list_contains($keys, region_key)"
+        " AND metric = ANY($metrics) AND region_key = ANY($keys)"
         " ORDER BY metric, region_key",
         {"keys": _strs(f.regions), "metrics": _strs(metrics), "year": int(year)},
     )
@@ -134,13 +134,18 @@ def compared_values(con: Con, f: Filters, *, metrics: Sequence[str], year: int) 
 def claim_roles(
     con: Con, *, metrics: Sequence[str], category: str, year: int, region_keys: Sequence[str]
 ) -> pd.DataFrame:
-    """claim_id, region_key, metric, role: the stored roles of these regions' claims."""
+    """claim_id, region_key, metric, role: the stored roles of these regions' claims.
+
+    ``= ANY($list)`` rather than ``list_contains``: DuckDB pushes the former into the scan,
+    where the table's order (scope, then region) lets it skip all but a few row groups of
+    the 31 million roles of ten million claims (7 ms against 34 ms for one region).
+    """
     return sql.df(
         con,
         """
         SELECT claim_id, region_key, metric, role FROM claim_roles
-        WHERE list_contains($metrics, metric) AND category = $category AND year = $year
-          AND list_contains($keys, region_key)
+        WHERE metric = ANY($metrics) AND category = $category AND year = $year
+          AND region_key = ANY($keys)
         ORDER BY metric, region_key, claim_id
         """,
         {
