@@ -94,6 +94,13 @@ def blank_pdf() -> bytes:
     return bytes(pdf.output())
 
 
+def blank_scan_pdf() -> bytes:
+    """A PDF of one scanned page with nothing on it."""
+    out = io.BytesIO()
+    Image.new("L", SCAN_SIZE, 255).save(out, "PDF", resolution=SCAN_DPI)
+    return out.getvalue()
+
+
 def scan_pages(text: str) -> list[Image.Image]:
     """The text rendered as scanned pages (black on white, 200 dpi)."""
     font = ImageFont.truetype(str(CJK_FONT), SCAN_FONT_PX, index=CJK_FONT_SC)

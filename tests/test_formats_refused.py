@@ -98,6 +98,10 @@ REFUSED = [
         "PDF with no text layer and no scanned page to read", id="pdf-without-text-or-scan",
     ),
     pytest.param(
+        "白纸.pdf", _bytes(ff.blank_scan_pdf), _noop, "scanned PDF in which OCR found no text",
+        id="pdf-blank-scan",
+    ),
+    pytest.param(
         "截断.pdf", _bytes(lambda: ff.make_pdf(_report())[:2000]), _noop,
         re.compile(r"corrupt PDF \(.+\)"), id="truncated-pdf",
     ),

@@ -170,6 +170,8 @@ def read(data: bytes, name: str) -> SourceText:
     finally:
         pdf.close()
     if pieces.size <= 1:
+        if scanned:
+            raise ReadError(name, "scanned PDF in which OCR found no text")
         raise ReadError(name, "PDF with no text layer and no scanned page to read")
     try:
         return build(
