@@ -15,7 +15,7 @@ from typing import Final
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
+from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
 
@@ -27,10 +27,10 @@ KIND: Final[str] = "docx"
 CELL_SEPARATOR: Final[str] = " | "
 
 
-def _row_text(row: object) -> str:
+def _row_text(row: _Row) -> str:
     cells = []
     seen: set[int] = set()
-    for cell in row.cells:  # type: ignore[attr-defined]
+    for cell in row.cells:
         if id(cell._tc) in seen:  # a merged cell is repeated once per grid column
             continue
         seen.add(id(cell._tc))
