@@ -35,8 +35,9 @@ MAX_REASON = 300
 TASK_RETRIES = 1
 
 
-def _run(task: Task, path: Path) -> Outcome:
-    """What a Ray worker runs: the task on one path (a plain function, so Ray can ship it)."""
+def _run(task: Task, path: Path) -> list[Outcome]:
+    """What a Ray worker runs: the task on one path (a plain function, so Ray can ship it);
+    a zip's members give one outcome each."""
     return task(path)
 
 
@@ -87,10 +88,10 @@ class RayEngine:
             for path in pending:
                 waiting.append((path, remote.remote(shipped, path)))
                 if len(waiting) >= limit:
-                    yield _result(ray, *waiting.popleft())
+                    yield from _result(ray, *waiting.popleft())
                     bar.update()
             while waiting:
-                yield _result(ray, *waiting.popleft())
+                yield from _result(ray, *waiting.popleft())
                 bar.update()
         finally:
             for _, ref in waiting:  # stopped early: nothing left running for us
@@ -98,12 +99,12 @@ class RayEngine:
             bar.close()
 
 
-def _result(ray: Any, path: Path, ref: Any) -> Outcome:
+def _result(ray: Any, path: Path, ref: Any) -> list[Outcome]:
     """The task's outcome; a task Ray could not run (its worker died) is this file's
     failure, one line, like any other."""
     try:
-        outcome: Outcome = ray.get(ref)
+        outcomes: list[Outcome] = ray.get(ref)
     except ray.exceptions.RayError as exc:
         reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:MAX_REASON]
-        return Outcome(path, error=f"{path}: the Ray task failed ({reason})")
-    return outcome
+        return [Outcome(path, error=f"{path}: the Ray task failed ({reason})")]
+    return outcomes

@@ -90,7 +90,7 @@ def test_the_engine_uses_a_ray_already_started_and_leaves_it_running(
     assert snapshot(by_ray) == snapshot(by_pool)
 
 
-def _crash_on_one(path: Path) -> Outcome:
+def _crash_on_one(path: Path) -> list[Outcome]:
     """A task whose worker dies on one file, as a segfault in a parser would."""
     if path.name == CRASHING:
         os._exit(3)
