@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard_lib import labels, tables
 from dashboard_lib.charts import ChartMeta, file_stem
-from db.filters import RANKING, Filters, subtitle
+from db.filters import RANKING, TREND, Filters, subtitle
 from valuation.wording import format_list, format_years
 
 
@@ -76,6 +76,38 @@ def compare_meta(
         rule=labels.RULE_COMPARE,
         generated=today,
         file_stem=file_stem("双拥对比", "_".join(names[:3]), generated=today),
+    )
+
+
+# A trend compares a region with itself, year by year: only figures of one year count.
+TREND_SCOPE = "单一年度（每个点只取该年一年的数字，多年累计数不计入；未报告的年份留空，不等于 0）"
+TREND_SCOPE_SHORT = "单一年度"
+
+
+def trend_meta(
+    filters: Filters,
+    names: list[str],
+    sources: Callable[[], pd.DataFrame],
+    today: date | None = None,
+) -> ChartMeta:
+    """Everything an exported trend chart prints about itself: the regions, the 口径
+    (single years only) and the fund category where the metric has one."""
+    today = today or date.today()
+    metric = labels.metric_name(filters.metric)
+    words = [format_list(names, "", limit=4), TREND_SCOPE_SHORT, subtitle(filters, TREND)]
+    return ChartMeta(
+        title=f"{metric}趋势",
+        subtitle=" · ".join(w for w in words if w),
+        source=lambda: tables.source_line(sources()),
+        rule=labels.rule_short(filters.metric),
+        generated=today,
+        file_stem=file_stem(
+            "双拥趋势",
+            labels.metric_name(filters.metric, short=True),
+            "_".join(names[:3]),
+            generated=today,
+        ),
+        scope=TREND_SCOPE,
     )
 
 

@@ -18,7 +18,8 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 import pandas as pd
 
-from db import claims, overview, ranking
+from dashboard_lib.trend import TrendData, trend_data
+from db import claims, overview, ranking, trend
 from db.filters import Filters
 from db.sql import Con
 from valuation import rule, stored
@@ -188,6 +189,22 @@ def comparison_roles(src: Source, f: Filters, region_key: str, metric: str) -> p
         chosen = (roles["region_key"] == region_key) & (roles["metric"] == metric)
         return roles[chosen].drop(columns=["metric"]).reset_index(drop=True)
     return _stored_roles(src, metric, "", year, region_key)
+
+
+# ------------------------------------------------------------------------ 趋势
+
+
+def read_trend(src: Source, f: Filters) -> TrendData:
+    """The chosen regions' single-year values of one metric, every year from the first to
+    the last with data, gaps kept (``dashboard_lib.trend``). A handful of regions'
+    claims of one metric: the rule runs on them here, nothing is stored for it."""
+    claims_ = src.run(trend.trend_claims, f, statuses=RANKABLE_STATUSES)
+    return trend_data(claims_, _places(src, f.trend_regions), f.metric)
+
+
+def trend_sources(src: Source, f: Filters) -> pd.DataFrame:
+    """source, year of the files a trend's claims come from (exported images only)."""
+    return src.run(trend.trend_sources, f, statuses=RANKABLE_STATUSES)
 
 
 # ------------------------------------------------------------------------ 明细

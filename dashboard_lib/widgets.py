@@ -25,10 +25,10 @@ from typing import Any, NamedTuple
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import labels
+from dashboard_lib import home, labels
 from db import filters
 from db.filters import DEFAULTS, Filters
-from valuation.registry import RANKED_METRICS, TIERS, has_categories
+from valuation.registry import ADDITIVE_METRICS, RANKED_METRICS, TIERS, has_categories
 
 RANKING_TIER = "prefecture"  # where a ranking starts: 双拥模范城 are mostly cities
 MAX_REGIONS = filters.MAX_REGIONS
@@ -75,9 +75,10 @@ class _Panel:
         st.session_state[_LAST_PAGE] = page
         self.values: dict[str, Any] = {}
 
-    def key(self, field: str, seed: Any) -> str:
+    def key(self, field: str, seed: Any, reseed: bool = False) -> str:
+        """The widget key of ``field``, set to ``seed`` on arrival (or when ``reseed``)."""
         key = f"flt.{self.page}.{field}"
-        if self.arrived or key not in st.session_state:
+        if self.arrived or reseed or key not in st.session_state:
             st.session_state[key] = list(seed) if isinstance(seed, tuple) else seed
         return key
 
@@ -126,10 +127,12 @@ def _tier(panel: _Panel, allow_all: bool) -> None:
     )
 
 
-def _metric(panel: _Panel, category_options: Sequence[str]) -> None:
-    seed = panel.filters.metric if panel.filters.metric in RANKED_METRICS else DEFAULTS.metric
+def _metric(
+    panel: _Panel, category_options: Sequence[str], metrics: Sequence[str] = RANKED_METRICS
+) -> None:
+    seed = panel.filters.metric if panel.filters.metric in metrics else metrics[0]
     key = panel.key("metric", seed)
-    metric = st.selectbox("指标", list(RANKED_METRICS), key=key, format_func=labels.metric_name)
+    metric = st.selectbox("指标", list(metrics), key=key, format_func=labels.metric_name)
     panel.values["metric"] = metric
     if has_categories(metric):
         choices = [labels.ALL, *category_options]
@@ -140,14 +143,44 @@ def _metric(panel: _Panel, category_options: Sequence[str]) -> None:
         )
 
 
-def ranking_filters(options: Any) -> Filters:
-    """Sidebar of the 排名 page: metric (and fund category), tier, provinces, years."""
+def _home(panel: _Panel, regions: pd.DataFrame) -> bool:
+    """本地区: one region the user works for, stated once and kept in the URL; the pages
+    mark it and open on it. True when the user has just changed it."""
+    keys = list(regions["region_key"])
+    names = region_labels(regions)
+    seed = panel.filters.home if panel.filters.home in names else ""
+    key = panel.key("home", seed)
+    panel.values["home"] = st.selectbox(
+        "本地区",
+        ["", *keys],
+        key=key,
+        format_func=lambda k: names.get(k, str(k)) if k else "未设置",
+        help="设置一次即可：排名中标出本地区并说明名次，对比和趋势从本地区及同省同级地区开始。",
+    )
+    return bool(panel.values["home"] != panel.filters.home)
+
+
+def current_home() -> str:
+    """The 本地区's key ('' when not set): the session's, which the sidebar keeps (no read
+    depends on it, so a page's narrowed filters do not carry it)."""
+    return current_filters().home
+
+
+def home_place(regions: pd.DataFrame) -> Any:
+    """The 本地区 row of ``regions`` (None when not set)."""
+    return home.place(regions, current_home())
+
+
+def ranking_filters(options: Any, regions: pd.DataFrame) -> Filters:
+    """Sidebar of the 排名 page: metric (and fund category), tier, provinces, years, and
+    本地区."""
     with st.sidebar:
         panel = _Panel("ranking")
         _metric(panel, options.categories)
         _tier(panel, allow_all=False)
         _provinces(panel, options.provinces)
         _years(panel, options.years)
+        _home(panel, regions)
         return panel.done()
 
 
@@ -173,9 +206,11 @@ def region_labels(regions: pd.DataFrame) -> dict[str, str]:
 
 
 def compare_filters(options: Any, regions: pd.DataFrame) -> Filters:
-    """Sidebar of the 对比 page: regions to compare (narrowed by province/tier), years."""
+    """Sidebar of the 对比 page: regions to compare (narrowed by province/tier), years.
+    With no regions chosen it opens on 本地区 and its peers (same province and tier)."""
     with st.sidebar:
         panel = _Panel("compare")
+        moved = _home(panel, regions)
         _provinces(panel, options.provinces)
         _tier(panel, allow_all=True)
         provinces = panel.values["provinces"]
@@ -188,9 +223,13 @@ def compare_filters(options: Any, regions: pd.DataFrame) -> Filters:
         shown = regions[mask]
         all_keys = list(regions["region_key"])
         chosen = _choose(panel.filters.regions, all_keys)[:MAX_REGIONS]
+        # A new 本地区 replaces the old one's peers, never regions the user chose.
+        moved = moved and chosen in ((), home.peers(regions, panel.filters.home))
+        if moved or not chosen:
+            chosen = home.peers(regions, panel.values["home"])
         choices = list(dict.fromkeys([*chosen, *shown["region_key"]]))
         names = region_labels(regions)
-        key = panel.key("regions", chosen)
+        key = panel.key("regions", chosen, reseed=moved)
         panel.values["regions"] = tuple(
             st.multiselect(
                 f"对比地区（2–{MAX_REGIONS} 个）",
@@ -202,6 +241,33 @@ def compare_filters(options: Any, regions: pd.DataFrame) -> Filters:
             )
         )
         _years(panel, options.years)
+        return panel.done()
+
+
+def trend_filters(options: Any, regions: pd.DataFrame) -> Filters:
+    """Sidebar of the 趋势 page: one additive metric (and fund category), the regions to
+    draw; with none chosen it opens on 本地区."""
+    with st.sidebar:
+        panel = _Panel("trend")
+        moved = _home(panel, regions)
+        _metric(panel, options.categories, ADDITIVE_METRICS)
+        names = region_labels(regions)
+        chosen = _choose(panel.filters.trend_regions, list(names))[:MAX_REGIONS]
+        # A new 本地区 replaces the old one, never regions the user chose.
+        moved = moved and chosen in ((), (panel.filters.home,))
+        if moved or not chosen:
+            chosen = (panel.values["home"],) if panel.values["home"] else ()
+        key = panel.key("trend_regions", chosen, reseed=moved)
+        panel.values["trend_regions"] = tuple(
+            st.multiselect(
+                f"地区（1–{MAX_REGIONS} 个）",
+                list(names),
+                key=key,
+                max_selections=MAX_REGIONS,
+                format_func=lambda k: names.get(k, str(k)),
+                placeholder="选择地区",
+            )
+        )
         return panel.done()
 
 
