@@ -28,7 +28,7 @@ CLAIM_COLUMNS = (
     "region_code", "province", "tier", "year", "metric", "category", "value", "unit",
     "approx", "rate", "is_part", "period_start", "period_end", "period_text", "value_text",
     "quote", "quote_start", "quote_end", "value_start", "value_end", "rule", "suspect",
-    "suspect_reason",
+    "suspect_reason", "period_kind", "covers_start", "covers_end",
 )  # fmt: skip
 REGION_COLUMNS = ("code", "name", "tier", "province", "prefecture", "parent_code")
 SCOPE_COLUMNS = ("metric", "category", "year")
@@ -74,6 +74,7 @@ CLAIM_ROW = (
     "a.region_status", "c.year", "c.metric", "c.category", "c.value", "c.unit", "c.approx",
     "c.rate", "c.is_part", "c.period_start", "c.period_end", "c.value_text", "c.quote",
     "c.rule", "c.suspect", "c.suspect_reason", "a.title", "a.date", "d.document_year",
+    "c.period_kind", "c.covers_start", "c.covers_end",
 )  # fmt: skip
 # A card of evidence: the row, with the file's path and the spans to highlight.
 EVIDENCE_ROW = (

@@ -98,7 +98,15 @@ CREATE TABLE IF NOT EXISTS claims (
     suspect      BOOLEAN DEFAULT false,  -- 可疑: beyond its metric's plausible bound
                                          -- (metrics.yml plausible_max) or a numeral too
                                          -- long to be a figure; kept, never ranked
-    suspect_reason VARCHAR               -- why, in Chinese: 超出合理范围（县级资金超过1000亿元）
+    suspect_reason VARCHAR,              -- why, in Chinese: 超出合理范围（县级资金超过1000亿元）
+    -- The period as the value rule reads it (issue 10; etl/rules/period_kinds.yml): its
+    -- kind, and the years the figure covers. Unlike period_start/period_end (what the
+    -- figure's own sentence states, SPEC) these also hold a period given by a heading
+    -- (一、2023年工作情况), the article's year for a figure that states none (unstated) and
+    -- the year a count or 累计 stock stands at (as_of: covers_start null).
+    period_kind  VARCHAR,                -- year | span | per_year | part_year | as_of | unstated
+    covers_start INTEGER,                -- first year covered (null: not stated, as_of)
+    covers_end   INTEGER                 -- last year covered (null: unknown)
 );
 
 -- ---------------------------------------------------------------------------------------
@@ -183,3 +191,6 @@ ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_evidence VARCHAR;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS year_source VARCHAR;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS suspect BOOLEAN DEFAULT false;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS suspect_reason VARCHAR;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS period_kind VARCHAR;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS covers_start INTEGER;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS covers_end INTEGER;

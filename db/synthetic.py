@@ -267,7 +267,15 @@ SELECT claim_id, article_id, doc_id, source, line,
        -- One claim in 40 is 可疑, so the stored and computed rankings are compared with
        -- claims that both must leave out.
        hash(claim_id, 'suspect') % 40 = 0 AS suspect,
-       CASE WHEN hash(claim_id, 'suspect') % 40 = 0 THEN '超出合理范围（合成数据）' END
+       CASE WHEN hash(claim_id, 'suspect') % 40 = 0 THEN '超出合理范围（合成数据）' END,
+       -- The period kinds as the ETL gives them (etl/period_kinds.py).
+       CASE WHEN metric LIKE 'honour%' THEN 'as_of' WHEN form IN ('since', 'years') THEN 'span'
+            WHEN form IN ('this', 'last') THEN 'year' WHEN form = 'every' THEN 'per_year'
+            ELSE 'unstated' END,
+       CASE WHEN metric LIKE 'honour%' THEN NULL WHEN form = 'every' THEN NULL
+            WHEN form IS NULL THEN year ELSE period_start END,
+       CASE WHEN form = 'every' THEN NULL WHEN form IS NULL OR metric LIKE 'honour%' THEN year
+            ELSE period_end END
 FROM cl7 ORDER BY claim_id;
 
 UPDATE documents SET n_chars = t.n

@@ -64,7 +64,8 @@ def claim_table(
             c.region, c.region_code, c.province, c.tier, c.year, c.metric, c.category,
             float(c.value), c.unit, c.approx, c.rate, c.is_part, c.period_start, c.period_end,
             c.period_text, c.value_text, c.quote, c.quote_start, c.quote_end, c.value_start,
-            c.value_end, c.rule, c.suspect, c.suspect_reason,
+            c.value_end, c.rule, c.suspect, c.suspect_reason, c.period_kind, c.covers_start,
+            c.covers_end,
         )
         for i, c in enumerate(claims)
     ])  # fmt: skip

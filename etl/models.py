@@ -156,6 +156,11 @@ class ClaimMatch:
     rule: str | None = None
     is_part: bool = False
     overlong: int | None = None  # digits of a numeral too long to be a figure (value 0)
+    # The period as the value rule reads it (etl.period_kinds): a kind of
+    # etl/rules/period_kinds.yml and the years covered, set when the article is read.
+    period_kind: str = "unstated"
+    covers_start: int | None = None
+    covers_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -240,6 +245,10 @@ class ClaimRecord:
     # `plausible_max`, or a numeral too long to be a figure).
     suspect: bool = False
     suspect_reason: str | None = None
+    # The kind of period and the years the figure covers (db/schema.sql claims.period_kind).
+    period_kind: str = "unstated"
+    covers_start: int | None = None
+    covers_end: int | None = None
 
     def spec_dict(self) -> dict[str, Any]:
         """The fields of SPEC.md's Claim, as ``python -m etl extract`` prints."""

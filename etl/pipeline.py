@@ -131,6 +131,9 @@ def _claim(
         rule=m.rule,
         suspect=reason is not None,
         suspect_reason=reason,
+        period_kind=m.period_kind,
+        covers_start=m.covers_start,
+        covers_end=m.covers_end,
     )
 
 
