@@ -59,6 +59,9 @@ def trend_figure(points: pd.DataFrame, title: str, subtitle: str, home: str = ""
                     "width": HOME_LINE_WIDTH if key == home else LINE_WIDTH,
                 },
                 "marker": {"size": 11},
+                # After a click the other points stay readable, as on the ranking.
+                "selected": {"marker": {"opacity": 1.0}},
+                "unselected": {"marker": {"opacity": 0.5}, "textfont": {"color": "#333"}},
                 "hovertemplate": "%{fullData.name} · %{x}年<br>%{text}<extra></extra>",
             }
         )
@@ -69,7 +72,8 @@ def trend_figure(points: pd.DataFrame, title: str, subtitle: str, home: str = ""
         "margin": {"l": 10, "r": 30, "t": 90, "b": 40},
         "separators": ".,",
         "showlegend": True,
-        "legend": {"orientation": "h", "y": -0.15},
+        # Above the plot, right: below it the export's footer would run into it.
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         "xaxis": {
             "tickmode": "array",
             "tickvals": years,

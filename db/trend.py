@@ -3,9 +3,9 @@ each figure covers.
 
 A trend compares a region with itself across years, so each point may only rest on
 figures of that one year: a 2016年以来 total or a 每年 figure would draw a step that never
-happened. Which figures are single-year is :data:`SINGLE_YEAR`, and the year a figure
-covers is :data:`FIGURE_YEAR` (not the article's year: a 2024 report's 2023年投入… is a
-point of 2023).
+happened. Which figures are single-year is :data:`SINGLE_YEAR` (the 单一年度 口径's period
+kinds, ``valuation.registry.kinds_in``), and the year a figure covers is
+:data:`FIGURE_YEAR` (not the article's year: a 2024 report's 2023年投入… is a point of 2023).
 """
 
 from __future__ import annotations
@@ -20,11 +20,16 @@ from db.columns import RULE_ROW, claims_from, select
 from db.filters import TREND, Filters, where
 from db.ranking import PLACED, TRUSTED
 from db.sql import Con
+from valuation import registry
 
-# The figure states one year (2023年, 今年 of a 2023 article, 去年): its period starts and
-# ends in the same year.
-SINGLE_YEAR = "(c.period_start IS NOT NULL AND c.period_start = c.period_end)"
-FIGURE_YEAR = "c.period_start"
+# The figure covers one year: a kind of the 单一年度 口径 (2023年, 今年 and 去年 resolved
+# against the article's date, a figure that states no period under its article's year),
+# the year it covers (covers_end; a heading's 2023年 governs the figures under it).
+SINGLE_YEAR = (
+    "(list_contains($single_kinds, c.period_kind) AND c.covers_end IS NOT NULL"
+    " AND c.covers_start = c.covers_end)"
+)
+FIGURE_YEAR = "c.covers_end"
 FIGURE_YEAR_COLUMN = "figure_year"
 _FIELDS = ("metric", "category", "trend_regions")
 
@@ -34,7 +39,11 @@ def _trend_where(f: Filters, statuses: Sequence[str]) -> tuple[str, dict[str, An
     # No region chosen is no trend (every region's line is no chart), not every region.
     return (
         f" WHERE {clause} AND len($trend_regions) > 0 AND {PLACED} AND {TRUSTED} AND {SINGLE_YEAR}",
-        {**params, "statuses": [str(s) for s in statuses]},
+        {
+            **params,
+            "statuses": [str(s) for s in statuses],
+            "single_kinds": list(registry.kinds_in(registry.SCOPE_SINGLE)),
+        },
     )
 
 
