@@ -154,7 +154,7 @@ def cases(db_file: Path) -> list[Case]:
     import streamlit  # noqa: F401  (creates the loggers _quiet_streamlit turns down)
 
     _quiet_streamlit()
-    from dashboard_lib import captions, charts, data, evidence, tables, widgets
+    from dashboard_lib import captions, charts, data, evidence, tables, trend_chart, widgets
     from valuation.registry import EVIDENCE_ROLES, RANKED_METRICS, TIERS
 
     key = data.require_database()
@@ -241,6 +241,33 @@ def cases(db_file: Path) -> list[Case]:
     def compared_claims(state: Any) -> int:
         return int(state[0]["n_claims"].fillna(0).sum())
 
+    def trend_page(chosen: tuple[str, ...]) -> Any:
+        """What the 趋势 page computes per rerun: its single-year claims, the rule per
+        region and year, the figure, the table and the chart's CSV frame."""
+        db = data.require_database()
+        regions_ = data.regions(db)
+        data.options(db)
+        widgets.region_labels(regions_)
+        f = Filters(metric="funds", trend_regions=chosen)
+        result = data.trend(db, f)
+        names = list(dict.fromkeys(result.points["region"].astype(str)))
+        meta = captions.trend_meta(f, names, partial(data.trend_sources, db, f))
+        fig = trend_chart.trend_figure(result.points, meta.title, meta.subtitle)
+        charts.camera_config(meta, fig)
+        tables.trend_csv_frame(result.points)
+        tables.trend_table(result.points)
+        return result, f
+
+    def trend_claims(state: Any) -> int:
+        return int(state[0].points["n_claims"].fillna(0).sum())
+
+    def trend_click(chosen: tuple[str, ...]) -> Any:
+        result, f = trend_page(chosen)
+        reported = result.points[result.points["reported"]]
+        point = (str(reported["region_key"].iloc[0]), int(reported["figure_year"].iloc[0]))
+        db = data.require_database()
+        return evidence_cards(db, data.trend_roles(db, f, point))
+
     def claims_page(f: Filters, page: int = 1) -> Any:
         """What the 明细 page computes per rerun: the count and one page, formatted. The
         CSV and Excel files are built only when their button is clicked, so not here."""
@@ -315,6 +342,14 @@ def cases(db_file: Path) -> list[Case]:
     out.append(
         Case("对比", f"8 regions · {YEAR - 1}–{YEAR} (several years: rule on the claims)",
              partial(compare, eight, two_years), compared_claims, comparison_misses)
+    )  # fmt: skip
+    for label, chosen in (("funds · 2 regions", two), ("funds · 8 regions", eight)):
+        out.append(
+            Case("趋势", label, partial(trend_page, chosen), trend_claims, (data.trend,))
+        )  # fmt: skip
+    out.append(
+        Case("趋势", "click: evidence of a point (funds · 8 regions)", partial(trend_click, eight),
+             int, (data.evidence,))
     )  # fmt: skip
     filtered = Filters(search=SEARCH, metrics=("funds",), provinces=(PROVINCE,), years=(YEAR,))
     searched = Filters(search=SEARCH, years=(YEAR,))
