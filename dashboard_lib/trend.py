@@ -46,6 +46,12 @@ def trend_data(claims: pd.DataFrame, places: pd.DataFrame, metric: str) -> Trend
     """The trend of ``places`` (region_key, region, province, tier, in display order) from
     their single-year ``claims`` (the rule's columns and ``figure_year``)."""
     table, roles = rule.scoped(claims, metric, [YEAR])
+    return trend_grid(table, roles, places)
+
+
+def trend_grid(table: pd.DataFrame, roles: pd.DataFrame, places: pd.DataFrame) -> TrendData:
+    """The trend of ``places`` from the rule's values per region and ``figure_year``
+    (``table``, computed or stored) and the roles of their claims."""
     if roles.empty:
         roles = pd.DataFrame({"claim_id": [], "region_key": [], YEAR: [], "role": []})
     order = places[["region_key", "region", "province", "tier"]].drop_duplicates("region_key")

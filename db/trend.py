@@ -25,10 +25,7 @@ from valuation import registry
 # The figure covers one year: a kind of the 单一年度 口径 (2023年, 今年 and 去年 resolved
 # against the article's date, a figure that states no period under its article's year),
 # the year it covers (covers_end; a heading's 2023年 governs the figures under it).
-SINGLE_YEAR = (
-    "(list_contains($single_kinds, c.period_kind) AND c.covers_end IS NOT NULL"
-    " AND c.covers_start = c.covers_end)"
-)
+SINGLE_YEAR = "(list_contains($single_kinds, c.period_kind) AND c.covers_end IS NOT NULL)"
 FIGURE_YEAR = "c.covers_end"
 FIGURE_YEAR_COLUMN = "figure_year"
 _FIELDS = ("metric", "category", "trend_regions")
