@@ -72,3 +72,15 @@ def rank_sentence(
     if provinces and home.get("province") not in provinces:
         return f"本地区{name}不在所选省份之内，排名中没有本地区。"
     return f"本地区{name}在当前筛选条件下没有该项数据，排名中没有本地区（这不等于 0）。"
+
+
+def peers_sentence(regions: pd.DataFrame, key: str, chosen: tuple[str, ...]) -> str:
+    """What 对比 opened on, when it is 本地区 and its peers ('' for any other choice)."""
+    home = place(regions, key)
+    if home is None or not chosen or tuple(chosen) != peers(regions, key):
+        return ""
+    tier = labels.tier_name(home.get("tier"))
+    return (
+        f"从本地区{home['region']}和{home['province']}的其他{tier}地区开始"
+        f"（数据最多的{len(chosen) - 1}个）；可在左侧增减地区。"
+    )

@@ -146,11 +146,14 @@ def test_compare_opens_on_home_and_its_peers() -> None:
     table = ok(at).dataframe[0].value
     assert table["地区"].tolist() == [f"{r}（河南省）" for r in henan_peers()]
     assert len(at.query_params["region"]) == len(henan_peers())
+    n = len(henan_peers()) - 1
+    assert f"从本地区洛阳市和河南省的其他地级地区开始（数据最多的{n}个）" in texts(at)
 
 
 def test_compare_keeps_regions_the_user_chose_over_home() -> None:
     at = start({"home": LUOYANG, "region": ["620700", "610700"]}, page="app_pages/compare.py")
     assert ok(at).dataframe[0].value["地区"].tolist() == ["张掖市（甘肃省）", "汉中市（陕西省）"]
+    assert "从本地区" not in texts(at)
 
 
 def test_a_new_home_on_compare_brings_its_own_peers() -> None:
