@@ -18,7 +18,7 @@ from dashboard_lib import (
 
 db = data.require_database()
 regions = data.regions(db)
-f = widgets.ranking_filters(data.options(db), regions)
+f = data.ranking_filters(db, widgets.ranking_filters(data.options(db), regions))
 ours = widgets.home_place(regions)  # 本地区, or None
 result = data.ranking(db, f)
 table = result.table

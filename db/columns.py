@@ -31,14 +31,17 @@ CLAIM_COLUMNS = (
     "suspect_reason", "period_kind", "covers_start", "covers_end",
 )  # fmt: skip
 REGION_COLUMNS = ("code", "name", "tier", "province", "prefecture", "parent_code")
-SCOPE_COLUMNS = ("metric", "category", "year")
+SCOPE_COLUMNS = ("metric", "category", "year")  # and the 口径, ``scope``, added last
 REGION_VALUE_COLUMNS = (
     *SCOPE_COLUMNS, "region_key", "region", "region_code", "province", "tier", "value", "unit",
     "approx", "mixed_periods", "period_start", "period_end", "n_claims", "n_figures",
-    "n_documents",
+    "n_documents", "conflicts", "scope",
 )  # fmt: skip
-CLAIM_ROLE_COLUMNS = (*SCOPE_COLUMNS, "region_key", "claim_id", "role")
-UNPLACED_COLUMNS = ("metric", "category", "year", "tier", "province", "claims")
+CLAIM_ROLE_COLUMNS = (*SCOPE_COLUMNS, "region_key", "claim_id", "role", "scope")
+UNPLACED_COLUMNS = (
+    "metric", "category", "year", "tier", "province", "claims", "period_kind", "covers_start",
+    "covers_end",
+)  # fmt: skip
 METRIC_SUMMARY_COLUMNS = ("metric", "claims", "regions", "year_min", "year_max")
 RANKINGS_STATE_COLUMNS = ("rule_version", "built_at")
 

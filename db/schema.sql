@@ -139,7 +139,12 @@ CREATE TABLE IF NOT EXISTS region_values (
     period_end    INTEGER,
     n_claims      INTEGER NOT NULL,      -- evidence: counted + duplicate claims
     n_figures     INTEGER NOT NULL,      -- counted claims
-    n_documents   INTEGER NOT NULL
+    n_documents   INTEGER NOT NULL,
+    conflicts     INTEGER DEFAULT 0,     -- 数据冲突: figures another, later document restates
+                                         -- with a different value for the same period
+    -- 统计口径 (valuation.registry.SCOPES): all (year = the article's year) | single (year
+    -- = the year the figures cover) | span (year = their start year; -1 = every start).
+    scope         VARCHAR DEFAULT 'all'
 );
 
 -- One row = the role one claim plays in its region's value in one scope: counted |
@@ -150,7 +155,8 @@ CREATE TABLE IF NOT EXISTS claim_roles (
     year       INTEGER NOT NULL,
     region_key VARCHAR NOT NULL,
     claim_id   INTEGER NOT NULL,         -- → claims.claim_id
-    role       VARCHAR NOT NULL
+    role       VARCHAR NOT NULL,
+    scope      VARCHAR DEFAULT 'all'     -- 统计口径, as in region_values
 );
 
 -- At most one row: the derived tables are current. Every write of a document deletes it
@@ -170,7 +176,10 @@ CREATE TABLE IF NOT EXISTS unplaced_claims (
     year     INTEGER,
     tier     VARCHAR,
     province VARCHAR,
-    claims   INTEGER NOT NULL
+    claims   INTEGER NOT NULL,
+    period_kind VARCHAR,                 -- the claims' period kind and covered years, for
+    covers_start INTEGER,                -- the 口径 filters (db/filters.py)
+    covers_end  INTEGER
 );
 
 -- One row = how much data one metric has (claims, distinct regions, first and last year):
@@ -194,3 +203,9 @@ ALTER TABLE claims ADD COLUMN IF NOT EXISTS suspect_reason VARCHAR;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS period_kind VARCHAR;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS covers_start INTEGER;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS covers_end INTEGER;
+ALTER TABLE region_values ADD COLUMN IF NOT EXISTS conflicts INTEGER DEFAULT 0;
+ALTER TABLE region_values ADD COLUMN IF NOT EXISTS scope VARCHAR DEFAULT 'all';
+ALTER TABLE claim_roles ADD COLUMN IF NOT EXISTS scope VARCHAR DEFAULT 'all';
+ALTER TABLE unplaced_claims ADD COLUMN IF NOT EXISTS period_kind VARCHAR;
+ALTER TABLE unplaced_claims ADD COLUMN IF NOT EXISTS covers_start INTEGER;
+ALTER TABLE unplaced_claims ADD COLUMN IF NOT EXISTS covers_end INTEGER;

@@ -140,12 +140,16 @@ NESTED = "nested"  # inside a larger figure of the same article for a longer per
 RATE = "rate"  # a standard (每人每月…), never summed
 PART = "part"  # a part of a total stated beside it (其中…)
 SMALLER = "smaller"  # an honour count below the region's largest
-ROLE_ORDER = (COUNTED, DUPLICATE, OVERLAP, NESTED, PART, RATE, SMALLER)
+# 数据冲突: a figure another document published later states with another value for the
+# same category and period; the later one is used (valuation.rule).
+CONFLICT = "conflict"
+ROLE_ORDER = (COUNTED, DUPLICATE, CONFLICT, OVERLAP, NESTED, PART, RATE, SMALLER)
 ROLE_RANK = {role: i for i, role in enumerate(ROLE_ORDER)}  # where a role's cards go
 EVIDENCE_ROLES = (COUNTED, DUPLICATE)  # the claims behind a value
 ROLE_LABELS = {
     COUNTED: "计入",
     DUPLICATE: "重复报道（只计一次）",
+    CONFLICT: "数据冲突：较晚发布的文件对同一期间给出了不同数值，以较晚者为准，本条不计入",
     OVERLAP: "另一篇报告的数字，与已计入的报告期间重叠，不相加",
     NESTED: "已含在同文更长期间的同类数字中，不重复相加",
     RATE: "标准类数字，不相加",
@@ -155,6 +159,7 @@ ROLE_LABELS = {
 ROLE_SHORT = {
     COUNTED: "计入",
     DUPLICATE: "重复报道",
+    CONFLICT: "数据冲突",
     OVERLAP: "期间重叠",
     NESTED: "含于更长期间",
     RATE: "标准类",
