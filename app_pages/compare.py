@@ -19,7 +19,8 @@ from valuation.registry import RANKED_METRICS
 
 db = data.require_database()
 regions = data.regions(db)
-f = data.comparison_filters(db, widgets.compare_filters(data.options(db), regions))
+chosen = widgets.compare_filters(data.options(db), regions, data.ScopeOffer(db))
+f = data.comparison_filters(db, chosen)  # the 口径 made definite: what the chart says
 
 st.title("对比")
 if len(f.regions) < 2:

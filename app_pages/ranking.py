@@ -18,7 +18,8 @@ from dashboard_lib import (
 
 db = data.require_database()
 regions = data.regions(db)
-f = data.ranking_filters(db, widgets.ranking_filters(data.options(db), regions))
+chosen = widgets.ranking_filters(data.options(db), regions, data.ScopeOffer(db))
+f = data.ranking_filters(db, chosen)  # the 口径 made definite: what the chart says
 ours = widgets.home_place(regions)  # 本地区, or None
 result = data.ranking(db, f)
 table = result.table

@@ -92,8 +92,15 @@ def bar_labels(table: pd.DataFrame, limit: int | None = None) -> list[str]:
             text += f"（{format_period(row.period_start, row.period_end)}）"
         if row.mixed_periods:
             text += " · 口径不一"
+        if conflicted(getattr(row, "conflicts", 0)):
+            text += " · 数据冲突"
         out.append(_esc(text))
     return out
+
+
+def conflicted(conflicts: Any) -> bool:
+    """Whether a value superseded a figure another document gave for its period (数据冲突)."""
+    return not is_missing(conflicts) and int(conflicts) > 0
 
 
 def _screen_height(n_rows: int) -> int:

@@ -186,6 +186,19 @@ def span_starts(key: DbKey, f: Filters) -> pd.DataFrame:
     return service.span_starts(_Source(key), f)
 
 
+class ScopeOffer:
+    """What the 口径 widgets offer for one database (``widgets.ScopeChoices``)."""
+
+    def __init__(self, key: DbKey) -> None:
+        self.key = key
+
+    def years(self, f: Filters) -> list[int]:
+        return scope_years(self.key, f)
+
+    def starts(self, f: Filters) -> pd.DataFrame:
+        return span_starts(self.key, f)
+
+
 @_cached(256)
 def conflicts(key: DbKey, claim_ids: tuple[int, ...]) -> pd.DataFrame:
     """数据冲突 side by side for these superseded claims (``service.conflicts``)."""

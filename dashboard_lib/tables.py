@@ -95,6 +95,10 @@ def ranking_table(table: pd.DataFrame) -> pd.DataFrame:
             ],
             "约数": [approx_label(a) for a in col["approx"]],
             "口径不一": ["口径不一" if m else "" for m in col["mixed_periods"]],
+            "数据冲突": [
+                f"数据冲突（{int(n)}处）" if not is_missing(n) and int(n) > 0 else ""
+                for n in col.get("conflicts", [None] * len(table))
+            ],
             "统计期间": [
                 format_period(s, e)
                 for s, e in zip(col["period_start"], col["period_end"], strict=True)
