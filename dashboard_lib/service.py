@@ -18,7 +18,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 import pandas as pd
 
-from dashboard_lib.trend import TrendData, trend_data
+from dashboard_lib.trend import TrendData, trend_data, trend_grid
 from db import claims, overview, ranking, trend
 from db.filters import COMPARE, EVERY_START, RANKING, Filters
 from db.sql import Con
@@ -302,10 +302,15 @@ def comparison_roles(src: Source, f: Filters, region_key: str, metric: str) -> p
 
 def read_trend(src: Source, f: Filters) -> TrendData:
     """The chosen regions' single-year values of one metric, every year from the first to
-    the last with data, gaps kept (``dashboard_lib.trend``). A handful of regions'
-    claims of one metric: the rule runs on them here, nothing is stored for it."""
+    the last with data, gaps kept (``dashboard_lib.trend``): the stored 单一年度 values
+    when current, else the same rule on their claims (tests/test_app_trend.py checks the
+    two agree)."""
+    places = _places(src, f.trend_regions)
+    if _stored(src):
+        values = src.run(trend.stored_points, f)
+        return trend_grid(values, src.run(trend.stored_roles, f), places)
     claims_ = src.run(trend.trend_claims, f, statuses=RANKABLE_STATUSES)
-    return trend_data(claims_, _places(src, f.trend_regions), f.metric)
+    return trend_data(claims_, places, f.metric)
 
 
 def trend_sources(src: Source, f: Filters) -> pd.DataFrame:

@@ -16,11 +16,12 @@ from typing import Any
 import pandas as pd
 
 from db import sql
-from db.columns import RULE_ROW, claims_from, select
+from db.columns import RULE_ROW, claims_from, listed, select
 from db.filters import TREND, Filters, where
 from db.ranking import PLACED, TRUSTED
 from db.sql import Con
 from valuation import registry
+from valuation.outcome import TABLE_COLUMNS
 
 # The figure covers one year: a kind of the 单一年度 口径 (2023年, 今年 and 去年 resolved
 # against the article's date, a figure that states no period under its article's year),
@@ -60,4 +61,47 @@ def trend_sources(con: Con, f: Filters, *, statuses: Sequence[str]) -> pd.DataFr
         con,
         select(fields) + claims_from() + clause + " GROUP BY c.source ORDER BY c.source",
         params,
+    )
+
+
+# --------------------------------------------------------------------------- stored values
+# Ingest stores the 单一年度 rankings of every year (``valuation.stored``: scope 'single',
+# the year a figure covers): a trend is those values of the chosen regions, read as they
+# are, so a point is always the bar of that region in that year's 单一年度 ranking.
+_STORED = (
+    " WHERE scope = $scope AND metric = $metric AND category = $category"
+    " AND list_contains($keys, region_key)"
+)
+
+
+def _stored_params(f: Filters) -> dict[str, Any]:
+    f = f.of(TREND)
+    return {
+        "scope": registry.SCOPE_SINGLE,
+        "metric": f.metric,
+        "category": f.category,
+        "keys": [str(k) for k in f.trend_regions],
+    }
+
+
+def stored_points(con: Con, f: Filters) -> pd.DataFrame:
+    """The stored 单一年度 values of the chosen regions in every year: rows of the rule's
+    table (less the rank) with ``figure_year``."""
+    return sql.df(
+        con,
+        f"SELECT {listed(TABLE_COLUMNS[1:])}, year AS {FIGURE_YEAR_COLUMN} FROM region_values"
+        + _STORED
+        + " ORDER BY region_key, year",
+        _stored_params(f),
+    )
+
+
+def stored_roles(con: Con, f: Filters) -> pd.DataFrame:
+    """claim_id, region_key, figure_year, role: the stored roles behind those values."""
+    return sql.df(
+        con,
+        f"SELECT claim_id, region_key, year AS {FIGURE_YEAR_COLUMN}, role FROM claim_roles"
+        + _STORED
+        + " ORDER BY region_key, year, claim_id",
+        _stored_params(f),
     )

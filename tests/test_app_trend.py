@@ -11,10 +11,11 @@ import json
 from collections import Counter
 from typing import Any
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard_lib import charts, data, tables
+from dashboard_lib import charts, data, service, tables
 from db.filters import Filters
 from tests.conftest import gold_claims
 from tests.test_app import bars, honours, ok, start, texts
@@ -180,3 +181,38 @@ def test_home_is_stated_once_and_follows_the_user() -> None:
     assert ok(at).dataframe[0].value["地区"].iloc[0] == "洛阳市（河南省）"
     at.switch_page(TREND).run()
     assert ok(at).sidebar.selectbox(key="flt.trend.home").value == LUOYANG
+
+
+class _Source:
+    """The service's Source on one connection; ``stored`` False makes it compute."""
+
+    def __init__(self, con: Any, stored: bool) -> None:
+        self.con, self.stored = con, stored
+
+    def run(self, fn: Any, *args: Any, **kw: Any) -> Any:
+        return fn(self.con, *args, **kw)
+
+    def rule_version(self) -> int | None:
+        return service.rule_version(self) if self.stored else None
+
+    def regions(self) -> Any:
+        return service.regions(self)
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        pytest.param(("320700", "150300"), id="gaps"),
+        pytest.param(("130000", "150302", "410600"), id="tiers"),
+        pytest.param(("410300",), id="no-single-year-figure"),
+    ],
+)
+def test_the_stored_trend_is_the_rule_on_the_claims(con: Any, chosen: tuple[str, ...]) -> None:
+    f = Filters(metric="funds", trend_regions=chosen)
+    stored = service.read_trend(_Source(con, stored=True), f)  # type: ignore[arg-type]
+    computed = service.read_trend(_Source(con, stored=False), f)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(stored.points, computed.points, check_dtype=False)
+    key = ["region_key", "figure_year", "claim_id"]
+    assert stored.roles.sort_values(key).values.tolist() == (
+        computed.roles[stored.roles.columns].sort_values(key).values.tolist()
+    )
