@@ -164,11 +164,15 @@ FROM cl1;
 
 CREATE TEMP TABLE cl3 AS
 SELECT *,
-       CASE WHEN metric = 'funds' AND rate THEN 50 + 10 * floor(w * 300)
+       round(CASE WHEN metric = 'funds' AND rate THEN 50 + 10 * floor(w * 300)
             WHEN metric = 'funds' THEN greatest(10000, round(pow(10, 3.5 + 5.5 * w), -4))
             WHEN metric = 'people_resettled' THEN 1 + floor(pow(10, 3.3 * w))
             WHEN metric = 'children_schooled' THEN 1 + floor(pow(10, 3.0 * w))
-            ELSE 1 + floor(w * 10) END::DOUBLE AS value,
+            ELSE 1 + floor(w * 10) END::DOUBLE
+         -- One repeated figure in eight is restated with another value (a reprint that
+         -- changed it, a later correction): 数据冲突 where its period is the same.
+         * CASE WHEN v < 0.33 AND metric NOT LIKE 'honour%' AND hash(i, 'changed') % 8 = 0
+                THEN 1.1 ELSE 1 END) AS value,
        CASE form WHEN 'since' THEN year - 1 - (hash(i, 'since') % 8)::INTEGER
                  WHEN 'years' THEN year - 1 - (hash(i, 'n') % 5)::INTEGER
                  WHEN 'this' THEN year WHEN 'last' THEN year - 1 END AS period_start,

@@ -137,6 +137,40 @@ def test_a_long_ranking_draws_its_first_bars_and_lists_every_region(
     assert len(at.dataframe[0].value) == n  # the table lists every region
 
 
+def _subtitle(at: AppTest) -> str:
+    return str(
+        json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["subtitle"]["text"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "words"),
+    [
+        # 单一年度 2023: the figures that cover 2023, whatever year the article has; 许昌's
+        # 2020年以来 total and its 2024 figures are not in it.
+        pytest.param({"scope": "single", "year": "2023"},
+                     {"鹤壁市": "300万元", "许昌市": "1,270余万元"},
+                     "2023年 · 全部类别 · 口径：单一年度（按数字所指年份）", id="single-2023"),
+        # 全部 by the article's year: SPECIAL's 2024 article puts 鹤壁's 2023 figure in 2024.
+        pytest.param({"scope": "all", "year": "2023"}, {"鹤壁市": None},
+                     "2023年 · 全部类别 · 口径：全部（按报道年份，含各类期间）", id="all-2023"),
+        pytest.param({"scope": "all"},
+                     {"鹤壁市": "300万元（2023年）", "许昌市": "1,473余万元 · 口径不一"},
+                     "全部年份 · 全部类别 · 口径：全部（按报道年份，含各类期间）", id="all"),
+        # No year chosen: 单一年度 opens on the latest year that has values.
+        pytest.param({"scope": "single"}, {"洛阳市": "3,080余万元"},
+                     "2024年 · 全部类别 · 口径：单一年度（按数字所指年份）", id="single-latest"),
+    ],
+)  # fmt: skip
+def test_the_scope_in_the_url_changes_the_ranking_and_its_subtitle(
+    query: dict[str, str], expected: dict[str, str | None], words: str
+) -> None:
+    at = start({"metric": "funds", **query}, page="app_pages/ranking.py")
+    labels = dict(bars(ok(at)))
+    assert {region: labels.get(region) for region in expected} == expected
+    assert _subtitle(at).endswith(words)
+
+
 def test_ranking_metric_changes_the_chart() -> None:
     at = start(ALL_PERIODS, page="app_pages/ranking.py")
     at.sidebar.selectbox(key="flt.ranking.metric").set_value("funds").run()
