@@ -245,10 +245,10 @@ def trend_sources(key: DbKey, f: Filters) -> pd.DataFrame:
     return service.trend_sources(_Source(key), f)
 
 
+@_cached(256)
 def trend_roles(key: DbKey, f: Filters, point: tuple[str, int]) -> pd.DataFrame:
-    """claim_id, region_key, role behind one point (region key, year) of a trend: read
-    from the cached trend, which holds every point's roles."""
-    return trend(key, f).roles_of(*point)
+    """claim_id, region_key, role behind one point (region key, year) of a trend."""
+    return service.trend_roles(_Source(key), f, *point)
 
 
 @_cached(64)

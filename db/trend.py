@@ -67,7 +67,8 @@ def trend_sources(con: Con, f: Filters, *, statuses: Sequence[str]) -> pd.DataFr
 # --------------------------------------------------------------------------- stored values
 # Ingest stores the 单一年度 rankings of every year (``valuation.stored``: scope 'single',
 # the year a figure covers): a trend is those values of the chosen regions, read as they
-# are, so a point is always the bar of that region in that year's 单一年度 ranking.
+# are, so a point is always the bar of that region in that year's 单一年度 ranking (and a
+# point's roles are that bar's, ``db.ranking.claim_roles``).
 _STORED = (
     " WHERE scope = $scope AND metric = $metric AND category = $category"
     " AND list_contains($keys, region_key)"
@@ -92,16 +93,5 @@ def stored_points(con: Con, f: Filters) -> pd.DataFrame:
         f"SELECT {listed(TABLE_COLUMNS[1:])}, year AS {FIGURE_YEAR_COLUMN} FROM region_values"
         + _STORED
         + " ORDER BY region_key, year",
-        _stored_params(f),
-    )
-
-
-def stored_roles(con: Con, f: Filters) -> pd.DataFrame:
-    """claim_id, region_key, figure_year, role: the stored roles behind those values."""
-    return sql.df(
-        con,
-        f"SELECT claim_id, region_key, year AS {FIGURE_YEAR_COLUMN}, role FROM claim_roles"
-        + _STORED
-        + " ORDER BY region_key, year, claim_id",
         _stored_params(f),
     )
