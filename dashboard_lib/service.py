@@ -138,11 +138,11 @@ def ranking_filters(src: Source, f: Filters) -> Filters:
     with values; in 多年累计 with no start year chosen, the start year most regions report.
     The chart, its subtitle and its export all say what this returns."""
     f = f.of(RANKING)
-    if not _stored(src):
-        return f
     if f.scope == SCOPE_SINGLE and not f.years:
-        years = src.run(ranking.scope_years, f)
+        years = scope_years(src, f)
         return replace(f, years=(years[-1],)) if years else f
+    if not _stored(src):  # every start year together, from the claims
+        return replace(f, since=EVERY_START) if f.scope == SCOPE_SPAN and f.since == 0 else f
     if f.scope == SCOPE_SPAN and f.since == 0:
         starts = src.run(ranking.span_starts, f)
         return replace(f, since=int(starts["start"].iloc[0]) if len(starts) else EVERY_START)
@@ -151,7 +151,9 @@ def ranking_filters(src: Source, f: Filters) -> Filters:
 
 def scope_years(src: Source, f: Filters) -> list[int]:
     """The years a 单一年度 ranking has values for (the year selector's choices)."""
-    return src.run(ranking.scope_years, f) if _stored(src) else []
+    if _stored(src):
+        return src.run(ranking.scope_years, f)
+    return src.run(ranking.claim_scope_years, f, statuses=RANKABLE_STATUSES)
 
 
 def span_starts(src: Source, f: Filters) -> pd.DataFrame:

@@ -11,6 +11,7 @@ answer are one statement.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -245,6 +246,22 @@ def scope_years(con: Con, f: Filters) -> list[int]:
         "SELECT DISTINCT c.year FROM region_values c"
         f" WHERE {clause} AND c.category = $category AND c.scope = $scope ORDER BY c.year",
         {**params, "category": f.category, "scope": SCOPE_SINGLE},
+    )
+    return [int(y) for y in rows["year"]]
+
+
+def claim_scope_years(con: Con, f: Filters, *, statuses: Sequence[str]) -> list[int]:
+    """:func:`scope_years` from the claims, for a database whose stored values are not
+    current: the years the ranking's placed 单一年度 figures cover."""
+    f = replace(f.of(RANKING), scope=SCOPE_SINGLE, years=())
+    clause, params = where(f, ("metric", "category", "scope", "tier", "provinces"))
+    rows = sql.df(
+        con,
+        "SELECT DISTINCT c.covers_end AS year"
+        + CLAIMS_WITH_ARTICLE
+        + f" WHERE {clause} AND {PLACED} AND {TRUSTED} AND c.covers_end IS NOT NULL"
+        " ORDER BY year",
+        {**params, "statuses": _strs(statuses)},
     )
     return [int(y) for y in rows["year"]]
 

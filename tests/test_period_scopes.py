@@ -154,12 +154,20 @@ def test_a_cumulative_figure_is_never_in_a_single_year_ranking(src: _Source, sto
 
 
 @BOTH
-@pytest.mark.parametrize("src", [{"report": REPORT, "correction": CORRECTION}], indirect=True)
+@pytest.mark.parametrize(
+    ("src", "later"),
+    [
+        pytest.param({"report": REPORT, "correction": CORRECTION}, 5.2e6, id="larger"),
+        pytest.param({"report": REPORT, "correction": CORRECTION.replace("520", "480")}, 4.8e6,
+                     id="smaller-still-wins"),
+    ],
+    indirect=["src"],
+)  # fmt: skip
 def test_a_later_document_with_another_value_is_a_conflict_it_wins(
-    src: _Source, stored: bool
+    src: _Source, later: float, stored: bool
 ) -> None:
     f = Filters(scope="single", years=(2023,))
-    assert _values(src, f, stored=stored) == {LUOYANG: (5.2e6, 1)}
+    assert _values(src, f, stored=stored) == {LUOYANG: (later, 1)}
     roles = service.ranking_roles(
         src, service.ranking_filters(src, replace(f, metric="funds", tier="prefecture")), LUOYANG
     )
@@ -170,7 +178,7 @@ def test_a_later_document_with_another_value_is_a_conflict_it_wins(
         (r.dropped_value, r.dropped_quote, r.kept_value, r.kept_quote, r.kept_source)
         for r in sides.itertuples()
     ] == [
-        (5e6, "全市投入拥军资金500万元", 5.2e6, "全市投入拥军资金520万元",
+        (5e6, "全市投入拥军资金500万元", later, f"全市投入拥军资金{later / 1e4:.0f}万元",
          "correction.txt"),
     ]  # fmt: skip
 
@@ -198,3 +206,22 @@ def test_the_subtitle_states_the_scope_it_was_formed_in(src: _Source) -> None:
     honours = service.ranking_filters(src, Filters(metric="honour_national", scope="single"))
     assert honours.scope == "all"  # an honour count is cumulative: ranked over 全部 only
     assert ranking.span_starts(src.con, span)["start"].tolist() == [2016]
+
+
+class _Stale(_Source):
+    """The same database as if its stored values were not current (an ingest that did
+    not finish): every read is the rule on the claims."""
+
+    def rule_version(self) -> int | None:
+        return None
+
+
+@pytest.mark.parametrize("src", [{"report": REPORT, "other": OTHER}], indirect=True)
+def test_without_current_stored_values_the_defaults_come_from_the_claims(src: _Source) -> None:
+    stale = _Stale(src.con)
+    f = Filters(metric="funds", tier="prefecture", scope="single")
+    assert service.ranking_filters(stale, f).years == service.ranking_filters(src, f).years
+    assert service.scope_years(stale, f) == service.scope_years(src, f) == [2023, 2024]
+    assert _values(stale, Filters(scope="single"), stored=True) == {LUOYANG: (8e6, 0)}
+    span = service.ranking_filters(stale, replace(f, scope="span"))
+    assert span.since == filters.EVERY_START  # every start year: no stored counts to choose by
