@@ -51,23 +51,31 @@ def trend_data(claims: pd.DataFrame, places: pd.DataFrame, metric: str) -> Trend
 
 def trend_grid(table: pd.DataFrame, roles: pd.DataFrame, places: pd.DataFrame) -> TrendData:
     """The trend of ``places`` from the rule's values per region and ``figure_year``
-    (``table``, computed or stored) and the roles of their claims."""
+    (``table``, computed or stored) and the roles of their claims.
+
+    A trend is a few dozen points: they are put together as Python rows (pandas merges of
+    Arrow-backed text took most of the page's time for them).
+    """
     if roles.empty:
         roles = pd.DataFrame({"claim_id": [], "region_key": [], YEAR: [], "role": []})
-    order = places[["region_key", "region", "province", "tier"]].drop_duplicates("region_key")
-    if table.empty:
-        years: list[int] = []
-    else:
-        found = [int(y) for y in table[YEAR].tolist()]
-        years = list(range(min(found), max(found) + 1))
-    grid = order.merge(pd.DataFrame({YEAR: years}, dtype="int64"), how="cross")
-    values = table.drop(columns=["region", "province", "tier"], errors="ignore")
-    if not values.empty:
-        values = values.astype({YEAR: "int64"})
-        grid = grid.merge(values, on=["region_key", YEAR], how="left")
-    for column in POINT_COLUMNS:
-        if column not in grid:
-            grid[column] = None
-    grid["value"] = grid["value"].astype("float64")
-    grid["reported"] = grid["value"].notna()
-    return TrendData(points=grid[list(POINT_COLUMNS)].reset_index(drop=True), roles=roles)
+    names = ("region_key", "region", "province", "tier")
+    order = places[list(names)].drop_duplicates("region_key")
+    found = {(str(row["region_key"]), int(row[YEAR])): row for row in table.to_dict("records")}
+    years = sorted({year for _, year in found})
+    years = list(range(years[0], years[-1] + 1)) if years else []
+    rows = []
+    for place in order.to_dict("records"):
+        for year in years:
+            value = found.get((str(place["region_key"]), year), {})
+            rows.append(
+                {
+                    **{c: value.get(c) for c in POINT_COLUMNS},
+                    **{c: place[c] for c in names},
+                    YEAR: year,
+                    "reported": bool(value),
+                }
+            )
+    points = pd.DataFrame(rows, columns=list(POINT_COLUMNS))
+    points["value"] = points["value"].astype("float64")
+    points[YEAR] = points[YEAR].astype("int64")
+    return TrendData(points=points, roles=roles)
