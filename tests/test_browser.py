@@ -211,8 +211,8 @@ def test_ranking_click_shows_the_sentence_and_the_png_downloads(
     assert root.tag.endswith("svg"), root.tag
     svg_text = "".join(root.itertext())
     assert all(r in svg_text for r in regions), svg_text[:500]
-    # The footer states the 口径 the chart was formed in (funds: 单一年度 by default).
-    assert "统计口径：单一年度（按数字所指年份）" in svg_text, svg_text[-800:]
+    # The footer states the 口径 the chart was formed in (全部, from the link).
+    assert "统计口径：全部（按报道年份，含各类期间）" in svg_text, svg_text[-800:]
 
 
 def test_compare_two_regions(page: Page, app_url: str) -> None:
