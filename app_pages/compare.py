@@ -4,12 +4,23 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard_lib import captions, charts, data, downloads, evidence, labels, tables, widgets
+from dashboard_lib import (
+    captions,
+    charts,
+    data,
+    downloads,
+    evidence,
+    home,
+    labels,
+    tables,
+    widgets,
+)
 from valuation.registry import RANKED_METRICS
 
 db = data.require_database()
 regions = data.regions(db)
-f = data.comparison_filters(db, widgets.compare_filters(data.options(db), regions))
+chosen = widgets.compare_filters(data.options(db), regions, data.ScopeOffer(db))
+f = data.comparison_filters(db, chosen)  # the 口径 made definite: what the chart says
 
 st.title("对比")
 if len(f.regions) < 2:
@@ -20,6 +31,7 @@ long = data.comparison(db, f)
 names = list(dict.fromkeys(long["region"].astype(str)))
 meta = captions.compare_meta(f, names, partial(data.comparison_sources, db, f))
 st.caption(meta.subtitle)
+st.caption(home.peers_sentence(regions, widgets.current_home(), f.regions))
 if not long["reported"].any():
     st.info("所选地区在所选年份没有任何数据。请换一个年份或地区。")
     st.stop()

@@ -4,10 +4,23 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard_lib import captions, charts, data, downloads, evidence, labels, tables, widgets
+from dashboard_lib import (
+    captions,
+    charts,
+    data,
+    downloads,
+    evidence,
+    home,
+    labels,
+    tables,
+    widgets,
+)
 
 db = data.require_database()
-f = data.ranking_filters(db, widgets.ranking_filters(data.options(db)))
+regions = data.regions(db)
+chosen = widgets.ranking_filters(data.options(db), regions, data.ScopeOffer(db))
+f = data.ranking_filters(db, chosen)  # the 口径 made definite: what the chart says
+ours = widgets.home_place(regions)  # 本地区, or None
 result = data.ranking(db, f)
 table = result.table
 
@@ -16,11 +29,17 @@ if table.empty:
     st.caption(captions.ranking_title(f) + " · " + captions.ranking_subtitle(f))
     st.info("没有符合筛选条件的数据。请放宽省份、年份或层级后再看。")
     st.caption(captions.unplaced_sentence(result.n_unplaced))
+    if ours is not None:
+        st.markdown(home.rank_sentence(table, ours, tier=f.tier, provinces=f.provinces, shown=0))
     st.stop()
 
 bars = widgets.bar_count(len(table))
 meta = captions.ranking_meta(f, partial(data.ranking_sources, db, f), shown=bars, total=len(table))
-fig = charts.ranking_figure(table, meta.title, meta.subtitle, limit=bars)
+fig = charts.ranking_figure(
+    table, meta.title, meta.subtitle, limit=bars, home=widgets.current_home()
+)
+if ours is not None:
+    st.markdown(home.rank_sentence(table, ours, tier=f.tier, provinces=f.provinces, shown=bars))
 event = evidence.clickable_chart(fig, meta, key="ranking.chart")
 st.caption(
     "带斜纹的柱为约数（余/约）；橙色柱为统计期间不一致的合计（口径不一）；"

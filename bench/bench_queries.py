@@ -211,7 +211,7 @@ def cases(db_file: Path) -> list[Case]:
     import streamlit  # noqa: F401  (creates the loggers _quiet_streamlit turns down)
 
     _quiet_streamlit()
-    from dashboard_lib import captions, charts, data, evidence, tables, widgets
+    from dashboard_lib import captions, charts, data, evidence, tables, trend_chart, widgets
     from valuation.registry import (
         CONFLICT,
         EVIDENCE_ROLES,
@@ -315,6 +315,33 @@ def cases(db_file: Path) -> list[Case]:
 
     def compared_claims(state: Any) -> int:
         return int(state[0]["n_claims"].fillna(0).sum())
+
+    def trend_page(chosen: tuple[str, ...]) -> Any:
+        """What the 趋势 page computes per rerun: its single-year claims, the rule per
+        region and year, the figure, the table and the chart's CSV frame."""
+        db = data.require_database()
+        regions_ = data.regions(db)
+        data.options(db)
+        widgets.region_labels(regions_)
+        f = Filters(metric="funds", trend_regions=chosen)
+        result = data.trend(db, f)
+        names = list(dict.fromkeys(result.points["region"].astype(str)))
+        meta = captions.trend_meta(f, names, partial(data.trend_sources, db, f))
+        fig = trend_chart.trend_figure(result.points, meta.title, meta.subtitle)
+        charts.camera_config(meta, fig)
+        tables.trend_csv_frame(result.points)
+        tables.trend_table(result.points)
+        return result, f
+
+    def trend_claims(state: Any) -> int:
+        return int(state[0].points["n_claims"].fillna(0).sum())
+
+    def trend_click(chosen: tuple[str, ...]) -> Any:
+        result, f = trend_page(chosen)
+        reported = result.points[result.points["reported"]]
+        point = (str(reported["region_key"].iloc[0]), int(reported["figure_year"].iloc[0]))
+        db = data.require_database()
+        return evidence_cards(db, data.trend_roles(db, f, point))
 
     def conflicts_of(f: Filters) -> int:
         """The 数据冲突 of a ranking's marked bars: their roles, then both quotes."""
@@ -441,6 +468,19 @@ def cases(db_file: Path) -> list[Case]:
                  comparison_misses,
                  partial(floors.comparison, raw, compared, metrics=RANKED_METRICS))
         )  # fmt: skip
+    # A trend's floor: the same regions' single-year funds claims summed per region.
+    for label, chosen in (("funds · 2 regions", two), ("funds · 8 regions", eight)):
+        trend_rows = Filters(regions=chosen, scope=SCOPE_SINGLE)
+        out.append(
+            Case("趋势", label, partial(trend_page, chosen), trend_claims, (data.trend,),
+                 partial(floors.comparison, raw, trend_rows, metrics=("funds",)))
+        )  # fmt: skip
+    out.append(
+        Case("趋势", "click: evidence of a point (funds · 8 regions)", partial(trend_click, eight),
+             int, (data.evidence,),
+             partial(floors.comparison, raw, Filters(regions=eight, scope=SCOPE_SINGLE),
+                     metrics=("funds",)))
+    )  # fmt: skip
     filtered = Filters(search=SEARCH, metrics=("funds",), provinces=(PROVINCE,), years=(YEAR,))
     searched = Filters(search=SEARCH, years=(YEAR,))
     out += [

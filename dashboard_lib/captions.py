@@ -15,7 +15,16 @@ import pandas as pd
 
 from dashboard_lib import labels, tables
 from dashboard_lib.charts import ChartMeta, file_stem
-from db.filters import RANKING, Filters, subtitle
+from db.filters import (
+    EVERY_START,
+    RANKING,
+    SCOPE_WORDS,
+    TREND,
+    Filters,
+    resolved_scope,
+    subtitle,
+)
+from valuation.registry import SCOPE_ALL, SCOPE_SINGLE, SCOPE_SPAN, SCOPES
 from valuation.wording import format_list, format_years
 
 
@@ -29,6 +38,20 @@ def ranking_subtitle(filters: Filters) -> str:
     """The filters in words: 地级 · 甘肃省、河南省 · 2022—2023年 · 全部类别 (the filter
     table's words for each filter the page reads)."""
     return subtitle(filters, RANKING)
+
+
+def scope_line(filters: Filters, scope: str | None = None) -> str:
+    """The 口径 of a view for an export's footer, with the years or the start year it
+    is formed in: 单一年度（按数字所指年份） · 2023年."""
+    scope = scope or resolved_scope(filters)
+    words = SCOPE_WORDS.get(scope, "").removeprefix("口径：")
+    if scope == SCOPE_SPAN and filters.since == EVERY_START:
+        return f"{words} · 各起始年份"
+    if scope == SCOPE_SPAN and filters.since > 0:
+        return f"{words} · {filters.since}年起"
+    if scope == SCOPE_SINGLE or filters.years:
+        return f"{words} · {format_years(filters.years)}"
+    return words
 
 
 def ranking_meta(
@@ -51,6 +74,7 @@ def ranking_meta(
         source=lambda: tables.source_line(sources()),
         rule=labels.rule_short(filters.metric),
         generated=today,
+        scope=scope_line(filters),
         file_stem=file_stem(
             "双拥排名",
             labels.metric_name(filters.metric, short=True),
@@ -69,13 +93,50 @@ def compare_meta(
 ) -> ChartMeta:
     """Everything an exported comparison chart prints about itself."""
     today = today or date.today()
+    scope = filters.scope if filters.scope in SCOPES else SCOPE_SINGLE
+    words = SCOPE_WORDS[scope] + ("" if scope == SCOPE_ALL else "，荣誉称号按全部")
     return ChartMeta(
         title="双拥工作指标对比：" + format_list(names, "", limit=4),
-        subtitle=f"{len(names)}个地区 · {format_years(filters.years)} · 各指标单位不同，分栏显示",
+        subtitle=f"{len(names)}个地区 · {format_years(filters.years)} · {words}"
+        " · 各指标单位不同，分栏显示",
         source=lambda: tables.source_line(sources()),
         rule=labels.RULE_COMPARE,
         generated=today,
+        scope=scope_line(filters, scope)
+        + ("" if scope == SCOPE_ALL else "（荣誉称号是累计数，按全部口径）"),
         file_stem=file_stem("双拥对比", "_".join(names[:3]), generated=today),
+    )
+
+
+# A trend compares a region with itself, year by year: only figures of one year count.
+TREND_SCOPE = "单一年度（每个点只取该年一年的数字，多年累计数不计入；未报告的年份留空，不等于 0）"
+TREND_SCOPE_SHORT = "单一年度"
+
+
+def trend_meta(
+    filters: Filters,
+    names: list[str],
+    sources: Callable[[], pd.DataFrame],
+    today: date | None = None,
+) -> ChartMeta:
+    """Everything an exported trend chart prints about itself: the regions, the 口径
+    (single years only) and the fund category where the metric has one."""
+    today = today or date.today()
+    metric = labels.metric_name(filters.metric)
+    words = [format_list(names, "", limit=4), TREND_SCOPE_SHORT, subtitle(filters, TREND)]
+    return ChartMeta(
+        title=f"{metric}趋势",
+        subtitle=" · ".join(w for w in words if w),
+        source=lambda: tables.source_line(sources()),
+        rule=labels.rule_short(filters.metric),
+        generated=today,
+        file_stem=file_stem(
+            "双拥趋势",
+            labels.metric_name(filters.metric, short=True),
+            "_".join(names[:3]),
+            generated=today,
+        ),
+        scope=TREND_SCOPE,
     )
 
 

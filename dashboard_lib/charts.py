@@ -36,6 +36,7 @@ PNG_SCALE = 2
 BAR = "#b3261e"  # 双拥 red
 BAR_MIXED = "#d98c2b"  # 口径不一: the sum mixes periods
 MUTED = "#8a8a8a"
+BAR_HOME = "#1d4e89"  # 本地区's bar, among the red of the others
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class ChartMeta:
     rule: str
     generated: date
     file_stem: str
+    scope: str = ""  # the 统计口径 in words (单一年度（2023年）), printed in the footer
 
     @property
     def source_text(self) -> str:
@@ -90,8 +92,15 @@ def bar_labels(table: pd.DataFrame, limit: int | None = None) -> list[str]:
             text += f"（{format_period(row.period_start, row.period_end)}）"
         if row.mixed_periods:
             text += " · 口径不一"
+        if conflicted(getattr(row, "conflicts", 0)):
+            text += " · 数据冲突"
         out.append(_esc(text))
     return out
+
+
+def conflicted(conflicts: Any) -> bool:
+    """Whether a value superseded a figure another document gave for its period (数据冲突)."""
+    return not is_missing(conflicts) and int(conflicts) > 0
 
 
 def _screen_height(n_rows: int) -> int:
@@ -99,7 +108,7 @@ def _screen_height(n_rows: int) -> int:
 
 
 def ranking_figure(
-    table: pd.DataFrame, title: str, subtitle: str, limit: int | None = None
+    table: pd.DataFrame, title: str, subtitle: str, limit: int | None = None, home: str = ""
 ) -> go.Figure:
     """Horizontal bars, largest on top, each labelled with its value and markers.
 
@@ -107,7 +116,7 @@ def ranking_figure(
     axis are still worked out against the whole ranking, so a bar says the same thing
     whether or not the others are drawn. ``customdata`` carries the region key, which
     the page reads from a click. Approximate values are hatched; sums that mix periods
-    are drawn in amber.
+    are drawn in amber; the bar of ``home`` (本地区's key) in blue, its name in bold.
     """
     unit = str(table["unit"].iloc[0]) if not table.empty else ""
     divisor, axis_unit = axis_scale(float(table["value"].max() or 0), unit)
@@ -115,7 +124,12 @@ def ranking_figure(
     names = [_esc(n) for n in unique_labels(table["region"], table["province"])][shown]
     texts = bar_labels(table, limit)
     table = table.iloc[shown]
-    colours = [BAR_MIXED if m else BAR for m in table["mixed_periods"].tolist()]
+    keys = table["region_key"].tolist()
+    colours = [
+        BAR_HOME if k == home else BAR_MIXED if m else BAR
+        for k, m in zip(keys, table["mixed_periods"].tolist(), strict=True)
+    ]
+    names = [f"<b>{n}</b>" if k == home else n for n, k in zip(names, keys, strict=True)]
     values = [v / divisor for v in table["value"].tolist()]
     bar = {
         "type": "bar",
@@ -125,7 +139,7 @@ def ranking_figure(
         "text": texts,
         "textposition": "outside",
         "cliponaxis": False,
-        "customdata": table["region_key"].tolist(),
+        "customdata": keys,
         "marker": {
             "color": colours,
             # "replace" with a per-bar background keeps white hatching on every colour;
@@ -303,6 +317,7 @@ def export_figure(fig: go.Figure, meta: ChartMeta) -> go.Figure:
     """A copy of ``fig`` dressed for a slide: title, filters, source, rule, date."""
     out = go.Figure(fig)
     footer = [
+        *([f"统计口径：{meta.scope}"] if meta.scope else []),
         *wrap_line(meta.source_text),
         *wrap_line("取值规则：" + meta.rule),
         f"生成日期：{meta.generated:%Y年%m月%d日} · 双拥工作指标对比",

@@ -23,6 +23,7 @@ import streamlit as st
 
 from dashboard_lib import service
 from dashboard_lib.service import Overview, RankingData
+from dashboard_lib.trend import TrendData
 from db.connection import DatabaseError, DatabaseMissing, FileSignature, ReadOnlyDatabase
 from db.filters import Filters
 from db.location import db_path, ingest_command
@@ -30,7 +31,7 @@ from db.overview import Options
 from db.sql import Con
 from valuation.outcome import Ranking
 
-__all__ = ["EXCEL_MAX_ROWS", "PAGE_SIZE", "DbKey", "Overview", "RankingData"]
+__all__ = ["EXCEL_MAX_ROWS", "PAGE_SIZE", "DbKey", "Overview", "RankingData", "TrendData"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -185,6 +186,19 @@ def span_starts(key: DbKey, f: Filters) -> pd.DataFrame:
     return service.span_starts(_Source(key), f)
 
 
+class ScopeOffer:
+    """What the 口径 widgets offer for one database (``widgets.ScopeChoices``)."""
+
+    def __init__(self, key: DbKey) -> None:
+        self.key = key
+
+    def years(self, f: Filters) -> list[int]:
+        return scope_years(self.key, f)
+
+    def starts(self, f: Filters) -> pd.DataFrame:
+        return span_starts(self.key, f)
+
+
 @_cached(256)
 def conflicts(key: DbKey, claim_ids: tuple[int, ...]) -> pd.DataFrame:
     """数据冲突 side by side for these superseded claims (``service.conflicts``)."""
@@ -219,6 +233,22 @@ def comparison_sources(key: DbKey, f: Filters) -> pd.DataFrame:
 @_cached(256)
 def comparison_roles(key: DbKey, f: Filters, region_key: str, metric: str) -> pd.DataFrame:
     return service.comparison_roles(_Source(key), f, region_key, metric)
+
+
+@_cached(64)
+def trend(key: DbKey, f: Filters) -> TrendData:
+    return service.read_trend(_Source(key), f)
+
+
+@_cached(64)
+def trend_sources(key: DbKey, f: Filters) -> pd.DataFrame:
+    return service.trend_sources(_Source(key), f)
+
+
+@_cached(256)
+def trend_roles(key: DbKey, f: Filters, point: tuple[str, int]) -> pd.DataFrame:
+    """claim_id, region_key, role behind one point (region key, year) of a trend."""
+    return service.trend_roles(_Source(key), f, *point)
 
 
 @_cached(64)

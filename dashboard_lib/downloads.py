@@ -22,7 +22,10 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def chart_downloads(fig: go.Figure, meta: charts.ChartMeta, data: pd.DataFrame, key: str) -> None:
-    """PNG, SVG and CSV buttons under a chart; ``data`` is exactly what the chart shows."""
+    """PNG, SVG and CSV buttons under a chart; ``data`` is exactly what the chart shows
+    (the CSV says its 口径 in a column, as the images say it in their footer)."""
+    if meta.scope:
+        data = data.assign(统计口径=meta.scope)
     png, svg, csv = st.columns(3)
     problems = export.export_problems()
     if problems:

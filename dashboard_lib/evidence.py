@@ -17,14 +17,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import charts, data, labels, tables, widgets
+from dashboard_lib import charts, conflict_cards, data, labels, tables, widgets
 from dashboard_lib.formatting import (
     approx_label,
     format_period,
     highlight_quote,
     safe_text,
 )
-from valuation.registry import COUNTED, EVIDENCE_ROLES, ROLE_ORDER, ROLE_RANK
+from valuation.registry import CONFLICT, COUNTED, EVIDENCE_ROLES, ROLE_ORDER, ROLE_RANK
 
 _CARD = (
     "border-left:4px solid {color};padding:6px 12px;margin:0 0 10px 0;"
@@ -185,10 +185,27 @@ def show(key: data.DbKey, heading: str, roles: pd.DataFrame, widget_key: str) ->
     else:
         widgets.pager(len(used), CARDS_PER_PAGE, key=used_key)
         st.html(cards_html(cards[cards["claim_id"].isin(used_page["claim_id"])]))
+    show_conflicts(key, roles)
     if not other.empty:
         with st.expander(f"未计入的数据（{len(other):,} 条）"):
             widgets.pager(len(other), CARDS_PER_PAGE, key=other_key)
             st.html(cards_html(cards[cards["claim_id"].isin(other_page["claim_id"])]))
+
+
+def show_conflicts(key: data.DbKey, roles: pd.DataFrame) -> None:
+    """数据冲突 behind a value: each superseded figure's quote beside the later one that
+    the value uses, so the reader sees both sentences at once."""
+    superseded = roles[roles["role"] == CONFLICT]["claim_id"]
+    if superseded.empty:
+        return
+    pairs = data.conflicts(key, tuple(int(i) for i in superseded))
+    if pairs.empty:
+        return
+    st.markdown(
+        f"**数据冲突（{len(pairs):,} 处）**：不同文件对同一地区、同一期间给出了不同数值，"
+        "以发布较晚者为准。两条原文并列如下。"
+    )
+    st.html(conflict_cards.conflict_html(pairs))
 
 
 def show_claims(key: data.DbKey, heading: str, claim_ids: Sequence[int]) -> None:

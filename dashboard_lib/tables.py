@@ -104,6 +104,10 @@ def ranking_table(table: pd.DataFrame) -> pd.DataFrame:
             ],
             "约数": [approx_label(a) for a in col["approx"]],
             "口径不一": ["口径不一" if m else "" for m in col["mixed_periods"]],
+            "数据冲突": [
+                f"数据冲突（{int(n)}处）" if not is_missing(n) and int(n) > 0 else ""
+                for n in col.get("conflicts", [None] * len(table))
+            ],
             "统计期间": [
                 format_period(s, e)
                 for s, e in zip(col["period_start"], col["period_end"], strict=True)
@@ -340,3 +344,49 @@ def source_line(sources: pd.DataFrame, limit: int = 4) -> str:
     if len(parts) > limit:
         text += f" 等{len(parts)}份文件"
     return f"资料来源：{text}"
+
+
+def _trend_cell(value: Any, unit: Any, approx: Any) -> str:
+    return "未报告" if is_missing(value) else format_value(value, str(unit), str(approx))
+
+
+def trend_table(points: pd.DataFrame) -> pd.DataFrame:
+    """Regions as rows, years as columns (2022年 …), cells written out; a year a region did
+    not report says 未报告, never 0."""
+    cells = points.assign(
+        cell=[
+            _trend_cell(v, u, a)
+            for v, u, a in zip(points["value"], points["unit"], points["approx"], strict=True)
+        ],
+        label=points["region"].astype(str)
+        + "（"
+        + points["province"].fillna("").astype(str)
+        + "）",
+        column=points["figure_year"].map(lambda y: f"{int(y)}年"),
+    )
+    wide = cells.pivot(index="label", columns="column", values="cell")
+    wide = wide.reindex(
+        index=list(dict.fromkeys(cells["label"])), columns=list(dict.fromkeys(cells["column"]))
+    )
+    return wide.rename_axis(columns=None).rename_axis("地区").reset_index()
+
+
+def trend_csv_frame(points: pd.DataFrame) -> pd.DataFrame:
+    """Long form of a trend for CSV: one row per region and year, an empty 数值 where the
+    region did not report (a spreadsheet must not read a missing year as 0)."""
+    return pd.DataFrame(
+        {
+            "地区": points["region"],
+            "省份": points["province"],
+            "层级": points["tier"].map(labels.tier_name),
+            "年份": points["figure_year"].astype(int),
+            "数值": points["value"],
+            "单位": _text(points["unit"]),
+            "显示值": [
+                _trend_cell(v, u, a)
+                for v, u, a in zip(points["value"], points["unit"], points["approx"], strict=True)
+            ],
+            "是否报告": points["reported"].map(lambda r: "已报告" if r else "未报告"),
+            "依据条数": points["n_claims"],
+        }
+    ).pipe(_blank)

@@ -20,15 +20,26 @@ import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import labels
+from dashboard_lib import home, labels
 from db import filters
-from db.filters import DEFAULTS, Filters
-from valuation.registry import RANKED_METRICS, TIERS, has_categories
+from db.filters import DEFAULTS, EVERY_START, Filters
+from valuation.registry import (
+    ADDITIVE_METRICS,
+    RANKED_METRICS,
+    SCOPE_ALL,
+    SCOPE_LABELS,
+    SCOPE_SINGLE,
+    SCOPE_SPAN,
+    SCOPES,
+    TIERS,
+    has_categories,
+    scopes_for,
+)
 
 RANKING_TIER = "prefecture"  # where a ranking starts: 双拥模范城 are mostly cities
 MAX_REGIONS = filters.MAX_REGIONS
@@ -75,9 +86,10 @@ class _Panel:
         st.session_state[_LAST_PAGE] = page
         self.values: dict[str, Any] = {}
 
-    def key(self, field: str, seed: Any) -> str:
+    def key(self, field: str, seed: Any, reseed: bool = False) -> str:
+        """The widget key of ``field``, set to ``seed`` on arrival (or when ``reseed``)."""
         key = f"flt.{self.page}.{field}"
-        if self.arrived or key not in st.session_state:
+        if self.arrived or reseed or key not in st.session_state:
             st.session_state[key] = list(seed) if isinstance(seed, tuple) else seed
         return key
 
@@ -102,18 +114,73 @@ def _provinces(panel: _Panel, options: Sequence[str]) -> None:
     )
 
 
-def _years(panel: _Panel, options: Sequence[int]) -> None:
+def _years(panel: _Panel, options: Sequence[int], scope: str = SCOPE_ALL) -> None:
+    """Years: of the article in 全部, of the figure (the year it covers) in 单一年度 and
+    多年累计, where no choice means the latest year with data in 单一年度."""
     key = panel.key("years", _choose(panel.filters.years, options))
+    by_figure = scope in (SCOPE_SINGLE, SCOPE_SPAN)
     panel.values["years"] = tuple(
         int(y)
         for y in st.multiselect(
-            "年份（按文章年份）",
+            "年份（按数字所指年份）" if by_figure else "年份（按文章年份）",
             list(options),
             key=key,
-            placeholder="全部年份",
+            placeholder="最近一年" if scope == SCOPE_SINGLE else "全部年份",
             format_func=lambda y: f"{y}年",
         )
     )
+
+
+# What each 口径 means, under its selector.
+SCOPE_HELP = (
+    "单一年度：只比较某一年的数字，年份按数字所指的年份（2024年报告中的“2023年投入…”算2023年）；"
+    "多年累计：只比较“以来”“期间”等多年合计和累计数，默认只把起始年份相同的放在一起；"
+    "全部：所有数字按报道年份合并（各类期间混在一起，标“口径不一”）。"
+)
+HONOUR_SCOPE = "命名次数是累计数，只按“全部”口径排名。"
+
+
+def _scope(panel: _Panel, scopes: Sequence[str]) -> str:
+    """统计口径: 单一年度 / 多年累计 / 全部, those ``scopes`` offers (the first the
+    default); a metric with one 口径 (honours) says so and keeps the user's choice for
+    the next metric. Returns the 口径 in force."""
+    chosen = panel.filters.scope
+    if len(scopes) == 1:
+        st.caption(HONOUR_SCOPE)
+        return scopes[0]
+    key = panel.key("scope", chosen if chosen in scopes else scopes[0])
+    if st.session_state.get(key) not in scopes:
+        st.session_state[key] = scopes[0]
+    scope = st.radio(
+        "统计口径",
+        list(scopes),
+        key=key,
+        horizontal=True,
+        format_func=lambda s: SCOPE_LABELS.get(s, s),
+        help=SCOPE_HELP,
+    )
+    panel.values["scope"] = "" if scope == scopes[0] else scope  # the default: a short URL
+    return str(scope)
+
+
+def _since(panel: _Panel, starts: pd.DataFrame) -> None:
+    """多年累计's start year: by default the one most regions report (figures that start
+    in different years are not comparable), or one chosen, or every start together."""
+    counts = dict(zip(starts["start"].tolist(), starts["regions"].tolist(), strict=True))
+    choices = [DEFAULTS.since, *counts, EVERY_START]
+    seed = panel.filters.since if panel.filters.since in choices else DEFAULTS.since
+    key = panel.key("since", seed)
+    if st.session_state.get(key) not in choices:
+        st.session_state[key] = DEFAULTS.since
+
+    def word(y: int) -> str:
+        if y == DEFAULTS.since:
+            return "默认（多数地区的起始年份）"
+        if y == EVERY_START:
+            return "各起始年份一起排"
+        return f"{y}年起（{counts[y]:,}个地区）"
+
+    panel.values["since"] = int(st.selectbox("起始年份", choices, key=key, format_func=word))
 
 
 def _tier(panel: _Panel, allow_all: bool) -> None:
@@ -126,10 +193,12 @@ def _tier(panel: _Panel, allow_all: bool) -> None:
     )
 
 
-def _metric(panel: _Panel, category_options: Sequence[str]) -> None:
-    seed = panel.filters.metric if panel.filters.metric in RANKED_METRICS else DEFAULTS.metric
+def _metric(
+    panel: _Panel, category_options: Sequence[str], metrics: Sequence[str] = RANKED_METRICS
+) -> None:
+    seed = panel.filters.metric if panel.filters.metric in metrics else metrics[0]
     key = panel.key("metric", seed)
-    metric = st.selectbox("指标", list(RANKED_METRICS), key=key, format_func=labels.metric_name)
+    metric = st.selectbox("指标", list(metrics), key=key, format_func=labels.metric_name)
     panel.values["metric"] = metric
     if has_categories(metric):
         choices = [labels.ALL, *category_options]
@@ -140,14 +209,66 @@ def _metric(panel: _Panel, category_options: Sequence[str]) -> None:
         )
 
 
-def ranking_filters(options: Any) -> Filters:
-    """Sidebar of the 排名 page: metric (and fund category), tier, provinces, years."""
+def _home(panel: _Panel, regions: pd.DataFrame) -> bool:
+    """本地区: one region the user works for, stated once and kept in the URL; the pages
+    mark it and open on it. True when the user has just changed it."""
+    keys = list(regions["region_key"])
+    names = region_labels(regions)
+    seed = panel.filters.home if panel.filters.home in names else ""
+    key = panel.key("home", seed)
+    panel.values["home"] = st.selectbox(
+        "本地区",
+        ["", *keys],
+        key=key,
+        format_func=lambda k: names.get(k, str(k)) if k else "未设置",
+        help="设置一次即可：排名中标出本地区并说明名次，对比和趋势从本地区及同省同级地区开始。",
+    )
+    return bool(panel.values["home"] != panel.filters.home)
+
+
+def current_home() -> str:
+    """The 本地区's key ('' when not set): the session's, which the sidebar keeps (no read
+    depends on it, so a page's narrowed filters do not carry it)."""
+    return current_filters().home
+
+
+def home_place(regions: pd.DataFrame) -> Any:
+    """The 本地区 row of ``regions`` (None when not set)."""
+    return home.place(regions, current_home())
+
+
+class ScopeChoices(Protocol):
+    """What the 口径 widgets offer, read for the filters chosen so far (``dashboard_lib.data``)."""
+
+    def years(self, f: Filters) -> Sequence[int]:
+        """The years a 单一年度 ranking of ``f`` has values for."""
+        ...
+
+    def starts(self, f: Filters) -> pd.DataFrame:
+        """start, regions: the start years of a 多年累计 ranking of ``f``, default first."""
+        ...
+
+
+def _so_far(panel: _Panel, page: str) -> Filters:
+    return replace(panel.filters, **panel.values).of(page)
+
+
+def ranking_filters(options: Any, regions: pd.DataFrame, offer: ScopeChoices) -> Filters:
+    """Sidebar of the 排名 page: metric (and fund category), 统计口径 (and its start year
+    or years), tier, provinces, years, and 本地区."""
     with st.sidebar:
         panel = _Panel("ranking")
         _metric(panel, options.categories)
+        scope = _scope(panel, scopes_for(panel.values["metric"]))
         _tier(panel, allow_all=False)
         _provinces(panel, options.provinces)
-        _years(panel, options.years)
+        if scope == SCOPE_SINGLE:
+            _years(panel, offer.years(_so_far(panel, "ranking")) or options.years, scope)
+        else:
+            _years(panel, options.years, scope)
+        if scope == SCOPE_SPAN:
+            _since(panel, offer.starts(_so_far(panel, "ranking")))
+        _home(panel, regions)
         return panel.done()
 
 
@@ -172,10 +293,14 @@ def region_labels(regions: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def compare_filters(options: Any, regions: pd.DataFrame) -> Filters:
-    """Sidebar of the 对比 page: regions to compare (narrowed by province/tier), years."""
+def compare_filters(options: Any, regions: pd.DataFrame, offer: ScopeChoices) -> Filters:
+    """Sidebar of the 对比 page: regions to compare (narrowed by province/tier), years.
+    With no regions chosen it opens on 本地区 and its peers (same province and tier)."""
     with st.sidebar:
         panel = _Panel("compare")
+        moved = _home(panel, regions)
+        scope = _scope(panel, SCOPES)
+        st.caption("荣誉称号是累计数，对比中始终按“全部”口径。")
         _provinces(panel, options.provinces)
         _tier(panel, allow_all=True)
         provinces = panel.values["provinces"]
@@ -188,9 +313,13 @@ def compare_filters(options: Any, regions: pd.DataFrame) -> Filters:
         shown = regions[mask]
         all_keys = list(regions["region_key"])
         chosen = _choose(panel.filters.regions, all_keys)[:MAX_REGIONS]
+        # A new 本地区 replaces the old one's peers, never regions the user chose.
+        moved = moved and chosen in ((), home.peers(regions, panel.filters.home))
+        if moved or not chosen:
+            chosen = home.peers(regions, panel.values["home"])
         choices = list(dict.fromkeys([*chosen, *shown["region_key"]]))
         names = region_labels(regions)
-        key = panel.key("regions", chosen)
+        key = panel.key("regions", chosen, reseed=moved)
         panel.values["regions"] = tuple(
             st.multiselect(
                 f"对比地区（2–{MAX_REGIONS} 个）",
@@ -201,7 +330,38 @@ def compare_filters(options: Any, regions: pd.DataFrame) -> Filters:
                 placeholder="选择地区",
             )
         )
-        _years(panel, options.years)
+        if scope == SCOPE_SINGLE:  # the years any compared metric has a figure of
+            covered = {y for m in ADDITIVE_METRICS for y in offer.years(Filters(metric=m))}
+            _years(panel, sorted(covered | set(options.years)), scope)
+        else:
+            _years(panel, options.years, scope)
+        return panel.done()
+
+
+def trend_filters(options: Any, regions: pd.DataFrame) -> Filters:
+    """Sidebar of the 趋势 page: one additive metric (and fund category), the regions to
+    draw; with none chosen it opens on 本地区."""
+    with st.sidebar:
+        panel = _Panel("trend")
+        moved = _home(panel, regions)
+        _metric(panel, options.categories, ADDITIVE_METRICS)
+        names = region_labels(regions)
+        chosen = _choose(panel.filters.trend_regions, list(names))[:MAX_REGIONS]
+        # A new 本地区 replaces the old one, never regions the user chose.
+        moved = moved and chosen in ((), (panel.filters.home,))
+        if moved or not chosen:
+            chosen = (panel.values["home"],) if panel.values["home"] else ()
+        key = panel.key("trend_regions", chosen, reseed=moved)
+        panel.values["trend_regions"] = tuple(
+            st.multiselect(
+                f"地区（1–{MAX_REGIONS} 个）",
+                list(names),
+                key=key,
+                max_selections=MAX_REGIONS,
+                format_func=lambda k: names.get(k, str(k)),
+                placeholder="选择地区",
+            )
+        )
         return panel.done()
 
 

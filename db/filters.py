@@ -22,6 +22,7 @@ from valuation.wording import format_list, format_years
 
 MAX_REGIONS = 8  # a comparison of more regions is unreadable
 MAX_SEARCH = 200
+MAX_KEY = 64  # a region key: a GB/T 2260 code, or province/name of a place that is none
 ALL = ""  # the "no restriction" choice of a single-choice filter
 
 
@@ -42,6 +43,11 @@ class Filters:
     # 多年累计: the start year ranked (0 = the start year most regions report, chosen by
     # the service; ``EVERY_START`` = every start year together).
     since: int = 0
+    # 本地区 and 趋势 (issue 10): the user's own region, stated once, marks the views
+    # (its bar, its rank, the regions 对比 and 趋势 open on) but restricts no read; the
+    # regions a trend draws are its own, apart from the 对比 page's.
+    home: str = ""
+    trend_regions: tuple[str, ...] = ()
 
     def of(self, page: str) -> Filters:
         """Only the filters ``page`` reads (the others at their defaults), so that a cached
@@ -59,7 +65,7 @@ class Filters:
 
 
 DEFAULTS = Filters()
-_LIST_FIELDS = frozenset({"provinces", "years", "regions", "metrics"})
+_LIST_FIELDS = frozenset({"provinces", "years", "regions", "metrics", "trend_regions"})
 EVERY_START = -1  # Filters.since: every start year of 多年累计 figures ranked together
 
 
@@ -130,7 +136,18 @@ SCOPE_WORDS = {
 # to), in 全部 (and on pages without a 口径) the article's year.
 _YEAR_COLUMN = "CASE WHEN $year_scope IN ('single', 'span') THEN c.covers_end ELSE c.year END"
 
-RANKING, COMPARE, CLAIMS = "ranking", "compare", "claims"
+RANKING, COMPARE, CLAIMS, TREND = "ranking", "compare", "claims", "trend"
+
+
+def _region_sql(param: str) -> str:
+    """Claims of the regions listed in ``$param`` (keys: a code, else province/name):
+    the code is compared first, which the stored order of claims makes cheap."""
+    return (
+        f"(len(${param}) = 0 OR list_contains(${param}, c.region_code)"
+        f" OR (c.region_code IS NULL AND list_contains(${param}, {REGION_KEY})))"
+    )
+
+
 FILTERS: tuple[Filter, ...] = (
     Filter(
         "tier", "tier", "($tier = '' OR c.tier = $tier)", "c.tier",
@@ -145,16 +162,17 @@ FILTERS: tuple[Filter, ...] = (
         "years", "year", f"(len($years) = 0 OR list_contains($years, {_YEAR_COLUMN}))", "c.year",
         frozenset({RANKING, COMPARE, CLAIMS}), lambda f: format_years(f.years),
     ),
-    Filter("metric", "metric", "c.metric = $metric", None, frozenset({RANKING}), lambda f: None),
     Filter(
-        "category", "category", "($category = '' OR c.category = $category)", None,
-        frozenset({RANKING}), _category_words,
+        "metric", "metric", "c.metric = $metric", None, frozenset({RANKING, TREND}),
+        lambda f: None,
     ),
     Filter(
-        "regions", "region",
-        "(len($regions) = 0 OR list_contains($regions, c.region_code)"
-        f" OR (c.region_code IS NULL AND list_contains($regions, {REGION_KEY})))",
-        None, frozenset({COMPARE}), lambda f: f"{len(f.regions)}个地区",
+        "category", "category", "($category = '' OR c.category = $category)", None,
+        frozenset({RANKING, TREND}), _category_words,
+    ),
+    Filter(
+        "regions", "region", _region_sql("regions"), None, frozenset({COMPARE}),
+        lambda f: f"{len(f.regions)}个地区",
     ),
     Filter(
         "metrics", "metrics", "(len($metrics) = 0 OR list_contains($metrics, c.metric))", None,
@@ -171,6 +189,16 @@ FILTERS: tuple[Filter, ...] = (
     Filter(
         "since", "since", "($since_scope <> 'span' OR $since <= 0 OR c.covers_start = $since)",
         None, frozenset({RANKING, COMPARE}), _since_words,
+    ),
+    # 本地区 is read by no page's query (so no cached result keys on it): the pages mark
+    # it in what they read. Its fragment is that region's claims.
+    Filter(
+        "home", "home", f"($home = '' OR {REGION_KEY} = $home)", None, frozenset(),
+        lambda f: None,
+    ),
+    Filter(
+        "trend_regions", "trend", _region_sql("trend_regions"), None, frozenset({TREND}),
+        lambda f: None,  # the trend's subtitle names them
     ),
 )  # fmt: skip
 BY_FIELD = {f.field: f for f in FILTERS}
@@ -284,6 +312,8 @@ def from_params(get_all: Callable[[str], Sequence[str]]) -> Filters:
         search=(one("search") or "")[:MAX_SEARCH],
         scope=scope if scope in registry.SCOPES else DEFAULTS.scope,
         since=since,
+        home=(one("home") or "")[:MAX_KEY],
+        trend_regions=many("trend_regions")[:MAX_REGIONS],
     )
 
 

@@ -211,6 +211,8 @@ def test_ranking_click_shows_the_sentence_and_the_png_downloads(
     assert root.tag.endswith("svg"), root.tag
     svg_text = "".join(root.itertext())
     assert all(r in svg_text for r in regions), svg_text[:500]
+    # The footer states the 口径 the chart was formed in (全部, from the link).
+    assert "统计口径：全部（按报道年份，含各类期间）" in svg_text, svg_text[-800:]
 
 
 def test_compare_two_regions(page: Page, app_url: str) -> None:
@@ -258,3 +260,65 @@ def test_claims_lists_every_claim_and_the_csv_holds_them_all(page: Page, app_url
         rows = list(csv.reader(file))
     assert rows[0][:2] == ["编号", "地区"], rows[0]
     assert len(rows) - 1 == int(stated[1].replace(",", ""))
+
+
+# ------------------------------------------------------------------ 趋势 (issue 10)
+
+POINTS = ".js-plotly-plot .scatterlayer .points path"
+TREND_REGIONS = ("乌海市（内蒙古自治区·地级）", "河北省（河北省·省级）")
+
+
+def test_trend_of_two_regions_click_a_point_shows_its_quote_and_exports_state_the_scope(
+    page: Page, app_url: str
+) -> None:
+    page.goto(app_url + "/trend?metric=funds")
+    expect(page.get_by_role("heading", name="趋势", exact=True)).to_be_visible()
+    for option in TREND_REGIONS:
+        bs.pick_option(page, "地区（1", option[:2], option)
+        bs.wait_idle(page)
+    expect(page).to_have_url(re.compile("trend=150300.*trend=130000"))
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart.locator(".scatterlayer .trace")).to_have_count(2)
+    expect(chart).to_contain_text("乌海市")
+    expect(chart).to_contain_text("河北省")
+    bs.wait_idle(page)
+    bs.wait_charts_settled(page)
+
+    # Click the first point: its evidence opens under the chart, a quote of the corpus.
+    box = page.locator(POINTS).first.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    expect(page.locator(HOVER)).to_be_visible()
+    hovered = page.locator(HOVER).text_content() or ""
+    clicked = re.search(r"(乌海市|河北省) · (\d{4})年", hovered)
+    assert clicked, f"hover label {hovered!r} names no region and year"
+    page.mouse.click(x, y)
+    heading = f"{clicked[1]}：{clicked[2]}年：构成该数值的原文"
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    mark = page.locator("mark").first
+    expect(mark).to_be_visible()
+    quote = mark.locator("xpath=..").text_content() or ""
+    assert bs.normalise(quote) in bs.corpus_text(), f"quote not found in the corpus: {quote!r}"
+    bs.wait_idle(page)
+    bs.assert_no_exception(page)
+    bs.assert_not_blank(bs.save_full_page(page, "5-trend-after-click"))
+
+    # The exported images: the SVG's text (the same export figure as the PNG's) states
+    # the 口径 in the footer; the PNG is slide-sized and not blank.
+    footer = "统计口径：单一年度"
+    with page.expect_download(timeout=bs.EXPORT_TIMEOUT_MS) as info:
+        page.get_by_role("button", name=re.compile("下载 SVG")).click()
+    bs.DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    svg_path = bs.DOWNLOADS / "trend.svg"
+    info.value.save_as(svg_path)
+    svg_text = "".join(ET.parse(svg_path).getroot().itertext())
+    assert footer in svg_text, svg_text[-800:]
+    with page.expect_download(timeout=bs.EXPORT_TIMEOUT_MS) as info:
+        page.get_by_role("button", name=re.compile("下载 PNG")).click()
+    png_path = bs.DOWNLOADS / "trend.png"
+    info.value.save_as(png_path)
+    with Image.open(png_path) as image:
+        assert image.format == "PNG"
+        assert image.size[0] == charts.EXPORT_WIDTH * charts.PNG_SCALE
+    bs.assert_not_blank(png_path)

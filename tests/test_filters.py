@@ -42,10 +42,11 @@ CASES: dict[str, tuple[Filters, Callable[[Row], bool], str | None, set[str]]] = 
                   {"ranking", "claims"}),
     "years": (Filters(years=(2023,)), lambda c: c["year"] == 2023, "2023年",
               {"ranking", "compare", "claims"}),
-    "metric": (Filters(metric="funds"), lambda c: c["metric"] == "funds", None, {"ranking"}),
+    "metric": (Filters(metric="funds"), lambda c: c["metric"] == "funds", None,
+               {"ranking", "trend"}),
     "category": (Filters(metric="funds", category="preferential_payments"),
                  lambda c: c["category"] == "preferential_payments", "优待抚恤和生活补助",
-                 {"ranking"}),
+                 {"ranking", "trend"}),
     "regions": (Filters(regions=("410300", "甘肃省/陇东市")),
                 lambda c: _key(c) in {"410300", "甘肃省/陇东市"}, "2个地区", {"compare"}),
     "metrics": (Filters(metrics=("funds", "people_resettled")),
@@ -56,6 +57,9 @@ CASES: dict[str, tuple[Filters, Callable[[Row], bool], str | None, set[str]]] = 
               {"ranking", "compare"}),
     "since": (Filters(metric="funds", scope="span", since=2016),
               lambda c: c["covers_start"] == 2016, "2016年起", {"ranking", "compare"}),
+    "home": (Filters(home="410300"), lambda c: _key(c) == "410300", None, set()),
+    "trend_regions": (Filters(trend_regions=("410300", "甘肃省/陇东市")),
+                      lambda c: _key(c) in {"410300", "甘肃省/陇东市"}, None, {"trend"}),
 }  # fmt: skip
 
 
@@ -96,7 +100,7 @@ def test_each_filter_row(con: duckdb.DuckDBPyConnection, row: filters.Filter) ->
     # Pages and words.
     assert set(row.pages) == pages
     assert row.words(chosen) == words
-    for page in ("ranking", "compare", "claims"):
+    for page in ("ranking", "compare", "claims", "trend"):
         narrowed = chosen.of(page)
         value = getattr(narrowed, row.field)
         assert value == (
@@ -130,6 +134,8 @@ def test_filters_round_trip_through_params() -> None:
         regions=("620700",),
         metrics=("funds",),
         search="张掖",
+        home="620700",
+        trend_regions=("620700", "410300"),
     )
     params = filters.to_params(f)
     assert params["province"] == ["甘肃省", "河南省"]
@@ -139,8 +145,10 @@ def test_filters_round_trip_through_params() -> None:
 
 
 def test_params_parsing_drops_what_cannot_be_right() -> None:
-    raw = {"year": ["2023", "x", "2023"], "tier": ["bogus"], "region": [str(i) for i in range(20)]}
+    raw = {"year": ["2023", "x", "2023"], "tier": ["bogus"], "region": [str(i) for i in range(20)],
+           "trend": [str(i) for i in range(20)], "home": ["9" * 100]}  # fmt: skip
     f = filters.from_params(lambda k: raw.get(k, []))
     assert f.years == (2023,)
     assert f.tier == ""
-    assert len(f.regions) == filters.MAX_REGIONS
+    assert len(f.regions) == len(f.trend_regions) == filters.MAX_REGIONS
+    assert f.home == "9" * filters.MAX_KEY
