@@ -16,6 +16,8 @@ from valuation.outcome import RULE_INPUTS
 DOCUMENT_COLUMNS = (
     "doc_id", "source", "path", "sha256", "encoding", "traditional", "n_chars", "toc_entries",
     "missing_from_body", "truncated", "document_year", "ingested_at",
+    # added by ALTER (schema.sql's end), in that order
+    "original",
 )  # fmt: skip
 ARTICLE_COLUMNS = (
     "article_id", "doc_id", "source", "seq", "line", "title", "region", "region_code",

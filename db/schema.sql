@@ -183,3 +183,7 @@ ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_evidence VARCHAR;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS year_source VARCHAR;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS suspect BOOLEAN DEFAULT false;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS suspect_reason VARCHAR;
+-- Uploaded through the 导入 page: the original file, kept content-addressed in the
+-- database's originals folder (db/location.py originals_dir) as <sha256>.<ext>; null for a
+-- file ingested from the command line (its path is the original).
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS original VARCHAR;

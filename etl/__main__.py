@@ -2,6 +2,7 @@
 
 python -m etl extract [--articles] FILE...     JSON lines on standard output
 python -m etl ingest [PATH...] [--db FILE]     load into DuckDB (default: sample corpus)
+python -m etl upload FILE... [--db] [--events] load files as the 导入 page does (by name)
 
 The database is ``--db``, else ``$SHUANGYONG_DB``, else data/shuangyong.duckdb: the file the
 dashboard reads (``db.location``).
@@ -16,6 +17,7 @@ from pathlib import Path
 from db.errors import DatabaseError
 from db.location import ENV_VAR, db_path
 from etl.ingest import DEFAULT_CORPUS, run_extract, run_ingest
+from etl.uploads import run_upload
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, default=None, help=f"database (${ENV_VAR}, else {db_path({})})"
     )
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    upload = commands.add_parser("upload", help="load files as the 导入 page does (by name)")
+    upload.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    upload.add_argument("--db", type=Path, default=None, help="database (as for ingest)")
+    upload.add_argument("--events", action="store_true", help="progress as JSON lines")
     return parser
 
 
@@ -39,8 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "extract":
         return run_extract(args.files, args.articles, sys.stdout, sys.stderr)
-    paths = args.paths or [DEFAULT_CORPUS]
     try:
+        if args.command == "upload":
+            return run_upload(args.files, args.db or db_path(), sys.stdout, events=args.events)
+        paths = args.paths or [DEFAULT_CORPUS]
         return run_ingest(paths, args.db or db_path(), sys.stderr, progress=not args.no_progress)
     except DatabaseError as exc:
         print(exc, file=sys.stderr)
