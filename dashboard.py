@@ -1,6 +1,6 @@
 """Entry point: ``streamlit run dashboard.py``.
 
-One navigation scheme (``st.navigation``) for the four pages. The filters are written back
+One navigation scheme (``st.navigation``) for the five pages. The filters are written back
 into the URL on every page before it runs, so moving between pages keeps the view shareable
 even on a page without filters of its own. Icons are Material Symbols, which Streamlit
 ships: emoji would need a colour-emoji font the servers do not have.
@@ -22,6 +22,9 @@ PAGES = [
         "app_pages/compare.py", title="对比", icon=":material/compare_arrows:", url_path="compare"
     ),
     st.Page("app_pages/claims.py", title="明细", icon=":material/table_rows:", url_path="claims"),
+    st.Page(
+        "app_pages/import_page.py", title="导入", icon=":material/upload_file:", url_path="import"
+    ),
 ]
 
 page = st.navigation(PAGES)

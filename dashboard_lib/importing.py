@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard_lib import labels
+from db.documents import Removed
 from db.location import PROJECT_ROOT
 
 # The command the page runs; the database and the files are added to it.
@@ -31,6 +32,8 @@ UNNAMED = "未命名文件"
 BROKEN_RUN = "导入未完成：{detail}"
 STDERR_TAIL = 600
 RESULT_COLUMNS = ("文件", "结果", "文章", "数据", "地区", "说明")
+UPLOADED = "上传"
+GONE = "该文件已不在数据库中（可能已被他人删除）。"
 
 
 @dataclass(frozen=True)
@@ -172,4 +175,46 @@ def summary(results: Sequence[FileResult]) -> str:
         f"{word} {int(counts[status])} 个"
         for status, word in labels.UPLOAD_STATUS_NAMES.items()
         if status in counts
+    )
+
+
+def _origin(path: str, original: Any) -> str:
+    """上传 for a file uploaded on the 导入 page, else the path it was ingested from."""
+    return UPLOADED if isinstance(original, str) and original else path
+
+
+def documents_table(docs: pd.DataFrame) -> pd.DataFrame:
+    """The document list: file, where it came from, articles, claims, when loaded."""
+    return pd.DataFrame(
+        {
+            "文件": docs["source"],
+            "来源": [_origin(p, o) for p, o in zip(docs["path"], docs["original"], strict=True)],
+            "文章": docs["articles"],
+            "数据": docs["claims"],
+            "入库时间": docs["ingested_at"],
+        }
+    )
+
+
+def document_label(row: Any) -> str:
+    """报告.txt（2 篇文章，13 条数据）: a document as the removal list names it."""
+    return f"{row['source']}（{int(row['articles'])} 篇文章，{int(row['claims'])} 条数据）"
+
+
+def removal_question(row: Any) -> str:
+    """What the confirmation asks before a document is removed."""
+    return (
+        f"确定删除“{row['source']}”吗？它的 {int(row['articles'])} 篇文章和 "
+        f"{int(row['claims'])} 条数据将一并删除，排名随之重算。此操作不能撤销"
+        "（可重新上传该文件恢复）。"
+    )
+
+
+def removal_done(removed: Removed | None) -> str:
+    """What the page says after a removal."""
+    if removed is None:
+        return GONE
+    return (
+        f"已删除“{removed.source}”：{removed.articles} 篇文章、{removed.claims} 条数据；"
+        "排名已重算。"
     )

@@ -18,7 +18,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 import pandas as pd
 
-from db import claims, overview, ranking
+from db import claims, documents, overview, ranking
 from db.filters import Filters
 from db.sql import Con
 from valuation import rule, stored
@@ -210,3 +210,11 @@ def all_claims(src: Source, f: Filters) -> pd.DataFrame:
 
 def evidence(src: Source, claim_ids: tuple[int, ...]) -> pd.DataFrame:
     return src.run(claims.evidence, claim_ids)
+
+
+# ------------------------------------------------------------------------ 导入
+
+
+def document_list(src: Source) -> pd.DataFrame:
+    """Every document, newest first, with its articles and claims (the 导入 page's list)."""
+    return src.run(documents.document_list)
