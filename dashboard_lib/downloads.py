@@ -9,13 +9,16 @@ files are built on click too: the page shows one page of rows, the files hold th
 
 from __future__ import annotations
 
+import mimetypes
 from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard_lib import charts, data, export, tables
+from db import originals
 from db.filters import Filters
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,3 +95,25 @@ def claims_downloads(db: data.DbKey, filters: Filters, total: int) -> None:
             else None
         ),
     )
+
+
+def original_downloads(db: data.DbKey, cards: pd.DataFrame, key: str) -> None:
+    """One button per uploaded original the cards quote (``documents.original``), read
+    from the database's originals folder when clicked. A file ingested from the command
+    line has no kept original: its card names its path instead."""
+    if "original" not in cards:
+        return
+    kept = cards.dropna(subset=["original"]).drop_duplicates("original")
+    for source, name in zip(kept["source"], kept["original"], strict=True):
+        path = originals.path_of(Path(db.path), str(name))
+        if path is None:
+            continue
+        st.download_button(
+            f"下载原件：{source}",
+            data=partial(path.read_bytes),
+            file_name=str(source),
+            mime=mimetypes.guess_type(str(source))[0] or "application/octet-stream",
+            on_click="ignore",
+            key=f"{key}.original.{name}",
+            icon=":material/description:",
+        )

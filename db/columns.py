@@ -80,6 +80,7 @@ CLAIM_ROW = (
 # A card of evidence: the row, with the file's path and the spans to highlight.
 EVIDENCE_ROW = (
     *CLAIM_ROW, "d.path", "c.quote_start", "c.quote_end", "c.value_start", "c.value_end",
+    "d.original",
 )  # fmt: skip
 
 

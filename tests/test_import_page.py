@@ -164,3 +164,16 @@ def test_a_run_that_dies_refuses_the_files_it_did_not_report(tmp_path: Path) -> 
     assert run.results == [importing.FileResult("洛阳.txt", "refused", reason)]
     assert run.error == reason
     assert bogus.read_text() == "this is not a database"
+
+
+def test_an_evidence_card_of_an_upload_offers_its_original(db: Path) -> None:
+    from etl.uploads import Upload, ingest_uploads
+
+    ingest_uploads([Upload("洛阳.txt", LUOYANG)], db)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.query_params["metric"] = "funds"
+    _ok(at.run())
+    _ok(at.switch_page("app_pages/ranking.py").run())
+    _ok(at.selectbox(key="ranking.evidence").set_value("410300").run())  # 洛阳市
+    buttons = [b for b in at.get("download_button") if b.proto.label.startswith("下载原件")]
+    assert [b.proto.label for b in buttons] == ["下载原件：洛阳.txt"]
