@@ -7,6 +7,7 @@ AppTest hands files to ``st.file_uploader`` as a browser would; the upload itsel
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,7 @@ LUOYANG = (ROOT / "corpus" / "000_2a9cdd382f62b7c7.txt").read_bytes()
 XUCHANG = (ROOT / "corpus" / "002_2277d0c1715e577c.txt").read_bytes()
 TIMEOUT = 180
 READ_CONFIG = {"python_enable_replacements": False}
+HOLD_SECONDS = 20.0
 
 
 @pytest.fixture
@@ -177,3 +179,29 @@ def test_an_evidence_card_of_an_upload_offers_its_original(db: Path) -> None:
     _ok(at.selectbox(key="ranking.evidence").set_value("410300").run())  # 洛阳市
     buttons = [b for b in at.get("download_button") if b.proto.label.startswith("下载原件")]
     assert [b.proto.label for b in buttons] == ["下载原件：洛阳.txt"]
+
+
+def test_an_upload_started_during_another_waits_and_the_page_says_so(db: Path) -> None:
+    from db import write
+
+    at = _open()
+    at.file_uploader[0].set_value([("洛阳.txt", LUOYANG, "text/plain")])
+    _ok(at.run())
+    release = threading.Event()
+
+    def hold() -> None:
+        with write.ingest_lock(db):
+            release.wait(timeout=60)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        # The other ingest ends well after the upload's process has started and asked.
+        threading.Timer(HOLD_SECONDS, release.set).start()
+        at.button(key="import.start").click()
+        _ok(at.run())
+    finally:
+        release.set()
+        holder.join()
+    assert "本次导入曾排队等待另一个导入完成。" in [c.value for c in at.caption]
+    assert _frame(at, 0)["结果"].tolist() == ["已导入"]
