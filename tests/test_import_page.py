@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -24,7 +25,7 @@ LUOYANG = (ROOT / "corpus" / "000_2a9cdd382f62b7c7.txt").read_bytes()
 XUCHANG = (ROOT / "corpus" / "002_2277d0c1715e577c.txt").read_bytes()
 TIMEOUT = 180
 READ_CONFIG = {"python_enable_replacements": False}
-HOLD_SECONDS = 20.0
+HOLD_SECONDS = 120.0  # at most: the holder lets go as soon as the upload says it waits
 
 
 @pytest.fixture
@@ -181,23 +182,31 @@ def test_an_evidence_card_of_an_upload_offers_its_original(db: Path) -> None:
     assert [b.proto.label for b in buttons] == ["下载原件：洛阳.txt"]
 
 
-def test_an_upload_started_during_another_waits_and_the_page_says_so(db: Path) -> None:
+def test_an_upload_started_during_another_waits_and_the_page_says_so(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from db import write
 
     at = _open()
     at.file_uploader[0].set_value([("洛阳.txt", LUOYANG, "text/plain")])
     _ok(at.run())
     release = threading.Event()
+    dispatch = importing._dispatch
+
+    def released_once_waiting(line: str, run: importing.ImportRun, *rest: Any) -> None:
+        dispatch(line, run, *rest)
+        if run.waited:  # the other ingest ends once the upload has said it waits
+            release.set()
+
+    monkeypatch.setattr(importing, "_dispatch", released_once_waiting)
 
     def hold() -> None:
         with write.ingest_lock(db):
-            release.wait(timeout=60)
+            release.wait(timeout=HOLD_SECONDS)
 
     holder = threading.Thread(target=hold)
     holder.start()
     try:
-        # The other ingest ends well after the upload's process has started and asked.
-        threading.Timer(HOLD_SECONDS, release.set).start()
         at.button(key="import.start").click()
         _ok(at.run())
     finally:
