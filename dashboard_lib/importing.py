@@ -55,6 +55,9 @@ class ImportRun:
     results: list[FileResult] = field(default_factory=list)
     waited: bool = False
     error: str = ""
+    finished: bool = False  # the process said it was done
+    # Which uploaded file each result is of (a zip gives a result per member).
+    of_upload: list[int] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -102,7 +105,8 @@ def run_import(
     ``on_wait`` is called when another upload or ingest holds the database (this one then
     waits its turn); ``on_progress(index, fraction, stage)`` as each file moves on. A run
     that stops before its end (the database unusable, the process killed) gives the files
-    it did not report a refusal saying so; the database is then as it was.
+    it did not report a refusal saying so; the database is then as it was. A zip gives a
+    result per member.
     """
     run = ImportRun()
     names = [safe_name(name) for name, _ in files]
@@ -128,10 +132,13 @@ def run_import(
                 _dispatch(line, run, on_wait, on_progress)
             status = process.wait()
         detail = errors.read_text(encoding="utf-8", errors="replace").strip()[-STDERR_TAIL:]
-    if len(run.results) < len(files):
+    if not run.finished or status not in (0, 1):
         run.error = BROKEN_RUN.format(detail=detail or f"exit status {status}")
-        reported = len(run.results)
-        run.results += [FileResult(name, labels.REFUSED, run.error) for name in names[reported:]]
+        reported = set(run.of_upload)
+        for index, name in enumerate(names):
+            if index not in reported:
+                run.results.append(FileResult(name, labels.REFUSED, run.error))
+                run.of_upload.append(index)
     return run
 
 
@@ -149,6 +156,9 @@ def _dispatch(line: str, run: ImportRun, on_wait: OnWait, on_progress: OnProgres
         on_progress(int(event["index"]), float(event["fraction"]), str(event["stage"]))
     elif kind == "outcome":
         run.results.append(_result(event))
+        run.of_upload.append(int(event.get("index", len(run.of_upload))))
+    elif kind == "done":
+        run.finished = True
 
 
 def result_table(results: Sequence[FileResult]) -> pd.DataFrame:
