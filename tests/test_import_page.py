@@ -131,6 +131,9 @@ def test_upload_shows_each_outcome_and_the_documents_then_removal_needs_confirmi
     assert _frame(at, 1)["文件"].tolist() == ["洛阳.txt"]
     # 洛阳.txt holds 许昌's text now; the one original both named is still needed.
     assert len(list(originals_dir(db).iterdir())) == 1
+    # Every page reads the database as it is now, in the same session.
+    _ok(at.switch_page("app_pages/overview.py").run())
+    assert {m.label: m.value for m in at.metric}["文件"] == "1"
 
 
 def test_the_result_table_words_every_outcome() -> None:
