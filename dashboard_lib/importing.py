@@ -12,9 +12,11 @@ No Streamlit here: the page draws what this module returns (``dashboard_lib.impo
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,7 +81,8 @@ def _ignore_progress(index: int, fraction: float, stage: str) -> None:
 
 def safe_name(name: str) -> str:
     """The file name without any folder (a browser sends none; a hostile client might)."""
-    return Path(name.replace("\\", "/")).name.strip() or UNNAMED
+    name = Path(name.replace("\\", "/")).name.strip()
+    return UNNAMED if name in ("", ".", "..") else name
 
 
 def _result(event: dict[str, Any]) -> FileResult:
@@ -110,28 +113,35 @@ def run_import(
     """
     run = ImportRun()
     names = [safe_name(name) for name, _ in files]
-    with tempfile.TemporaryDirectory(prefix="shuangyong-upload-") as tmp:
-        paths = []
-        for index, ((_, data), name) in enumerate(zip(files, names, strict=True)):
-            folder = Path(tmp) / str(index)
-            folder.mkdir()
-            (folder / name).write_bytes(data)
-            paths.append(str(folder / name))
-        errors = Path(tmp) / "stderr.txt"
-        with errors.open("wb") as err:
-            process = subprocess.Popen(
-                [*UPLOAD_COMMAND, "--db", str(db), *paths],
-                cwd=PROJECT_ROOT,
-                stdout=subprocess.PIPE,
-                stderr=err,
-                text=True,
-                encoding="utf-8",
-            )
-            assert process.stdout is not None
-            for line in process.stdout:
-                _dispatch(line, run, on_wait, on_progress)
-            status = process.wait()
-        detail = errors.read_text(encoding="utf-8", errors="replace").strip()[-STDERR_TAIL:]
+    staging = Path(tempfile.mkdtemp(prefix="shuangyong-upload-"))
+    paths = []
+    for index, ((_, data), name) in enumerate(zip(files, names, strict=True)):
+        folder = staging / str(index)
+        folder.mkdir()
+        (folder / name).write_bytes(data)
+        paths.append(str(folder / name))
+    errors = staging / "stderr.txt"
+    with errors.open("wb") as err:
+        process = subprocess.Popen(
+            [*UPLOAD_COMMAND, "--db", str(db), *paths],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            encoding="utf-8",
+        )
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            _dispatch(line, run, on_wait, on_progress)
+    except BaseException:
+        # The page stopped (the user moved on, a rerun): the upload goes on to its end,
+        # so its files must stay until it has read them.
+        threading.Thread(target=_finish, args=(process, staging), daemon=True).start()
+        raise
+    status = process.wait()
+    detail = errors.read_text(encoding="utf-8", errors="replace").strip()[-STDERR_TAIL:]
+    shutil.rmtree(staging, ignore_errors=True)
     if not run.finished or status not in (0, 1):
         run.error = BROKEN_RUN.format(detail=detail or f"exit status {status}")
         reported = set(run.of_upload)
@@ -140,6 +150,15 @@ def run_import(
                 run.results.append(FileResult(name, labels.REFUSED, run.error))
                 run.of_upload.append(index)
     return run
+
+
+def _finish(process: subprocess.Popen[str], staging: Path) -> None:
+    """Read an upload no page watches any more to its end, then remove its files."""
+    if process.stdout is not None:
+        for _ in process.stdout:
+            pass
+    process.wait()
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _dispatch(line: str, run: ImportRun, on_wait: OnWait, on_progress: OnProgress) -> None:

@@ -217,3 +217,17 @@ def test_an_upload_started_during_another_waits_and_the_page_says_so(
         holder.join()
     assert "本次导入曾排队等待另一个导入完成。" in [c.value for c in at.caption]
     assert _frame(at, 0)["结果"].tolist() == ["已导入"]
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        pytest.param("报告.docx", "报告.docx", id="plain"),
+        pytest.param("../../etc/报告.txt", "报告.txt", id="a-path"),
+        pytest.param("C:\\Users\\王\\报告.pdf", "报告.pdf", id="a-windows-path"),
+        pytest.param("..", "未命名文件", id="dot-dot"),
+        pytest.param("  ", "未命名文件", id="blank"),
+    ],
+)
+def test_an_uploaded_name_never_leaves_its_folder(given: str, kept: str) -> None:
+    assert importing.safe_name(given) == kept
