@@ -26,6 +26,7 @@ else:
     st.dataframe(tables.metric_counts(ov.per_metric), hide_index=True)
 
 st.subheader("文件来源")
+st.caption(captions.formats_sentence(ov.documents))
 st.dataframe(tables.documents_table(ov.documents), hide_index=True)
 
 st.subheader("地区和年份是如何确定的")

@@ -102,3 +102,18 @@ def claims_count(total: int, page: int, page_size: int) -> str:
         last = min(page * page_size, total)
         text += f"，当前显示第 {first:,}—{last:,} 条"
     return text + "。选中一行可查看原文中的位置。"
+
+
+def formats_sentence(documents: pd.DataFrame) -> str:
+    """What the files were read from: 文本 3 个 · PDF 2 个（共 14 页）…, and how many by OCR,
+    whose figures a briefing writer should check against the original."""
+    if documents.empty:
+        return ""
+    parts = []
+    for kind, group in documents.groupby("kind", sort=True):
+        pages = group["pages"].dropna()
+        extent = f"（共 {int(pages.sum())} 页）" if len(pages) else ""
+        parts.append(f"{labels.document_kind_name(str(kind))} {len(group)} 个{extent}")
+    ocr = int(documents["ocr"].fillna(False).astype(bool).sum())
+    tail = f"；其中 {ocr} 个经 OCR 识别，数字请与原件核对" if ocr else ""
+    return "文件格式：" + " · ".join(parts) + tail + "。"

@@ -66,8 +66,10 @@ def card_html(row: Any) -> str:
         ),
         f"《{safe_text(row.get('title')) or '无标题'}》",
         _date(row.get("date")),
-        f"{safe_text(row.get('source'))} 第{safe_text(row.get('claim_line'))}行",
+        f"{safe_text(row.get('source'))} {_where(row)}",
     ]
+    if row.get("ocr") is True or row.get("ocr") == 1:
+        meta.append("OCR 识别，数字请与原件核对")
     period = format_period(row.get("period_start"), row.get("period_end"))
     meta.append(f"统计期间：{period}" if period else "统计期间：原文未注明")
     suspect = tables.suspect_label(row.get("suspect"), row.get("suspect_reason"))
@@ -83,6 +85,15 @@ def card_html(row: Any) -> str:
         f'<div style="{_QUOTE}">{quote}</div>'
         f'<div style="{_META}">{" · ".join(meta)}</div></div>'
     )
+
+
+def _where(row: dict[str, Any]) -> str:
+    """Where the number stands in the original: 第2页第5行 for a PDF, 表格1第2行 for Word,
+    else (a text file, or a database older than the formats) its line."""
+    location = row.get("location")
+    if isinstance(location, str) and location:
+        return safe_text(location)
+    return f"第{safe_text(row.get('claim_line'))}行"
 
 
 def cards_html(rows: pd.DataFrame) -> str:

@@ -71,6 +71,11 @@ def year_source_name(code: str | None) -> str:
     return _word(registry.YEAR_SOURCE_LABELS, code)
 
 
+def document_kind_name(code: str | None) -> str:
+    """What a document was read from: 文本, Word, PDF（扫描件，OCR 识别）…"""
+    return _word(registry.DOCUMENT_KIND_LABELS, code)
+
+
 def category_name(code: str | None) -> str:
     """A fund category's Chinese label, or 全部类别 for no restriction."""
     if not code:

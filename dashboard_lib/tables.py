@@ -255,6 +255,9 @@ def documents_table(df: pd.DataFrame) -> pd.DataFrame:
         {
             "文件": df["source"],
             "路径": df["path"],
+            "格式": df["kind"].map(labels.document_kind_name),
+            "页数": _years_text(df["pages"]),
+            "OCR": df["ocr"].map(lambda t: "是" if t else ""),
             "编码": df["encoding"],
             "繁体转换": df["traditional"].map(lambda t: "是" if t else ""),
             "文件年份": _years_text(df["document_year"]),

@@ -15,8 +15,8 @@ from valuation.outcome import RULE_INPUTS
 
 DOCUMENT_COLUMNS = (
     "doc_id", "source", "path", "sha256", "encoding", "traditional", "n_chars", "toc_entries",
-    "missing_from_body", "truncated", "document_year", "ingested_at",
-    # added by ALTER (schema.sql's end), in that order
+    "missing_from_body", "truncated", "document_year", "ingested_at", "kind", "pages", "ocr",
+    # added by ALTER after those (schema.sql's end)
     "original",
 )  # fmt: skip
 ARTICLE_COLUMNS = (
@@ -30,7 +30,7 @@ CLAIM_COLUMNS = (
     "region_code", "province", "tier", "year", "metric", "category", "value", "unit",
     "approx", "rate", "is_part", "period_start", "period_end", "period_text", "value_text",
     "quote", "quote_start", "quote_end", "value_start", "value_end", "rule", "suspect",
-    "suspect_reason",
+    "suspect_reason", "page", "location", "ocr",
 )  # fmt: skip
 REGION_COLUMNS = ("code", "name", "tier", "province", "prefecture", "parent_code")
 SCOPE_COLUMNS = ("metric", "category", "year")
@@ -80,7 +80,7 @@ CLAIM_ROW = (
 # A card of evidence: the row, with the file's path and the spans to highlight.
 EVIDENCE_ROW = (
     *CLAIM_ROW, "d.path", "c.quote_start", "c.quote_end", "c.value_start", "c.value_end",
-    "d.original",
+    "c.page", "c.location", "c.ocr", "d.original",
 )  # fmt: skip
 
 

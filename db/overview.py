@@ -91,7 +91,7 @@ def documents(con: Con) -> pd.DataFrame:
         """
         SELECT d.doc_id, d.source, d.path, d.encoding, d.traditional, d.n_chars,
                d.toc_entries, len(d.missing_from_body) AS missing_from_body,
-               d.truncated, d.document_year, d.ingested_at,
+               d.truncated, d.document_year, d.ingested_at, d.kind, d.pages, d.ocr,
                (SELECT count(*) FROM articles a WHERE a.doc_id = d.doc_id) AS articles,
                (SELECT count(*) FROM claims c WHERE c.doc_id = d.doc_id) AS claims
         FROM documents d ORDER BY d.source

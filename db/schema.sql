@@ -35,7 +35,11 @@ CREATE TABLE IF NOT EXISTS documents (
     missing_from_body VARCHAR[] NOT NULL,  -- TOC titles the body does not hold
     truncated    BOOLEAN NOT NULL,         -- body cut off (✂, or ends mid-article)
     document_year INTEGER,                 -- year the document states (〔2024〕3号)
-    ingested_at  TIMESTAMP NOT NULL
+    ingested_at  TIMESTAMP NOT NULL,
+    kind         VARCHAR DEFAULT 'txt',    -- what it was read from (etl/formats): txt | docx |
+                                           -- pdf | pdf-ocr | image-ocr | html | doc
+    pages        INTEGER,                  -- its page count (PDF, image), null for others
+    ocr          BOOLEAN DEFAULT false     -- some of its text was read by OCR
 );
 
 -- One row = one region's report inside a document.
@@ -98,7 +102,10 @@ CREATE TABLE IF NOT EXISTS claims (
     suspect      BOOLEAN DEFAULT false,  -- 可疑: beyond its metric's plausible bound
                                          -- (metrics.yml plausible_max) or a numeral too
                                          -- long to be a figure; kept, never ranked
-    suspect_reason VARCHAR               -- why, in Chinese: 超出合理范围（县级资金超过1000亿元）
+    suspect_reason VARCHAR,              -- why, in Chinese: 超出合理范围（县级资金超过1000亿元）
+    page         INTEGER,                -- page of the number in the original (PDF, scan)
+    location     VARCHAR,                -- where in the original: 第2页第5行, 表格1第2行, 第3段
+    ocr          BOOLEAN DEFAULT false   -- read by OCR: shown on its card, can be filtered out
 );
 
 -- ---------------------------------------------------------------------------------------
@@ -183,6 +190,14 @@ ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_evidence VARCHAR;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS year_source VARCHAR;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS suspect BOOLEAN DEFAULT false;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS suspect_reason VARCHAR;
+-- The file formats (etl/formats): what each document was read from, and where each claim
+-- stands in it.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'txt';
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS pages INTEGER;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS ocr BOOLEAN DEFAULT false;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS page INTEGER;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS location VARCHAR;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS ocr BOOLEAN DEFAULT false;
 -- Uploaded through the 导入 page: the original file, kept content-addressed in the
 -- database's originals folder (db/location.py originals_dir) as <sha256>.<ext>; null for a
 -- file ingested from the command line (its path is the original).

@@ -70,7 +70,8 @@ SELECT i + 1, printf('%04d_%s.txt', i, md5(i::VARCHAR)[:16]) AS source,
        CASE WHEN rnd(i, 'miss') < 0.05 THEN ['X市双拥工作综述'] ELSE []::VARCHAR[] END,
        rnd(i, 'trunc') < 0.02,
        CASE WHEN rnd(i, 'dy') < 0.92 THEN 2015 + (hash(i, 'year') % 11)::INTEGER END,
-       TIMESTAMP '2025-06-01' + to_seconds((hash(i, 'at') % 15000000)::BIGINT)
+       TIMESTAMP '2025-06-01' + to_seconds((hash(i, 'at') % 15000000)::BIGINT),
+       'txt', NULL, false  -- kind, pages, ocr (etl/formats)
 FROM range($documents) t(i);
 
 -- Articles: $per_doc per document; mostly prefectures (双拥模范城 are cities), popular
@@ -269,7 +270,8 @@ SELECT claim_id, article_id, doc_id, source, line,
        -- One claim in 40 is 可疑, so the stored and computed rankings are compared with
        -- claims that both must leave out.
        hash(claim_id, 'suspect') % 40 = 0 AS suspect,
-       CASE WHEN hash(claim_id, 'suspect') % 40 = 0 THEN '超出合理范围（合成数据）' END
+       CASE WHEN hash(claim_id, 'suspect') % 40 = 0 THEN '超出合理范围（合成数据）' END,
+       NULL, NULL, false  -- page, location, ocr (etl/formats): text files
 FROM cl7 ORDER BY claim_id;
 
 UPDATE documents SET n_chars = t.n

@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,17 +26,19 @@ from tqdm import tqdm
 
 from db import write
 from db.overview import rankings_version
+from etl.formats import SUPPORTED_SUFFIXES, Document, read_path
 from etl.gazetteer import Gazetteer
 from etl.loading import IdCounter, document_key, write_document
 from etl.models import DocumentResult
 from etl.pipeline import process
-from etl.reading import ReadError, read_document
+from etl.reading import ReadError
 from etl.validation import NotAReportError, check_is_report
 from valuation.stored import RULE_VERSION
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
-DOCUMENT_SUFFIXES = (".txt",)
+# What a folder's ingest reads (etl.formats; matched without regard to case).
+DOCUMENT_SUFFIXES = tuple(sorted(SUPPORTED_SUFFIXES))
 # Below this many files the process pool costs more than it saves.
 PARALLEL_MIN_FILES = 4
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -51,33 +53,60 @@ class Outcome:
     error: str | None = None
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the report files inside folders named, in a stable order."""
+def expand_paths(paths: Iterable[Path], on_skip: Callable[[str], None] | None = None) -> list[Path]:
+    """Files named, and the files of a supported format inside folders named, in a stable
+    order. Every other file in a folder is named to ``on_skip`` on one line with why: a
+    folder of files in no supported format must never load nothing silently. A file named
+    itself is always read: its content decides its format."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in DOCUMENT_SUFFIXES)
-            )
+            for p in sorted(p for p in path.rglob("*") if p.is_file()):
+                if p.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(p)
+                elif on_skip is not None:
+                    on_skip(f"{p}: skipped: not a supported format ({p.suffix or 'no suffix'})")
         else:
             files.append(path)
     return files
 
 
-def extract_one(path: Path) -> Outcome:
-    """Read and extract one file; every expected failure becomes a one-line error."""
+def extract_one(path: Path) -> list[Outcome]:
+    """Read and extract one file (a zip: each of its members); every expected failure
+    becomes a one-line error. A member's path is ``<zip>!/<path inside>``."""
     try:
-        doc = read_document(path)
+        found = read_path(path)
+    except ReadError as exc:
+        return [Outcome(path, error=str(exc))]
+    except OSError as exc:
+        return [Outcome(path, error=f"{path}: cannot read: {exc.strerror or exc}")]
+    except Exception as exc:
+        return [Outcome(path, error=_fault(path, exc))]
+    return [_extract(_member_path(path, doc), doc) for doc in found]
+
+
+def _member_path(path: Path, doc: Document) -> Path:
+    """The path a document is stored under: the file's, or ``<zip>!/<member>``."""
+    inside = doc.name[len(str(path) if isinstance(doc, ReadError) else path.name) :]
+    return Path(str(path) + inside) if inside else path
+
+
+def _extract(path: Path, doc: Document) -> Outcome:
+    if isinstance(doc, ReadError):
+        return Outcome(path, error=str(doc))
+    try:
         check_is_report(doc)
         return Outcome(path, result=process(doc, Gazetteer.load()))
     except (ReadError, NotAReportError) as exc:
         return Outcome(path, error=str(exc))
-    except OSError as exc:
-        return Outcome(path, error=f"{path}: cannot read: {exc.strerror or exc}")
     # Anything else is a fault of this file's extraction: one bad file must not stop the run.
     except Exception as exc:
-        reason = f"{type(exc).__name__}: {exc}"[:MAX_REASON]
-        return Outcome(path, error=f"{path}: cannot be processed ({reason})")
+        return Outcome(path, error=_fault(path, exc))
+
+
+def _fault(path: Path, exc: Exception) -> str:
+    reason = f"{type(exc).__name__}: {exc}"[:MAX_REASON]
+    return f"{path}: cannot be processed ({reason})"
 
 
 def die_with_parent(parent: int) -> None:
@@ -115,14 +144,14 @@ def extract_all(paths: list[Path], progress: bool = False) -> Iterator[Outcome]:
     try:
         if len(paths) < PARALLEL_MIN_FILES or (os.cpu_count() or 1) < 2:
             for path in paths:
-                yield extract_one(path)
+                yield from extract_one(path)
                 bar.update()
             return
         with ProcessPoolExecutor(
             max_workers=os.cpu_count(), initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            for outcome in pool.map(extract_one, paths, chunksize=1):
-                yield outcome
+            for outcomes in pool.map(extract_one, paths, chunksize=1):
+                yield from outcomes
                 bar.update()
     finally:
         bar.close()
@@ -131,7 +160,7 @@ def extract_all(paths: list[Path], progress: bool = False) -> Iterator[Outcome]:
 def run_extract(paths: list[Path], articles: bool, out: TextIO, err: TextIO) -> int:
     """``python -m etl extract``: one JSON object per claim (or article) per line."""
     status = 0
-    for outcome in extract_all(expand_paths(paths)):
+    for outcome in extract_all(expand_paths(paths, on_skip=lambda line: print(line, file=err))):
         if outcome.error or outcome.result is None:
             print(outcome.error, file=err)
             status = 1
@@ -146,11 +175,14 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
     """``python -m etl ingest``: load files into the database; unchanged files are skipped."""
     # A file named twice (a folder and a file in it) is one document, read once.
     unique: dict[str, Path] = {}
-    for path in expand_paths(paths):
+    unsupported: list[str] = []
+    for path in expand_paths(paths, on_skip=unsupported.append):
         unique.setdefault(document_key(path), path)
+    for line in unsupported:
+        print(line, file=err)
     files = list(unique.values())
     status = 0
-    loaded = skipped = 0
+    loaded = skipped = failed = 0
     with write.database_copy(db_path, on_wait=lambda: _say_waiting(db_path, err)) as con:
         write.load_regions(con, Gazetteer.load().rows())
         ids = IdCounter(con)
@@ -168,8 +200,13 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
             if outcome.error or outcome.result is None:
                 print(outcome.error, file=err)
                 status = 1
+                failed += 1
                 continue
             earlier = known.get(document_key(outcome.path))
+            # A zip is read again whenever it is named; its unchanged members are not.
+            if earlier is not None and earlier[1] == outcome.result.document.sha256:
+                skipped += 1
+                continue
             write_document(
                 con, outcome.result, outcome.path, ids, replace=earlier[0] if earlier else None
             )
@@ -178,8 +215,13 @@ def run_ingest(paths: list[Path], db_path: Path, err: TextIO, progress: bool = T
         # nothing leaves them alone unless an older rule made them.
         if loaded or rankings_version(con) != RULE_VERSION:
             write.rebuild_derived(con)
+    # Files in no supported format are named above; when they are all there was, the run
+    # did nothing the user asked for, and says so in its status.
+    if unsupported and not files:
+        status = 1
     print(
-        f"{db_path}: {loaded} loaded, {skipped} unchanged, {len(pending) - loaded} failed",
+        f"{db_path}: {loaded} loaded, {skipped} unchanged, {failed} failed"
+        + (f", {len(unsupported)} not a supported format" if unsupported else ""),
         file=err,
     )
     return status

@@ -64,7 +64,7 @@ def claim_table(
             c.region, c.region_code, c.province, c.tier, c.year, c.metric, c.category,
             float(c.value), c.unit, c.approx, c.rate, c.is_part, c.period_start, c.period_end,
             c.period_text, c.value_text, c.quote, c.quote_start, c.quote_end, c.value_start,
-            c.value_end, c.rule, c.suspect, c.suspect_reason,
+            c.value_end, c.rule, c.suspect, c.suspect_reason, c.page, c.location, c.ocr,
         )
         for i, c in enumerate(claims)
     ])  # fmt: skip
@@ -98,7 +98,8 @@ def write_document(
         "encoding": doc.encoding, "traditional": doc.traditional, "n_chars": doc.n_chars,
         "toc_entries": len(seg.toc_entries), "missing_from_body": list(seg.missing_from_body),
         "truncated": seg.truncated, "document_year": seg.document_year,
-        "ingested_at": datetime.now(), "original": original,
+        "ingested_at": datetime.now(), "kind": doc.kind, "pages": doc.pages, "ocr": doc.ocr,
+        "original": original,
     }  # fmt: skip
     first_article = ids.take("articles", len(result.articles))
     article_ids = {a.seq: first_article + i for i, a in enumerate(result.articles)}

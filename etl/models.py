@@ -23,6 +23,41 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+# What a document was read from (etl.formats): the kinds stored on the document row.
+KIND_TXT = "txt"
+OCR_KINDS = frozenset({"pdf-ocr", "image-ocr"})
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a stretch of text came from in the original file, for evidence to cite.
+
+    Each format fills what it knows: a line for ``.txt``; a paragraph, or a table and its
+    row, for ``.docx`` and ``.html``; a page and the line on it for ``.pdf``; a page for a
+    scan read by OCR (its line is the OCR's line, so only approximate).
+    """
+
+    page: int | None = None
+    line: int | None = None
+    paragraph: int | None = None
+    table: int | None = None
+    row: int | None = None
+
+    def label(self) -> str:
+        """The place in a briefing writer's words: 第2页第5行, 第3段, 表格1第2行."""
+        parts = []
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.table is not None:
+            parts.append(f"表格{self.table}" + (f"第{self.row}行" if self.row else ""))
+        elif self.paragraph == 0:
+            parts.append("标题")  # a web page's title, from its metadata
+        elif self.paragraph is not None:
+            parts.append(f"第{self.paragraph}段")
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+        return "".join(parts)
+
 
 @dataclass(frozen=True)
 class SourceText:
@@ -36,6 +71,24 @@ class SourceText:
     sha256: str
     traditional: bool = False
     repairs: int = 0
+    # What the file was (etl.formats): txt, docx, pdf, pdf-ocr, image-ocr, html, doc, and
+    # its page count where it has pages; ``ocr`` when any of its text was read by OCR.
+    kind: str = KIND_TXT
+    pages: int | None = None
+    ocr: bool = False
+    # Per-character location map: ``places[i]`` holds from raw offset ``place_starts[i]``
+    # to the next start. Empty for a text file, whose place is its line.
+    place_starts: tuple[int, ...] = ()
+    places: tuple[Place, ...] = ()
+    # A web page's publication date from its metadata (etl.formats.html), if any.
+    published: date | None = None
+
+    def place_of(self, clean_index: int) -> Place:
+        """Where the clean character at ``clean_index`` came from in the original file."""
+        if not self.places:
+            return Place(line=self.line_of(clean_index))
+        raw_index = self.origin[min(clean_index, len(self.clean))]
+        return self.places[max(bisect.bisect_right(self.place_starts, raw_index) - 1, 0)]
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw-text span covering the clean-text span ``[start, end)``."""
@@ -240,6 +293,11 @@ class ClaimRecord:
     # `plausible_max`, or a numeral too long to be a figure).
     suspect: bool = False
     suspect_reason: str | None = None
+    # Where the number stands in the original file (Place.label: 第2页第5行, 表格1第2行)
+    # and its page, for a format with pages; ``ocr`` when it was read by OCR.
+    page: int | None = None
+    location: str | None = None
+    ocr: bool = False
 
     def spec_dict(self) -> dict[str, Any]:
         """The fields of SPEC.md's Claim, as ``python -m etl extract`` prints."""
@@ -259,6 +317,9 @@ class DocumentInfo:
     encoding: str
     traditional: bool
     n_chars: int
+    kind: str = KIND_TXT
+    pages: int | None = None
+    ocr: bool = False
 
 
 @dataclass

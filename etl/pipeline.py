@@ -8,6 +8,7 @@ a quote in the dashboard is the user's own document, character for character.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -20,6 +21,7 @@ from etl.models import (
     ArticleSegment,
     ClaimMatch,
     ClaimRecord,
+    DateCue,
     DocumentInfo,
     DocumentResult,
     RegionResolution,
@@ -27,6 +29,9 @@ from etl.models import (
     SourceText,
 )
 from etl.segmenting import SegmentingRules, segment
+
+# year_source of a date read from a web page's metadata (valuation.registry labels it).
+PUBLISHED_SOURCE = "metadata"
 
 
 def _region_fields(found: RegionResolution) -> dict[str, Any]:
@@ -102,6 +107,7 @@ def _claim(
     article_raw_start = doc.raw_span(seg.start, seg.end)[0]
     q_start, q_end = doc.raw_span(seg.start + m.quote_start, seg.start + m.quote_end)
     v_start, v_end = doc.raw_span(seg.start + m.value_start, seg.start + m.value_end)
+    place = doc.place_of(seg.start + m.value_start)
     return ClaimRecord(
         article_seq=art.seq,
         source=art.source,
@@ -131,7 +137,19 @@ def _claim(
         rule=m.rule,
         suspect=reason is not None,
         suspect_reason=reason,
+        page=place.page,
+        location=place.label() or None,
+        ocr=doc.ocr,
     )
+
+
+def _with_published(segmentation: Segmentation, doc: SourceText) -> Segmentation:
+    """A web page's declared publication date (etl.formats.web) dates the page like a date
+    in its header, unless the page's own text shows one (what the reader sees wins)."""
+    if doc.published is None or segmentation.page_date is not None:
+        return segmentation
+    cue = DateCue(doc.published, doc.published.year, PUBLISHED_SOURCE)
+    return dataclasses.replace(segmentation, page_date=cue)
 
 
 def process(
@@ -148,8 +166,11 @@ def process(
     gaz = gazetteer or Gazetteer.load()
     rules = claim_rules or ClaimRules.shipped()
     seg_rules = segmenting_rules or SegmentingRules.shipped()
-    segmentation = segment(doc.clean, seg_rules)
-    info = DocumentInfo(doc.name, doc.sha256, doc.encoding, doc.traditional, len(doc.raw))
+    segmentation = _with_published(segment(doc.clean, seg_rules), doc)
+    info = DocumentInfo(
+        doc.name, doc.sha256, doc.encoding, doc.traditional, len(doc.raw),
+        kind=doc.kind, pages=doc.pages, ocr=doc.ocr,
+    )  # fmt: skip
     result = DocumentResult(document=info, segmentation=segmentation)
     for seq, seg in enumerate(segmentation.articles, start=1):
         art = _article(doc, seg, seq, segmentation, gaz, seg_rules.dating)

@@ -31,7 +31,6 @@ Layout choices, so downstream stages can rely on them:
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import hashlib
 import os
@@ -83,6 +82,15 @@ _PLAUSIBLE_PUNCT: Final[str] = "，。、；：？！“”‘’（）《》〈
 _CONFIDENT_PLAUSIBILITY: Final[float] = 0.9
 _MIN_PLAUSIBILITY: Final[float] = 0.5
 _PLAUSIBILITY_SAMPLE: Final[int] = 20_000
+# Control characters no text file holds (tab, newline and carriage return excepted): a
+# UTF-16 guess that yields them is the wrong byte order or no text at all.
+_CONTROL_RE: Final[re.Pattern[str]] = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Invalid UTF-8 sequences a UTF-8 report may hold and still be read (each replaced by
+# U+FFFD and counted as a repair): at most this many, or this share of its bytes.
+_MIN_STRAYS: Final[int] = 8
+_STRAY_SHARE: Final[float] = 0.001
+# ... and never more than this share of its characters (a short GBK text is all strays).
+_STRAY_TEXT_SHARE: Final[float] = 0.01
 
 
 def _bom_decode(data: bytes, name: str) -> tuple[str, str] | None:
@@ -148,6 +156,9 @@ def _detect_decode(data: bytes, name: str) -> tuple[str, str]:
         if score >= _CONFIDENT_PLAUSIBILITY:
             return gb, "gb18030"
         scored.append((score, gb, "gb18030"))
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     best = from_bytes(data).best()
     if best is not None and _normalise_codec(best.encoding) != "gb18030":
         text = str(best)
@@ -160,23 +171,54 @@ def _detect_decode(data: bytes, name: str) -> tuple[str, str]:
     return text, codec
 
 
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte-order mark (Windows "Unicode" from some tools):
+    the byte order whose decoding reads as ordinary Chinese, if one does."""
+    if len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = _strict(data, codec)
+        if (
+            text is not None
+            and not _CONTROL_RE.search(text)
+            and _plausibility(text) >= _CONFIDENT_PLAUSIBILITY
+        ):
+            return text, codec
+    return None
+
+
+def _utf8_with_strays(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few invalid bytes (a truncated copy, a stray byte from an editor): the
+    text with each bad sequence replaced by U+FFFD, which :func:`read_bytes` counts as a
+    repair, rather than refusing a whole report for three bytes. A file in another
+    encoding has invalid sequences everywhere and is left to detection."""
+    text = data.decode("utf-8", errors="replace")
+    strays = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    if strays > max(_MIN_STRAYS, len(data) * _STRAY_SHARE) or strays > _STRAY_TEXT_SHARE * len(
+        text
+    ):
+        return None
+    return text, "utf-8"
+
+
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Bytes → (text, encoding label), or :class:`ReadError`.
 
-    Order: BOM (certain), NUL bytes (binary), strict UTF-8 (the fast path for most files),
-    then detection. Labels: ``utf-8``, ``utf-8-sig``, ``utf-16-le``/``-be``,
-    ``utf-32-le``/``-be``, ``gb18030`` (also for GBK/GB2312), or the detector's codec.
+    Order: BOM (certain), UTF-16 without a BOM, NUL bytes (binary), strict UTF-8 (the fast
+    path for most files), UTF-8 with a few stray bytes, then detection. Labels: ``utf-8``,
+    ``utf-8-sig``, ``utf-16-le``/``-be``, ``utf-32-le``/``-be``, ``gb18030`` (also for
+    GBK/GB2312), or the detector's codec.
     """
     if not data:
         raise ReadError(name, "empty file")
-    decoded = _bom_decode(data, name)
+    decoded = _bom_decode(data, name) or _utf16_without_bom(data)
     if decoded is None:
         if b"\x00" in data:
             raise ReadError(name, "binary file (NUL bytes)")
         try:
             decoded = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            decoded = _detect_decode(data, name)
+            decoded = _utf8_with_strays(data) or _detect_decode(data, name)
     text, encoding = decoded
     if "\x00" in text:
         raise ReadError(name, "binary file (NUL bytes)")
@@ -498,20 +540,33 @@ def repair(raw: str) -> tuple[str, tuple[int, ...], int]:
 # ---------------------------------------------------------------------------------------
 
 
-def read_bytes(data: bytes, name: str) -> SourceText:
-    """Decode, validate and repair one document given as bytes.
-
-    ``name`` is the file name reported in :class:`ReadError` messages and stored in
-    ``SourceText.name``. Raises :class:`ReadError` for empty, blank, binary, undecodable
-    or non-Chinese input.
-    """
-    text, encoding = decode(data, name)
-    raw = _as_raw(text)
+def check_text(raw: str, name: str) -> None:
+    """Refuse text that holds no report: blank, or without a Chinese character."""
     if not raw.strip():
         raise ReadError(name, "empty file (whitespace only)")
     if not _HAN_RE.search(raw):
         raise ReadError(name, "not a report (no Chinese text)")
+
+
+def repair_text(raw: str) -> tuple[str, tuple[int, ...], int, bool]:
+    """Clean text, origin map, repairs and whether Traditional was converted: the repair of
+    a text file, for the other formats' text too (``etl.formats.layout``)."""
+    return _repair(raw)
+
+
+def read_bytes(data: bytes, name: str) -> SourceText:
+    """Decode, validate and repair one text document given as bytes.
+
+    ``name`` is the file name reported in :class:`ReadError` messages and stored in
+    ``SourceText.name``. Raises :class:`ReadError` for empty, blank, binary, undecodable
+    or non-Chinese input. Invalid UTF-8 bytes replaced in decoding count as repairs.
+    """
+    text, encoding = decode(data, name)
+    raw = _as_raw(text)
+    check_text(raw, name)
     clean, origin, repairs, traditional = _repair(raw)
+    if encoding == "utf-8":
+        repairs += raw.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     return SourceText(
         name=name,
         raw=raw,
@@ -579,7 +634,7 @@ def read_file_bytes(path: Path) -> bytes:
         if not stat.S_ISREG(before.st_mode):
             raise ReadError(name, f"cannot read: {_kind(before.st_mode)}, not a file")
         if before.st_size > MAX_DOCUMENT_BYTES:
-            raise ReadError(name, _too_large(before.st_size))
+            raise ReadError(name, too_large(before.st_size))
         data = b"".join(_read_blocks(fd, MAX_DOCUMENT_BYTES))
         after = os.fstat(fd)
     except OSError as exc:
@@ -587,7 +642,7 @@ def read_file_bytes(path: Path) -> bytes:
     finally:
         os.close(fd)
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ReadError(name, _too_large(len(data)))
+        raise ReadError(name, too_large(len(data)))
     changed = (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
     try:
         changed = changed or _file_sha256(path) != hashlib.sha256(data).hexdigest()
@@ -598,15 +653,24 @@ def read_file_bytes(path: Path) -> bytes:
     return data
 
 
-def _too_large(size: int) -> str:
+def too_large(size: int) -> str:
     mib = 1024 * 1024
     return f"too large ({size / mib:.1f} MB; the limit is {MAX_DOCUMENT_BYTES // mib} MB)"
 
 
 def read_document(path: Path) -> SourceText:
-    """Read one document file; ``SourceText.name`` is the file's name.
+    """Read one document file of any supported format (``etl.formats``); its
+    ``SourceText.name`` is the file's name.
 
-    Error messages name the path as given, so a user can find the file.
+    Error messages name the path as given, so a user can find the file. A zip holds
+    several documents: ``etl.formats.read_document`` reads each of them.
     """
-    data = read_file_bytes(path)
-    return dataclasses.replace(read_bytes(data, str(path)), name=Path(path).name)
+    # Imported here: the format readers are built on this module's decoding and repair.
+    from etl.formats import read_path
+
+    found = read_path(Path(path))
+    if len(found) != 1:
+        raise ReadError(str(path), f"holds {len(found)} documents; read it with etl.formats")
+    if isinstance(found[0], ReadError):
+        raise found[0]
+    return found[0]

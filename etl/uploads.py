@@ -24,7 +24,7 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -38,10 +38,12 @@ from db.documents import (
     kept_originals,
     stored_documents,
 )
+from etl.formats.archive import SEPARATOR, members
 from etl.gazetteer import Gazetteer
 from etl.ingest import extract_all
 from etl.loading import IdCounter, write_document
 from etl.models import DocumentResult
+from etl.reading import ReadError
 
 KEY_PREFIX = "upload:"
 SAME_IN_BATCH = "与本次上传中的同名文件内容相同"
@@ -71,6 +73,7 @@ class FileOutcome:
     articles: int = 0
     claims: int = 0
     regions: tuple[str, ...] = field(default_factory=tuple)
+    index: int = 0  # the upload it is of (a zip gives an outcome per member)
 
     def as_dict(self) -> dict[str, Any]:
         """The outcome as the JSON the page reads (``python -m etl upload --events``)."""
@@ -95,11 +98,23 @@ def _quiet(index: int, fraction: float, stage: str) -> None:
 
 @dataclass
 class _Pending:
+    """An upload to read: where it is staged, under its own name."""
+
     index: int
     upload: Upload
-    sha256: str
-    earlier: int | None
     path: Path
+
+
+@dataclass
+class _Extracted:
+    """A document read from an upload (the upload itself, or one member of a zip)."""
+
+    index: int
+    name: str  # as the user knows it: 报告.docx, 材料.zip!/二季度/海淀区.docx
+    data: bytes  # its own bytes: the original to keep
+    result: DocumentResult
+    earlier: int | None  # the doc_id of the version it replaces
+    slot: int  # its row among its upload's outcomes, in reading order
 
 
 def _found(result: DocumentResult) -> tuple[int, int, tuple[str, ...]]:
@@ -110,11 +125,10 @@ def _found(result: DocumentResult) -> tuple[int, int, tuple[str, ...]]:
 
 def _triage(
     uploads: Sequence[Upload], known: dict[str, tuple[int, str]], staging: Path
-) -> tuple[dict[int, FileOutcome], list[_Pending]]:
+) -> tuple[dict[int, list[FileOutcome]], list[_Pending]]:
     """Outcomes decided before reading (unchanged, same name twice), and the files to read,
-    each written to its own folder under ``staging`` under its own name (the readers go by
-    the suffix)."""
-    decided: dict[int, FileOutcome] = {}
+    each written to its own folder under ``staging`` under its own name."""
+    decided: dict[int, list[FileOutcome]] = {}
     pending: list[_Pending] = []
     seen: dict[str, str] = {}
     for index, upload in enumerate(uploads):
@@ -123,19 +137,66 @@ def _triage(
         if key in seen:
             same = seen[key] == sha
             reason = SAME_IN_BATCH if same else DIFFERENT_IN_BATCH.format(name=upload.name)
-            decided[index] = FileOutcome(upload.name, UNCHANGED if same else REFUSED, reason)
+            decided[index] = [FileOutcome(upload.name, UNCHANGED if same else REFUSED, reason)]
             continue
         seen[key] = sha
         earlier = known.get(key)
         if earlier is not None and earlier[1] == sha:
-            decided[index] = FileOutcome(upload.name, UNCHANGED, UNCHANGED_REASON)
+            decided[index] = [FileOutcome(upload.name, UNCHANGED, UNCHANGED_REASON)]
             continue
         folder = staging / str(index)
         folder.mkdir()
         path = folder / Path(upload.name).name
         path.write_bytes(upload.data)
-        pending.append(_Pending(index, upload, sha, earlier[0] if earlier else None, path))
+        pending.append(_Pending(index, upload, path))
     return decided, pending
+
+
+def _member_bytes(upload: Upload) -> dict[str, bytes]:
+    """A zip upload's members by their path inside it (their originals to keep)."""
+    try:
+        return {
+            path: content
+            for path, content in members(upload.data, upload.name)
+            if isinstance(content, bytes)
+        }
+    except ReadError:
+        return {}
+
+
+def _read(
+    pending: list[_Pending],
+    known: dict[str, tuple[int, str]],
+    decided: dict[int, list[FileOutcome]],
+    on_progress: Progress,
+) -> list[_Extracted]:
+    """Extract every pending upload (a zip: each member), recording refusals and members
+    unchanged since their last upload in ``decided``; the documents to write."""
+    by_path = {str(item.path): item for item in pending}
+    zipped: dict[int, dict[str, bytes]] = {}
+    extracted: list[_Extracted] = []
+    for outcome in extract_all([item.path for item in pending]):
+        staged, _, inside = str(outcome.path).partition(SEPARATOR)
+        item = by_path[staged]
+        name = item.upload.name + (SEPARATOR + inside if inside else "")
+        rows = decided.setdefault(item.index, [])
+        on_progress(item.index, STAGES["extracted"], "extracted")
+        if outcome.error or outcome.result is None:
+            reason = str(outcome.error).replace(staged, item.upload.name)
+            rows.append(FileOutcome(name, REFUSED, reason))
+            continue
+        earlier = known.get(upload_key(name))
+        if earlier is not None and earlier[1] == outcome.result.document.sha256:
+            rows.append(FileOutcome(name, UNCHANGED, UNCHANGED_REASON))
+            continue
+        if inside:
+            data = zipped.setdefault(item.index, _member_bytes(item.upload)).get(inside, b"")
+        else:
+            data = item.upload.data
+        replaces = earlier[0] if earlier else None
+        extracted.append(_Extracted(item.index, name, data, outcome.result, replaces, len(rows)))
+        rows.append(FileOutcome(name, LOADED if replaces is None else REPLACED))  # until written
+    return extracted
 
 
 def ingest_uploads(
@@ -145,65 +206,59 @@ def ingest_uploads(
     on_progress: Progress = _quiet,
     on_wait: Callable[[], None] | None = None,
 ) -> list[FileOutcome]:
-    """Load ``uploads`` into ``db``; one outcome per upload, in the order given.
+    """Load ``uploads`` into ``db``; their outcomes in the order given (one per upload, a
+    zip's one per member, each with ``index``, the upload it came from).
 
     ``on_wait`` is called once if another ingest or upload holds the database (this one
     then waits its turn); ``on_progress(index, fraction, stage)`` follows each file
     through :data:`STAGES`. A file's reason names it as uploaded, never the staging path.
     """
     with write.ingest_lock(db, on_wait=on_wait), tempfile.TemporaryDirectory() as tmp:
-        decided, pending = _triage(uploads, stored_documents(db), Path(tmp))
+        known = stored_documents(db)
+        decided, pending = _triage(uploads, known, Path(tmp))
         for index in decided:
             on_progress(index, 1.0, "written")
         for item in pending:
             on_progress(item.index, STAGES["checked"], "checked")
-        results: list[tuple[_Pending, DocumentResult]] = []
-        by_path = {item.path: item for item in pending}
-        for outcome in extract_all([item.path for item in pending]):
-            item = by_path[outcome.path]
-            if outcome.error or outcome.result is None:
-                reason = str(outcome.error).replace(str(item.path), item.upload.name)
-                decided[item.index] = FileOutcome(item.upload.name, REFUSED, reason)
-                on_progress(item.index, 1.0, "written")
-                continue
-            results.append((item, outcome.result))
-            on_progress(item.index, STAGES["extracted"], "extracted")
-        if results:
-            decided.update(_write(db, results, on_progress))
-    return [decided[i] for i in range(len(uploads))]
+        extracted = _read(pending, known, decided, on_progress)
+        if extracted:
+            for doc, outcome in zip(extracted, _write(db, extracted), strict=True):
+                decided[doc.index][doc.slot] = outcome
+        for item in pending:
+            on_progress(item.index, STAGES["written"], "written")
+    return [
+        replace(outcome, index=index)
+        for index in range(len(uploads))
+        for outcome in decided.get(index, [])
+    ]
 
 
-def _write(
-    db: Path, results: list[tuple[_Pending, DocumentResult]], on_progress: Progress
-) -> dict[int, FileOutcome]:
-    """Write the extracted files into a copy of ``db`` and swap it in (the caller holds the
-    lock); keep their originals and drop the ones no document names any more."""
-    written: dict[int, FileOutcome] = {}
+def _write(db: Path, extracted: list[_Extracted]) -> list[FileOutcome]:
+    """Write the extracted documents into a copy of ``db`` and swap it in (the caller holds
+    the lock); keep their originals and drop the ones no document names any more. Their
+    outcomes, in the order given."""
+    written = []
     with write.copy_under_lock(db) as con:
         write.load_regions(con, Gazetteer.load().rows())
         ids = IdCounter(con)
-        for item, result in results:
-            kept = originals.original_name(item.sha256, item.upload.name)
-            originals.store(db, kept, item.upload.data)
+        for doc in extracted:
+            kept = originals.original_name(hashlib.sha256(doc.data).hexdigest(), doc.name)
+            originals.store(db, kept, doc.data)
             write_document(
                 con,
-                result,
-                item.path,
+                doc.result,
+                Path(doc.name),
                 ids,
-                replace=item.earlier,
-                key=upload_key(item.upload.name),
+                replace=doc.earlier,
+                key=upload_key(doc.name),
                 original=kept,
             )
-            articles, claims, regions = _found(result)
-            status = LOADED if item.earlier is None else REPLACED
-            written[item.index] = FileOutcome(
-                item.upload.name, status, "", articles, claims, regions
-            )
+            articles, claims, regions = _found(doc.result)
+            status = LOADED if doc.earlier is None else REPLACED
+            written.append(FileOutcome(doc.name, status, "", articles, claims, regions))
         write.rebuild_derived(con)
         keep = kept_originals(con)
     originals.prune(db, keep)
-    for index in written:
-        on_progress(index, STAGES["written"], "written")
     return written
 
 
@@ -232,8 +287,8 @@ def run_upload(paths: Sequence[Path], db: Path, out: TextIO, *, events: bool) ->
 
     uploads = [Upload(Path(p).name, Path(p).read_bytes()) for p in paths]
     outcomes = ingest_uploads(uploads, db, on_progress=progress, on_wait=waiting)
-    for index, outcome in enumerate(outcomes):
-        emit("outcome", index=index, **outcome.as_dict())
+    for outcome in outcomes:
+        emit("outcome", index=outcome.index, **outcome.as_dict())
         if not events:
             detail = outcome.reason or f"{outcome.articles} articles, {outcome.claims} claims"
             print(f"{outcome.name}: {outcome.status} ({detail})", file=out)

@@ -76,7 +76,7 @@ POEM = "春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。
     ("name", "content", "reason"),
     [
         pytest.param("empty.txt", b"", "empty", id="empty"),
-        pytest.param("image.txt", PNG_HEADER * 20, "binary", id="binary"),
+        pytest.param("image.txt", PNG_HEADER * 20, "damaged image", id="binary"),
         pytest.param("noise.txt", bytes(range(128, 256)) * 8, "decode", id="undecodable"),
         pytest.param("novel.txt", POEM.encode(), "not a", id="not-a-report"),
     ],

@@ -157,7 +157,8 @@ def _evidence_in_one_query(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pd
                c.period_start, c.period_end, c.value_text, c.quote, c.rule,
                c.suspect, c.suspect_reason,
                a.title, a.date, d.document_year, d.path, a.text AS article_text,
-               c.quote_start, c.quote_end, c.value_start, c.value_end, d.original
+               c.quote_start, c.quote_end, c.value_start, c.value_end,
+               c.page, c.location, c.ocr, d.original
         FROM claims c
         JOIN articles a ON a.article_id = c.article_id
         LEFT JOIN documents d ON d.doc_id = c.doc_id

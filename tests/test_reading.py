@@ -465,9 +465,10 @@ BAD = [
     pytest.param(" \n\t\r\n\u3000\n".encode(), "whitespace only", id="whitespace"),
     pytest.param(
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(64),
-        "binary file (NUL bytes)",
+        "damaged image",  # content decides the format (etl.formats): a broken PNG
         id="png",
     ),
+    pytest.param(b"\x7fELF\x02\x01\x01" + bytes(64), "binary file (NUL bytes)", id="binary"),
     pytest.param(_random_undecodable(), "cannot decode as text", id="random-bytes"),
     pytest.param(
         b"Annual report on civil-military support work.\nFunds: 2000 yuan.\n",

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
+from format_files import make_docx, make_pdf, make_png, make_zip
 
 from db import write
 from db.connection import file_signature
@@ -94,8 +96,8 @@ def test_same_named_files_in_one_upload_are_one_document_or_refused(db: Path) ->
     )
     assert outcomes == [
         LUOYANG_LOADED,
-        FileOutcome("报告.txt", UNCHANGED, SAME_IN_BATCH),
-        FileOutcome("报告.txt", REFUSED, DIFFERENT_IN_BATCH.format(name="报告.txt")),
+        FileOutcome("报告.txt", UNCHANGED, SAME_IN_BATCH, index=1),
+        FileOutcome("报告.txt", REFUSED, DIFFERENT_IN_BATCH.format(name="报告.txt"), index=2),
     ]
     assert {c[1] for c in _claims(db)} == {"洛阳市"}
 
@@ -105,7 +107,10 @@ def test_same_named_files_in_one_upload_are_one_document_or_refused(db: Path) ->
     [
         pytest.param("empty.txt", b"", "empty.txt: empty file", id="empty"),
         pytest.param(
-            "image.txt", PNG_HEADER * 20, "image.txt: binary file (NUL bytes)", id="binary"
+            "image.txt",
+            PNG_HEADER * 20,
+            "image.txt: damaged image (it cannot be opened)",
+            id="damaged-image",
         ),
         pytest.param(
             "noise.txt",
@@ -120,6 +125,14 @@ def test_same_named_files_in_one_upload_are_one_document_or_refused(db: Path) ->
             " (0.0 per 1000 characters); not written as a report (no 召开, 部署, 全市 …)",
             id="not-a-report",
         ),
+        pytest.param(
+            "扫描.pdf",
+            make_png("洛阳市双拥工作"),
+            "扫描.pdf: named .pdf but its content is an image, not a PDF: rename it or export"
+            " it again",
+            id="renamed-png",
+        ),
+        pytest.param("空.zip", make_zip({}), "空.zip: empty zip (no file inside)", id="empty-zip"),
         pytest.param(
             "big.txt",
             b"a" * (65 * 1024 * 1024),
@@ -149,7 +162,10 @@ def test_a_refused_only_upload_creates_no_database(db: Path) -> None:
 
 def test_a_refused_file_beside_a_good_one_stops_only_itself(db: Path) -> None:
     outcomes = ingest_uploads([Upload("empty.txt", b""), Upload("报告.txt", LUOYANG)], db)
-    assert outcomes == [FileOutcome("empty.txt", REFUSED, "empty.txt: empty file"), LUOYANG_LOADED]
+    assert outcomes == [
+        FileOutcome("empty.txt", REFUSED, "empty.txt: empty file"),
+        replace(LUOYANG_LOADED, index=1),
+    ]
 
 
 def test_a_second_upload_waits_for_the_first_and_says_so(db: Path) -> None:
@@ -184,5 +200,58 @@ def test_progress_reaches_the_end_of_every_file(db: Path) -> None:
     )
     assert seen == {
         0: [(0.1, "checked"), (0.8, "extracted"), (1.0, "written")],
-        1: [(0.1, "checked"), (1.0, "written")],
+        1: [(0.1, "checked"), (0.8, "extracted"), (1.0, "written")],
     }
+
+
+def test_word_pdf_and_text_of_one_report_load_alike(db: Path) -> None:
+    text = XUCHANG.decode()
+    outcomes = ingest_uploads(
+        [
+            Upload("许昌.txt", XUCHANG),
+            Upload("许昌.docx", make_docx(text)),
+            Upload("许昌.pdf", make_pdf(text)),
+        ],
+        db,
+    )
+    assert [(o.name, o.status, o.articles, o.regions) for o in outcomes] == [
+        ("许昌.txt", LOADED, 1, ("许昌市",)),
+        ("许昌.docx", LOADED, 1, ("许昌市",)),
+        ("许昌.pdf", LOADED, 1, ("许昌市",)),
+    ]
+    assert len({o.claims for o in outcomes}) == 1
+    values = {
+        source: sorted(v for s, _, _, v in _claims(db) if s == source)
+        for source in ("许昌.txt", "许昌.docx", "许昌.pdf")
+    }
+    assert values["许昌.docx"] == values["许昌.txt"] == values["许昌.pdf"]
+    pages = _rows(db, "SELECT DISTINCT page FROM claims WHERE source = '许昌.pdf'")
+    assert pages and all(p[0] >= 1 for p in pages)
+    kinds = _rows(db, "SELECT source, kind, original FROM documents ORDER BY source")
+    for source, kind, original in kinds:
+        assert original.endswith(Path(source).suffix) and kind == Path(source).suffix[1:]
+
+
+def test_a_zip_gives_a_row_per_member_and_again_skips_what_did_not_change(db: Path) -> None:
+    members = {"一/洛阳.txt": LUOYANG, "二/许昌.docx": make_docx(XUCHANG.decode()), "说明.md": b"x"}
+    first = ingest_uploads([Upload("材料.zip", make_zip(members))], db)
+    unsupported = FileOutcome(
+        "材料.zip!/说明.md", REFUSED, "材料.zip!/说明.md: skipped: not a supported format (.md)"
+    )
+    assert [(o.name, o.status, o.regions) for o in first] == [
+        ("材料.zip!/一/洛阳.txt", LOADED, ("洛阳市",)),
+        ("材料.zip!/二/许昌.docx", LOADED, ("许昌市",)),
+        (unsupported.name, REFUSED, ()),
+    ]
+    assert first[2] == unsupported
+    kept = _rows(db, "SELECT original FROM documents WHERE source = '材料.zip!/二/许昌.docx'")
+    assert (originals_dir(db) / kept[0][0]).read_bytes() == members["二/许昌.docx"]
+
+    members["一/洛阳.txt"] = XUCHANG
+    again = ingest_uploads([Upload("材料.zip", make_zip(members))], db)
+    assert [(o.name, o.status, o.reason) for o in again] == [
+        ("材料.zip!/一/洛阳.txt", REPLACED, ""),
+        ("材料.zip!/二/许昌.docx", UNCHANGED, UNCHANGED_REASON),
+        (unsupported.name, REFUSED, unsupported.reason),
+    ]
+    assert _rows(db, "SELECT count(*) FROM documents") == [(2,)]

@@ -120,6 +120,16 @@ REGION_BASIS_LABELS = {
     "body_count": "正文中地名出现次数",
 }
 CONFIDENCE_LABELS = {"high": "把握大", "medium": "把握一般"}
+# What a document was read from (etl/formats; documents.kind), in the users' words.
+DOCUMENT_KIND_LABELS = {
+    "txt": "文本",
+    "docx": "Word",
+    "doc": "Word（旧版 .doc/.wps，已转换）",
+    "pdf": "PDF",
+    "pdf-ocr": "PDF（扫描件，OCR 识别）",
+    "image-ocr": "图片（OCR 识别）",
+    "html": "网页",
+}
 YEAR_SOURCE_LABELS = {
     "date_line": "标题下的日期",
     "header": "页眉日期（版次、出版日期）",
@@ -127,6 +137,7 @@ YEAR_SOURCE_LABELS = {
     "footer": "落款日期",
     "dateline": "电头日期（本报讯）",
     "document_number": "文件文号中的年份",
+    "metadata": "网页元数据中的发布日期",
     "inferred": "推断：文中最近的已发生年份",
     "none": "文中没有年份",  # what db.overview.how_decided counts for a null year_source
 }
