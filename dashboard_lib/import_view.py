@@ -27,7 +27,10 @@ _REMOVED = "import.remove.done"
 _PICKER = "import.remove.pick"
 WAITING = "另一个导入或删除正在进行，本次导入已排队，轮到时会自动开始……"
 REMOVE_WAITING = "另一个导入正在进行，删除已排队，轮到时会自动进行……"
-FORMATS_HINT = "支持 .txt 文本文件；一次可选多个文件。"
+FORMATS_HINT = (
+    "支持 Word（.docx；.doc、.wps 需服务器装有 LibreOffice）、PDF（含扫描件，自动识别文字）、"
+    "图片（.png、.jpg）、网页（.html、.htm）、文本（.txt）及其 .zip 压缩包；一次可选多个文件。"
+)
 
 
 def upload_limit_mb() -> int:

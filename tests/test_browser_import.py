@@ -2,18 +2,22 @@
 upload finish, and find the new region's bar on 排名 with its quote.
 
 The dashboard starts on the sample corpus, which names no place in 浙江省; the two reports
-uploaded here (written for this test) are about 嘉兴市 and 湖州市, so their bars can only
-come from the upload. Skipped without ``/usr/bin/chromium`` except under ``CI``.
+uploaded here (written for this test, one as Word, one as a PDF) are about 嘉兴市 and
+湖州市, so their bars can only come from the upload. Skipped without
+``/usr/bin/chromium`` except under ``CI``.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import browser_support as bs
 import pytest
+from format_files import make_docx
 
 pytestmark = pytest.mark.browser
 bs.skip_module_without_browser()  # before Playwright is imported: it may be missing
@@ -26,6 +30,8 @@ BARS = ".js-plotly-plot .barlayer .point path"
 Y_LABELS = ".js-plotly-plot .ytick text"
 HOVER = ".js-plotly-plot .hoverlayer .hovertext"
 PROVINCE = "浙江省"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_FONT = "'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif"
 UPLOAD_TIMEOUT_MS = 120_000  # the ETL's process starts, reads, extracts and rebuilds
 JIAXING = """嘉兴市双拥工作情况汇报
 （2024年1月10日）
@@ -43,11 +49,31 @@ HUZHOU = """湖州市双拥工作情况汇报
 """
 
 
-def report_files() -> list[FilePayload]:
-    """The two reports as the user's files."""
+def printed_pdf(browser: Browser, text: str) -> bytes:
+    """``text`` printed to a PDF by the test's own Chromium: a text layer in Noto Sans CJK,
+    one paragraph a line. (fpdf2 embedding the CJK font took minutes on a loaded machine.)"""
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content(
+            f'<html lang="zh-CN"><body style="font-family: {PDF_FONT}">{body}</body></html>'
+        )
+        return page.pdf(format="A4")
+    finally:
+        context.close()
+
+
+def report_files(browser: Browser) -> list[FilePayload]:
+    """The two reports as the user's files: 嘉兴's in Word (python-docx, as the formats'
+    tests make it), 湖州's as a PDF printed by Chromium."""
     return [
-        {"name": "嘉兴市双拥工作.txt", "mimeType": "text/plain", "buffer": JIAXING.encode()},
-        {"name": "湖州市双拥工作.txt", "mimeType": "text/plain", "buffer": HUZHOU.encode()},
+        {"name": "嘉兴市双拥工作.docx", "mimeType": DOCX_MIME, "buffer": make_docx(JIAXING)},
+        {
+            "name": "湖州市双拥工作.pdf",
+            "mimeType": "application/pdf",
+            "buffer": printed_pdf(browser, HUZHOU),
+        },
     ]
 
 
@@ -101,14 +127,17 @@ def page(browser: Browser) -> Iterator[Page]:
 # ------------------------------------------------------------------------- tests
 
 
-def test_uploaded_reports_are_ranked_and_their_quotes_shown(page: Page, app_url: str) -> None:
+def test_uploaded_reports_are_ranked_and_their_quotes_shown(
+    page: Page, app_url: str, browser: Browser
+) -> None:
     page.goto(app_url + "/import")
     expect(page.get_by_role("heading", name="导入", exact=True)).to_be_visible()
     expect(page.get_by_text(re.compile(r"每个文件不超过 \d+ MB")).first).to_be_visible()
 
+    files = report_files(browser)
     with page.expect_file_chooser() as chooser:
         page.get_by_test_id("stFileUploaderDropzone").click()
-    chooser.value.set_files(report_files())
+    chooser.value.set_files(files)
     start = page.get_by_role("button", name="导入 2 个文件")
     expect(start).to_be_visible()
     start.click()
@@ -147,11 +176,18 @@ def test_uploaded_reports_are_ranked_and_their_quotes_shown(page: Page, app_url:
     expect(mark).to_have_text("1800万元")
     card = mark.locator("xpath=../..")
     expect(card).to_contain_text("全市落实双拥工作资金1800万元")
-    expect(card).to_contain_text("湖州市双拥工作.txt 第4行")
+    expect(card).to_contain_text("湖州市双拥工作.pdf 第1页第")
     with page.expect_download() as download:
-        page.get_by_role("button", name="下载原件：湖州市双拥工作.txt").click()
-    assert download.value.suggested_filename == "湖州市双拥工作.txt"
-    assert Path(download.value.path()).read_bytes() == HUZHOU.encode()
+        page.get_by_role("button", name="下载原件：湖州市双拥工作.pdf").click()
+    assert download.value.suggested_filename == "湖州市双拥工作.pdf"
+    assert Path(download.value.path()).read_bytes() == files[1]["buffer"]
+    # The page link opens the PDF itself (the browser's viewer honours #page=N).
+    link = page.get_by_role("link", name="第1页", exact=True)
+    href = link.get_attribute("href") or ""
+    assert href.endswith(".pdf#page=1"), href
+    served = page.request.get(urllib.parse.urljoin(app_url + "/", href.split("#")[0]))
+    assert served.ok and served.headers["content-type"] == "application/pdf"
+    assert served.body() == files[1]["buffer"]
     bs.wait_idle(page)
     bs.assert_no_exception(page)
     bs.assert_not_blank(bs.save_full_page(page, "6-ranking-uploaded"))
