@@ -23,6 +23,9 @@ PAGES = [
     ),
     st.Page("app_pages/claims.py", title="明细", icon=":material/table_rows:", url_path="claims"),
     st.Page("app_pages/trend.py", title="趋势", icon=":material/show_chart:", url_path="trend"),
+    st.Page(
+        "app_pages/import_page.py", title="导入", icon=":material/upload_file:", url_path="import"
+    ),
 ]
 
 page = st.navigation(PAGES)

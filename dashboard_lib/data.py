@@ -91,16 +91,38 @@ def _fail(error: DatabaseError) -> NoReturn:
     raise error
 
 
+def _current() -> DbKey:
+    """The current database's key, once it has been checked readable."""
+    path = db_path()
+    key = DbKey(str(path), _database(str(path)).signature())
+    service.check(_Source(key))
+    return key
+
+
 def require_database() -> DbKey:
     """The current database, or a plain message and a stopped page."""
-    path = db_path()
     try:
-        signature = _database(str(path)).signature()
-        key = DbKey(str(path), signature)
-        service.check(_Source(key))
+        return _current()
     except DatabaseError as error:
         _fail(error)
-    return key
+
+
+def database_if_any() -> DbKey | None:
+    """The current database, or None when there is none yet (the 导入 page makes it);
+    any other problem is a plain message and a stopped page, as for :func:`require_database`."""
+    try:
+        return _current()
+    except DatabaseMissing:
+        return None
+    except DatabaseError as error:
+        _fail(error)
+
+
+def forget_cached_reads() -> None:
+    """Drop every cached result after this server wrote the database (an upload, a
+    removal). The keys hold the file's identity, so no page would show old data anyway;
+    this frees the memory the old version's results hold at once."""
+    st.cache_data.clear()
 
 
 class Cached(Protocol[P, R]):
@@ -274,3 +296,8 @@ def all_claims(key: DbKey, f: Filters) -> pd.DataFrame:
 @_cached(256)
 def evidence(key: DbKey, claim_ids: tuple[int, ...]) -> pd.DataFrame:
     return service.evidence(_Source(key), claim_ids)
+
+
+@_cached(16)
+def document_list(key: DbKey) -> pd.DataFrame:
+    return service.document_list(_Source(key))

@@ -9,16 +9,20 @@ files are built on click too: the page shows one page of rows, the files hold th
 
 from __future__ import annotations
 
+import mimetypes
 from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard_lib import charts, data, export, tables
+from db import originals
 from db.filters import Filters
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_MIME = "application/pdf"
 
 
 def chart_downloads(fig: go.Figure, meta: charts.ChartMeta, data: pd.DataFrame, key: str) -> None:
@@ -95,3 +99,57 @@ def claims_downloads(db: data.DbKey, filters: Filters, total: int) -> None:
             else None
         ),
     )
+
+
+def _served_url(path: Path, mime: str, coordinates: str) -> str | None:
+    """A URL at which the browser opens ``path`` itself (a PDF in its viewer, which honours
+    ``#page=N``), or None outside a running server (AppTest).
+
+    A download button can't say which page to open; this is Streamlit's media endpoint,
+    the one ``st.image`` and ``st.audio`` serve their files from, which keeps the file for
+    as long as the page shows it (until the session's next rerun).
+    """
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return None
+    return str(runtime.get_instance().media_file_mgr.add(str(path), mime, coordinates))
+
+
+def _pages(cards: pd.DataFrame, name: str) -> list[int]:
+    """The pages of the original ``name`` the cards quote, in order."""
+    if "page" not in cards:
+        return []
+    pages = cards.loc[cards["original"] == name, "page"].dropna()
+    return sorted({int(p) for p in pages})
+
+
+def original_downloads(db: data.DbKey, cards: pd.DataFrame, key: str) -> None:
+    """One button per uploaded original the cards quote (``documents.original``), read
+    from the database's originals folder when clicked, and for a PDF a link to each page
+    the cards quote, opening the file at that page. A file ingested from the command line
+    has no kept original: its card names its path instead."""
+    if "original" not in cards:
+        return
+    kept = cards.dropna(subset=["original"]).drop_duplicates("original")
+    for source, name in zip(kept["source"], kept["original"], strict=True):
+        path = originals.path_of(Path(db.path), str(name))
+        if path is None:
+            continue
+        mime = mimetypes.guess_type(str(source))[0] or "application/octet-stream"
+        button, links = st.columns([1, 2], vertical_alignment="center")
+        button.download_button(
+            f"下载原件：{source}",
+            data=partial(path.read_bytes),
+            file_name=str(source),
+            mime=mime,
+            on_click="ignore",
+            key=f"{key}.original.{name}",
+            icon=":material/description:",
+        )
+        pages = _pages(cards, str(name)) if mime == PDF_MIME else []
+        url = _served_url(path, mime, f"{key}.original.{name}") if pages else None
+        if url:
+            links.markdown(
+                "在原件中打开：" + " · ".join(f"[第{p}页]({url}#page={p})" for p in pages)
+            )

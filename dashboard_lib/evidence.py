@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import charts, conflict_cards, data, labels, tables, widgets
+from dashboard_lib import charts, conflict_cards, data, downloads, labels, tables, widgets
 from dashboard_lib.formatting import (
     approx_label,
     format_period,
@@ -190,6 +190,7 @@ def show(key: data.DbKey, heading: str, roles: pd.DataFrame, widget_key: str) ->
         with st.expander(f"未计入的数据（{len(other):,} 条）"):
             widgets.pager(len(other), CARDS_PER_PAGE, key=other_key)
             st.html(cards_html(cards[cards["claim_id"].isin(other_page["claim_id"])]))
+    downloads.original_downloads(key, cards, widget_key)
 
 
 def show_conflicts(key: data.DbKey, roles: pd.DataFrame) -> None:
@@ -213,6 +214,7 @@ def show_claims(key: data.DbKey, heading: str, claim_ids: Sequence[int]) -> None
     rows = data.evidence(key, tuple(int(i) for i in claim_ids))
     st.subheader(heading)
     st.html(cards_html(rows))
+    downloads.original_downloads(key, rows, "claims.cards")
 
 
 def clickable_chart(fig: Any, meta: charts.ChartMeta, key: str) -> Any:

@@ -8,6 +8,7 @@ charts and the exports say the same thing.
 
 from __future__ import annotations
 
+from db import documents
 from db.filters import ALL
 from valuation import registry
 
@@ -20,6 +21,17 @@ TIER_SHORT = registry.TIER_SHORT
 STATUS_NAMES = registry.STATUS_LABELS
 ROLE_NAMES = registry.ROLE_LABELS
 ROLE_SHORT = registry.ROLE_SHORT  # the roles in a word or two, for counts
+# An uploaded file's outcome (db.documents' codes), in the order the 导入 page counts them,
+# and the stages of its progress bar.
+UPLOAD_STATUS_NAMES = {
+    documents.LOADED: "已导入",
+    documents.UNCHANGED: "未变化已跳过",
+    documents.REPLACED: "已替换旧版本",
+    documents.REFUSED: "拒绝",
+}
+WRITTEN_STATUSES = documents.WRITTEN
+REFUSED = documents.REFUSED
+UPLOAD_STAGE_NAMES = {"checked": "已读入", "extracted": "已提取", "written": "完成"}
 
 
 def metric_name(code: str, short: bool = False) -> str:

@@ -19,7 +19,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 import pandas as pd
 
 from dashboard_lib.trend import TrendData, trend_data, trend_grid
-from db import claims, overview, ranking, trend
+from db import claims, documents, overview, ranking, trend
 from db.filters import COMPARE, EVERY_START, RANKING, TREND, Filters
 from db.sql import Con
 from valuation import rule, stored
@@ -352,3 +352,11 @@ def all_claims(src: Source, f: Filters) -> pd.DataFrame:
 
 def evidence(src: Source, claim_ids: tuple[int, ...]) -> pd.DataFrame:
     return src.run(claims.evidence, claim_ids)
+
+
+# ------------------------------------------------------------------------ 导入
+
+
+def document_list(src: Source) -> pd.DataFrame:
+    """Every document, newest first, with its articles and claims (the 导入 page's list)."""
+    return src.run(documents.document_list)

@@ -16,6 +16,8 @@ from valuation.outcome import RULE_INPUTS
 DOCUMENT_COLUMNS = (
     "doc_id", "source", "path", "sha256", "encoding", "traditional", "n_chars", "toc_entries",
     "missing_from_body", "truncated", "document_year", "ingested_at", "kind", "pages", "ocr",
+    # added by ALTER after those (schema.sql's end)
+    "original",
 )  # fmt: skip
 ARTICLE_COLUMNS = (
     "article_id", "doc_id", "source", "seq", "line", "title", "region", "region_code",
@@ -82,7 +84,7 @@ CLAIM_ROW = (
 # A card of evidence: the row, with the file's path and the spans to highlight.
 EVIDENCE_ROW = (
     *CLAIM_ROW, "d.path", "c.quote_start", "c.quote_end", "c.value_start", "c.value_end",
-    "c.page", "c.location", "c.ocr",
+    "c.page", "c.location", "c.ocr", "d.original",
 )  # fmt: skip
 
 

@@ -67,7 +67,8 @@ def missing_message(path: Path) -> str:
     """What to tell a user who has no database yet, with the command that makes it."""
     return (
         f"还没有找到数据库文件 {path}。"
-        f"请先在项目目录运行 `{ingest_command(path)}` 导入文件，生成数据库后刷新本页。"
+        "请在「导入」页上传报告文件，"
+        f"或在项目目录运行 `{ingest_command(path)}` 导入文件，生成数据库后刷新本页。"
     )
 
 

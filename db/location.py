@@ -11,6 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_VAR = "SHUANGYONG_DB"
 DEFAULT_DB = "data/shuangyong.duckdb"
 INGEST_COMMAND = "python -m etl ingest"
+# Uploaded originals live beside their database, one folder per database file, so two
+# databases in one folder never remove each other's files.
+ORIGINALS_SUFFIX = ".originals"
 
 
 def db_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -30,3 +33,8 @@ def ingest_command(path: Path) -> str:
     if path == PROJECT_ROOT / DEFAULT_DB:
         return INGEST_COMMAND
     return f"{INGEST_COMMAND} --db {path}"
+
+
+def originals_dir(db: Path) -> Path:
+    """The folder of ``db``'s uploaded originals: ``data/shuangyong.originals/``."""
+    return db.with_name(db.stem + ORIGINALS_SUFFIX)

@@ -224,3 +224,7 @@ ALTER TABLE claim_roles ADD COLUMN IF NOT EXISTS scope VARCHAR DEFAULT 'all';
 ALTER TABLE unplaced_claims ADD COLUMN IF NOT EXISTS period_kind VARCHAR;
 ALTER TABLE unplaced_claims ADD COLUMN IF NOT EXISTS covers_start INTEGER;
 ALTER TABLE unplaced_claims ADD COLUMN IF NOT EXISTS covers_end INTEGER;
+-- Uploaded through the 导入 page: the original file, kept content-addressed in the
+-- database's originals folder (db/location.py originals_dir) as <sha256>.<ext>; null for a
+-- file ingested from the command line (its path is the original).
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS original VARCHAR;

@@ -61,7 +61,10 @@ SELECT row_number() OVER (ORDER BY name)::INTEGER - 1 AS k, name,
        any_value(province) AS province
 FROM regions WHERE tier = 'county' GROUP BY name HAVING count(*) > 1;
 
-INSERT INTO documents
+-- Columns named: those added later (schema.sql's ALTERs) take their defaults.
+INSERT INTO documents (doc_id, source, path, sha256, encoding, traditional, n_chars,
+                       toc_entries, missing_from_body, truncated, document_year, ingested_at,
+                       kind, pages, ocr)
 SELECT i + 1, printf('%04d_%s.txt', i, md5(i::VARCHAR)[:16]) AS source,
        '/srv/shuangyong/inbox/' || source, sha256(i::VARCHAR),
        CASE WHEN rnd(i, 'enc') < 0.85 THEN 'utf-8'

@@ -319,6 +319,18 @@ def database_copy(
         yield con
 
 
+@contextmanager
+def copy_under_lock(db_path: Path) -> Iterator[Con]:
+    """:func:`database_copy` for a caller that already holds :func:`ingest_lock`.
+
+    An upload (``etl.uploads``) takes the lock, reads and checks its files, and copies the
+    database only when one of them is to be written: an upload whose files are all
+    refused or unchanged leaves the file as it was, not even rewritten.
+    """
+    with _copy(db_path) as con:
+        yield con
+
+
 def stale_copies(db_path: Path) -> list[Path]:
     """The ``<db>.<random>.tmp`` copies (and their ``.wal``) beside the database. Under
     :func:`ingest_lock` none belongs to a live ingest: they are a killed run's."""

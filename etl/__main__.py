@@ -4,6 +4,7 @@ python -m etl extract [--articles] FILE...     JSON lines on standard output
 python -m etl ingest [PATH...] [--db FILE]     load into DuckDB (default: sample corpus)
     [--engine process|ray] [--ray-address ADDR]  where the per-document work runs
     [--no-parquet]                               no Parquet dataset beside the database
+python -m etl upload FILE... [--db] [--events] load files as the 导入 page does (by name)
 
 The database is ``--db``, else ``$SHUANGYONG_DB``, else data/shuangyong.duckdb: the file the
 dashboard reads (``db.location``).
@@ -18,6 +19,7 @@ from pathlib import Path
 from db.errors import DatabaseError
 from db.location import ENV_VAR, db_path
 from etl.ingest import DEFAULT_CORPUS, Engine, extract_all, run_extract, run_ingest
+from etl.uploads import run_upload
 
 ENGINES = ("process", "ray")
 
@@ -48,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--no-parquet", action="store_true", help="do not write the claims' Parquet dataset"
     )
+    upload = commands.add_parser("upload", help="load files as the 导入 page does (by name)")
+    upload.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    upload.add_argument("--db", type=Path, default=None, help="database (as for ingest)")
+    upload.add_argument("--events", action="store_true", help="progress as JSON lines")
     return parser
 
 
@@ -63,11 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "extract":
         return run_extract(args.files, args.articles, sys.stdout, sys.stderr)
-    if args.ray_address and args.engine != "ray":
-        build_parser().error("--ray-address needs --engine ray")
-    paths = args.paths or [DEFAULT_CORPUS]
-    engine = _engine(args.engine, args.ray_address)
     try:
+        if args.command == "upload":
+            return run_upload(args.files, args.db or db_path(), sys.stdout, events=args.events)
+        if args.ray_address and args.engine != "ray":
+            build_parser().error("--ray-address needs --engine ray")
+        paths = args.paths or [DEFAULT_CORPUS]
+        engine = _engine(args.engine, args.ray_address)
         return run_ingest(
             paths,
             args.db or db_path(),

@@ -83,19 +83,30 @@ def document_key(path: Path) -> str:
 
 
 def write_document(
-    con: Con, result: DocumentResult, path: Path, ids: IdCounter, replace: int | None
+    con: Con,
+    result: DocumentResult,
+    path: Path,
+    ids: IdCounter,
+    replace: int | None,
+    *,
+    key: str | None = None,
+    original: str | None = None,
 ) -> None:
     """Write one document's rows in one transaction, replacing the rows of document
-    ``replace`` (its earlier doc_id) if given. Rows that cannot be stored raise
-    :class:`DocumentRefused` and nothing of this document is written."""
+    ``replace`` (its earlier doc_id) if given. ``key`` is stored as its path instead of
+    the file's own (an upload is keyed by its name: ``etl.uploads``), ``original`` names
+    its kept original file. Rows that cannot be stored raise :class:`DocumentRefused` and
+    nothing of this document is written."""
     doc, seg = result.document, result.segmentation
     doc_id = ids.take("documents", 1)
+    stored_path = key or document_key(path)
     document = {
-        "doc_id": doc_id, "source": doc.name, "path": document_key(path), "sha256": doc.sha256,
+        "doc_id": doc_id, "source": doc.name, "path": stored_path, "sha256": doc.sha256,
         "encoding": doc.encoding, "traditional": doc.traditional, "n_chars": doc.n_chars,
         "toc_entries": len(seg.toc_entries), "missing_from_body": list(seg.missing_from_body),
         "truncated": seg.truncated, "document_year": seg.document_year,
         "ingested_at": datetime.now(), "kind": doc.kind, "pages": doc.pages, "ocr": doc.ocr,
+        "original": original,
     }  # fmt: skip
     first_article = ids.take("articles", len(result.articles))
     article_ids = {a.seq: first_article + i for i, a in enumerate(result.articles)}

@@ -159,7 +159,7 @@ def _evidence_in_one_query(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pd
                a.title, a.date, d.document_year, c.period_kind, c.covers_start, c.covers_end,
                d.path, a.text AS article_text,
                c.quote_start, c.quote_end, c.value_start, c.value_end,
-               c.page, c.location, c.ocr
+               c.page, c.location, c.ocr, d.original
         FROM claims c
         JOIN articles a ON a.article_id = c.article_id
         LEFT JOIN documents d ON d.doc_id = c.doc_id
