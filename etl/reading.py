@@ -555,7 +555,7 @@ def check_text(raw: str, name: str) -> None:
         raise ReadError(name, "not a report (no Chinese text)")
 
 
-def repair_text(raw: str) -> tuple[str, tuple[int, ...], int, bool]:
+def repair_text(raw: str) -> tuple[str, Sequence[int], int, bool]:
     """Clean text, origin map, repairs and whether Traditional was converted: the repair of
     a text file, for the other formats' text too (``etl.formats.layout``)."""
     return _repair(raw)
