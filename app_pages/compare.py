@@ -9,7 +9,7 @@ from valuation.registry import RANKED_METRICS
 
 db = data.require_database()
 regions = data.regions(db)
-f = widgets.compare_filters(data.options(db), regions)
+f = data.comparison_filters(db, widgets.compare_filters(data.options(db), regions))
 
 st.title("对比")
 if len(f.regions) < 2:

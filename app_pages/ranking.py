@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard_lib import captions, charts, data, downloads, evidence, labels, tables, widgets
 
 db = data.require_database()
-f = widgets.ranking_filters(data.options(db))
+f = data.ranking_filters(db, widgets.ranking_filters(data.options(db)))
 result = data.ranking(db, f)
 table = result.table
 

@@ -101,6 +101,16 @@ PROVINCE = "河南省"  # a province with a typical share of the data (about 4 %
 YEAR = 2023
 SEARCH = "慰问"  # a verb of many fund quotes: 慰问金, 慰问驻地部队
 NATIONWIDE = "全国"
+# The 排名 grid's columns: (heading, provinces, years, 口径). 单一年度 and 多年累计 with no
+# year open on their defaults (the latest year; the start year most regions report).
+GRID = (
+    (f"全部 {NATIONWIDE}", (), (), "all"),
+    (f"全部 {PROVINCE}", (PROVINCE,), (), "all"),
+    (f"全部 {YEAR}", (), (YEAR,), "all"),
+    ("单一年度 latest", (), (), "single"),
+    (f"单一年度 {YEAR}", (), (YEAR,), "single"),
+    ("多年累计 default start", (), (), "span"),
+)
 TARGET_MS = 100.0
 
 
@@ -202,7 +212,18 @@ def cases(db_file: Path) -> list[Case]:
 
     _quiet_streamlit()
     from dashboard_lib import captions, charts, data, evidence, tables, widgets
-    from valuation.registry import EVIDENCE_ROLES, RANKABLE_STATUSES, RANKED_METRICS, TIERS
+    from valuation.registry import (
+        CONFLICT,
+        EVIDENCE_ROLES,
+        RANKABLE_STATUSES,
+        RANKED_METRICS,
+        SCOPE_ALL,
+        SCOPE_LABELS,
+        SCOPE_SINGLE,
+        SCOPE_SPAN,
+        TIERS,
+        scopes_for,
+    )
 
     key = data.require_database()
     raw = connect_readonly(db_file)  # the floors' connection: the same database instance
@@ -221,6 +242,7 @@ def cases(db_file: Path) -> list[Case]:
     def ranking_page(f: Filters) -> Any:
         db = data.require_database()
         data.options(db)
+        f = data.ranking_filters(db, f)  # the 口径 made definite, as the page does
         result = data.ranking(db, f)
         table = result.table
         sources = partial(data.ranking_sources, db, f)
@@ -275,12 +297,12 @@ def cases(db_file: Path) -> list[Case]:
         + regions[~regions["region_key"].str.fullmatch(r"\d{6}")]["region_key"].head(1).tolist()
     )  # five cities, a county, a province and a name that is no real place (not_found)
 
-    def compare(chosen: tuple[str, ...], years: tuple[int, ...] = ()) -> Any:
+    def compare(chosen: tuple[str, ...], years: tuple[int, ...] = (), scope: str = "") -> Any:
         db = data.require_database()
         regions_ = data.regions(db)
         data.options(db)
         widgets.region_labels(regions_)
-        f = Filters(regions=chosen, years=years)
+        f = data.comparison_filters(db, Filters(regions=chosen, years=years, scope=scope))
         long = data.comparison(db, f)
         names = list(dict.fromkeys(long["region"].astype(str)))
         sources = partial(data.comparison_sources, db, f)
@@ -293,6 +315,18 @@ def cases(db_file: Path) -> list[Case]:
 
     def compared_claims(state: Any) -> int:
         return int(state[0]["n_claims"].fillna(0).sum())
+
+    def conflicts_of(f: Filters) -> int:
+        """The 数据冲突 of a ranking's marked bars: their roles, then both quotes."""
+        table = ranking_page(f)[1]
+        db = data.require_database()
+        marked = table[table["conflicts"] > 0]["region_key"].head(20)
+        found = 0
+        for key_ in marked:
+            roles = data.ranking_roles(db, f, key_)
+            dropped = roles[roles["role"] == CONFLICT]["claim_id"]
+            found += len(data.conflicts(db, tuple(int(i) for i in dropped)))
+        return found
 
     def claims_page(f: Filters, page: int = 1) -> Any:
         """What the 明细 page computes per rerun: the count and one page, formatted. The
@@ -333,32 +367,42 @@ def cases(db_file: Path) -> list[Case]:
              lambda ov: len(ov.documents), (data.overview, data.options),
              partial(floors.overview, raw)),
     ]  # fmt: skip
+    ranking_misses = (data.ranking_filters, data.ranking, data._computed_ranking)
     for metric in RANKED_METRICS:
         for tier in TIERS:
-            for scope, provinces, years in (
-                (NATIONWIDE, (), ()),
-                (PROVINCE, (PROVINCE,), ()),
-                (f"{YEAR}", (), (YEAR,)),
-            ):
-                f = Filters(metric=metric, tier=tier, provinces=provinces, years=years)
+            for column, provinces, years, scope in GRID:
+                if scope not in scopes_for(metric):
+                    continue
+                f = Filters(metric=metric, tier=tier, provinces=provinces, years=years, scope=scope)
                 out.append(
                     Case(
                         "排名",
-                        f"{metric} · {tier} · {scope}",
+                        f"{metric} · {tier} · {column}",
                         partial(ranking_page, f),
                         ranked_claims,
-                        (data.ranking, data._computed_ranking),
+                        ranking_misses,
                         partial(floors.ranking, raw, f, statuses=statuses),
                     )
                 )
-    funds = Filters(metric="funds", tier="prefecture")
+    funds = Filters(metric="funds", tier="prefecture", scope=SCOPE_ALL)
     two_years = (YEAR - 1, YEAR)
     several = dataclasses.replace(funds, years=two_years)
     out.append(
         Case("排名", f"funds · prefecture · {YEAR - 1}–{YEAR} (several years: rule on the claims)",
-             partial(ranking_page, several), ranked_claims,
-             (data.ranking, data._computed_ranking),
+             partial(ranking_page, several), ranked_claims, ranking_misses,
              partial(floors.ranking, raw, several, statuses=statuses))
+    )  # fmt: skip
+    single_years = dataclasses.replace(funds, scope=SCOPE_SINGLE, years=two_years)
+    out.append(
+        Case("排名", f"funds · prefecture · 单一年度 {YEAR - 1}–{YEAR} (rule on the claims)",
+             partial(ranking_page, single_years), ranked_claims, ranking_misses,
+             partial(floors.ranking, raw, single_years, statuses=statuses))
+    )  # fmt: skip
+    span_end = dataclasses.replace(funds, scope=SCOPE_SPAN, years=(YEAR,))
+    out.append(
+        Case("排名", f"funds · prefecture · 多年累计 ending {YEAR} (rule on the claims)",
+             partial(ranking_page, span_end), ranked_claims, ranking_misses,
+             partial(floors.ranking, raw, span_end, statuses=statuses))
     )  # fmt: skip
     for rank in ("top", "median"):
         out.append(
@@ -366,17 +410,34 @@ def cases(db_file: Path) -> list[Case]:
                  partial(click, funds, rank), int, (data.ranking_roles, data.evidence),
                  partial(floors.region, raw, funds, clicked(funds, rank), statuses=statuses))
         )  # fmt: skip
-    comparison_misses = (data.comparison, data._computed_comparison)
-    compared_sets: tuple[tuple[str, tuple[str, ...], tuple[int, ...]], ...] = (
-        ("2 regions", two, ()),
-        ("8 regions", eight, ()),
-        (f"8 regions · {YEAR}", eight, (YEAR,)),
-        (f"8 regions · {YEAR - 1}–{YEAR} (several years: rule on the claims)", eight, two_years),
+    single = dataclasses.replace(funds, scope=SCOPE_SINGLE)
+    out.append(
+        Case("排名", "click: evidence of the top bar (funds · prefecture · 单一年度 latest)",
+             partial(click, single, "top"), int, (data.ranking_roles, data.evidence),
+             partial(floors.region, raw, single, clicked(single, "top"), statuses=statuses))
+    )  # fmt: skip
+    out.append(
+        Case("排名", "数据冲突: both quotes of the conflicts of the first 20 conflicting bars",
+             partial(conflicts_of, single), int, (data.ranking_roles, data.conflicts),
+             partial(floors.ranking, raw, single, statuses=statuses))
+    )  # fmt: skip
+    comparison_misses = (data.comparison_filters, data.comparison, data._computed_comparison)
+    compared_sets: tuple[tuple[str, tuple[str, ...], tuple[int, ...], str], ...] = (
+        ("2 regions", two, (), SCOPE_ALL),
+        ("8 regions", eight, (), SCOPE_ALL),
+        (f"8 regions · {YEAR}", eight, (YEAR,), SCOPE_ALL),
+        (f"8 regions · {SCOPE_LABELS[SCOPE_SPAN]}", eight, (), SCOPE_SPAN),
+        (
+            f"8 regions · {YEAR - 1}–{YEAR} (several years: rule on the claims)",
+            eight,
+            two_years,
+            SCOPE_ALL,
+        ),
     )
-    for label, chosen, span in compared_sets:
-        compared = Filters(regions=chosen, years=span)
+    for label, chosen, span, scope in compared_sets:
+        compared = Filters(regions=chosen, years=span, scope=scope)
         out.append(
-            Case("对比", label, partial(compare, chosen, span), compared_claims,
+            Case("对比", label, partial(compare, chosen, span, scope), compared_claims,
                  comparison_misses,
                  partial(floors.comparison, raw, compared, metrics=RANKED_METRICS))
         )  # fmt: skip

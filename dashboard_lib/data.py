@@ -161,6 +161,37 @@ def options(key: DbKey) -> Options:
 
 
 @_cached(128)
+def ranking_filters(key: DbKey, f: Filters) -> Filters:
+    """The 排名 filters with the 口径 made definite (``service.ranking_filters``): what
+    the chart, its subtitle and its export describe."""
+    return service.ranking_filters(_Source(key), f)
+
+
+@_cached(128)
+def comparison_filters(key: DbKey, f: Filters) -> Filters:
+    """The 对比 filters with the 口径 made definite (``service.comparison_filters``)."""
+    return service.comparison_filters(_Source(key), f)
+
+
+@_cached(64)
+def scope_years(key: DbKey, f: Filters) -> list[int]:
+    """The years a 单一年度 ranking has values for (``service.scope_years``)."""
+    return service.scope_years(_Source(key), f)
+
+
+@_cached(64)
+def span_starts(key: DbKey, f: Filters) -> pd.DataFrame:
+    """The start years of a 多年累计 ranking, the default first (``service.span_starts``)."""
+    return service.span_starts(_Source(key), f)
+
+
+@_cached(256)
+def conflicts(key: DbKey, claim_ids: tuple[int, ...]) -> pd.DataFrame:
+    """数据冲突 side by side for these superseded claims (``service.conflicts``)."""
+    return service.conflicts(_Source(key), claim_ids)
+
+
+@_cached(128)
 def ranking(key: DbKey, f: Filters) -> RankingData:
     return service.read_ranking(_Source(key), f)
 

@@ -13,17 +13,26 @@ the pages a Source whose keepable results are cached by Streamlit; a test gives 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 import pandas as pd
 
 from db import claims, overview, ranking
-from db.filters import Filters
+from db.filters import COMPARE, EVERY_START, RANKING, Filters
 from db.sql import Con
 from valuation import rule, stored
-from valuation.outcome import Ranking
-from valuation.registry import CATEGORISED_METRICS, RANKABLE_STATUSES, RANKED_METRICS
+from valuation.outcome import TABLE_COLUMNS, Ranking
+from valuation.registry import (
+    CATEGORISED_METRICS,
+    RANKABLE_STATUSES,
+    RANKED_METRICS,
+    SCOPE_ALL,
+    SCOPE_SINGLE,
+    SCOPE_SPAN,
+    SCOPES,
+    scopes_for,
+)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -105,14 +114,57 @@ def regions(src: Source) -> pd.DataFrame:
     return src.run(overview.regions_with_claims, RANKABLE_STATUSES)
 
 
-def stored_year(src: Source, years: tuple[int, ...]) -> int | None:
-    """The stored scope for these years (0 = every year), or None to compute on the fly."""
+def stored_year(
+    src: Source, years: tuple[int, ...], scope: str = SCOPE_ALL, since: int = 0
+) -> int | None:
+    """The stored scope for these years in this 口径 (0 = every year), or None to compute
+    on the fly."""
     if src.rule_version() != stored.RULE_VERSION:
         return None
-    return stored.stored_year(years)
+    return stored.stored_year(years, scope, since)
+
+
+def _stored(src: Source) -> bool:
+    return src.rule_version() == stored.RULE_VERSION
 
 
 # ------------------------------------------------------------------------ 排名
+
+
+def ranking_filters(src: Source, f: Filters) -> Filters:
+    """The 排名 page's filters with its 口径 made definite: the metric's default 口径 when
+    none (or one it has not) is chosen; in 单一年度 with no year chosen, the latest year
+    with values; in 多年累计 with no start year chosen, the start year most regions report.
+    The chart, its subtitle and its export all say what this returns."""
+    f = f.of(RANKING)
+    if f.scope == SCOPE_SINGLE and not f.years:
+        years = scope_years(src, f)
+        return replace(f, years=(years[-1],)) if years else f
+    if not _stored(src):  # every start year together, from the claims
+        return replace(f, since=EVERY_START) if f.scope == SCOPE_SPAN and f.since == 0 else f
+    if f.scope == SCOPE_SPAN and f.since == 0:
+        starts = src.run(ranking.span_starts, f)
+        return replace(f, since=int(starts["start"].iloc[0]) if len(starts) else EVERY_START)
+    return f
+
+
+def scope_years(src: Source, f: Filters) -> list[int]:
+    """The years a 单一年度 ranking has values for (the year selector's choices)."""
+    if _stored(src):
+        return src.run(ranking.scope_years, f)
+    return src.run(ranking.claim_scope_years, f, statuses=RANKABLE_STATUSES)
+
+
+def span_starts(src: Source, f: Filters) -> pd.DataFrame:
+    """start, regions: the start years of a 多年累计 ranking, the default first."""
+    if not _stored(src):
+        return pd.DataFrame({"start": pd.Series(dtype="int64"), "regions": []})
+    return src.run(ranking.span_starts, f)
+
+
+def conflicts(src: Source, claim_ids: Sequence[int]) -> pd.DataFrame:
+    """数据冲突 side by side for these superseded claims (``db.ranking.conflicts``)."""
+    return src.run(ranking.conflicts, tuple(claim_ids))
 
 
 def computed_ranking(src: Source, f: Filters) -> Ranking:
@@ -121,7 +173,8 @@ def computed_ranking(src: Source, f: Filters) -> Ranking:
 
 
 def read_ranking(src: Source, f: Filters) -> RankingData:
-    year = stored_year(src, f.years)
+    f = ranking_filters(src, f)
+    year = stored_year(src, f.years, f.scope, f.since)
     if year is None:
         computed = src.computed_ranking(f)
         return RankingData(table=computed.table, n_unplaced=computed.n_unplaced)
@@ -132,24 +185,33 @@ def read_ranking(src: Source, f: Filters) -> RankingData:
 def ranking_sources(src: Source, f: Filters) -> pd.DataFrame:
     """source, year of the files a ranking's claims come from: read for the source line
     of an exported image only (a scan of the claims, so not on every view)."""
+    f = ranking_filters(src, f)
     sources = src.run(ranking.ranking_sources, f, statuses=RANKABLE_STATUSES)
     return sources[sources["placed"] > 0].reset_index(drop=True)
 
 
-def _stored_roles(src: Source, metric: str, category: str, year: int, key: str) -> pd.DataFrame:
+def _stored_roles(
+    src: Source, metric: str, category: str, year: int, key: str, scope: str
+) -> pd.DataFrame:
     roles = src.run(
-        ranking.claim_roles, metrics=(metric,), category=category, year=year, region_keys=(key,)
+        ranking.claim_roles,
+        metrics=(metric,),
+        category=category,
+        year=year,
+        region_keys=(key,),
+        scope=scope,
     )
     return roles.drop(columns=["metric"])
 
 
 def ranking_roles(src: Source, f: Filters, region_key: str) -> pd.DataFrame:
     """claim_id, region_key, role of the claims behind one region's value in a ranking."""
-    year = stored_year(src, f.years)
+    f = ranking_filters(src, f)
+    year = stored_year(src, f.years, f.scope, f.since)
     if year is None:
         roles = src.computed_ranking(f).roles
         return roles[roles["region_key"] == region_key].reset_index(drop=True)
-    return _stored_roles(src, f.metric, f.category, year, region_key)
+    return _stored_roles(src, f.metric, f.category, year, region_key, f.scope)
 
 
 # ------------------------------------------------------------------------ 对比
@@ -160,34 +222,80 @@ def _places(src: Source, keys: Sequence[str]) -> pd.DataFrame:
     return places.dropna(subset=["region"])
 
 
+def comparison_filters(src: Source, f: Filters) -> Filters:
+    """The 对比 page's filters with its 口径 made definite (as :func:`ranking_filters`): a
+    单一年度 comparison with no year chosen compares the latest year the regions have."""
+    f = f.of(COMPARE)
+    f = replace(f, scope=f.scope if f.scope in SCOPES else SCOPE_SINGLE)
+    if f.scope == SCOPE_SINGLE and not f.years and _stored(src):
+        years = src.run(ranking.compared_scope_years, f, metrics=RANKED_METRICS)
+        return replace(f, years=(years[-1],)) if years else f
+    return f
+
+
+def _metric_scopes(f: Filters) -> dict[str, tuple[str, ...]]:
+    """The metrics of a comparison by the 口径 each is formed in (honours: always 全部)."""
+    groups: dict[str, list[str]] = {}
+    for metric in RANKED_METRICS:
+        scope = f.scope if f.scope in scopes_for(metric) else scopes_for(metric)[0]
+        groups.setdefault(scope, []).append(metric)
+    return {scope: tuple(metrics) for scope, metrics in groups.items()}
+
+
+def _scope_of(f: Filters, metric: str) -> Filters:
+    """``f`` as the comparison reads ``metric``: in the metric's 口径 (an honour count is
+    compared over 全部, its year the article's)."""
+    scope = f.scope if f.scope in scopes_for(metric) else scopes_for(metric)[0]
+    return replace(f, scope=scope)
+
+
 def computed_comparison(src: Source, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-    claims_ = src.run(ranking.region_claims, f, metrics=RANKED_METRICS, rule_columns=True)
-    return rule.compare(claims_, _places(src, f.regions))
+    f = comparison_filters(src, f)
+    places = _places(src, f.regions)
+    values, roles = [], []
+    for scope, metrics in _metric_scopes(f).items():
+        g = replace(f, scope=scope)
+        claims_ = src.run(ranking.region_claims, g, metrics=metrics, rule_columns=True)
+        long, metric_roles = rule.compare(claims_, places, metrics)
+        values.append(long[long["reported"]][[c for c in TABLE_COLUMNS if c in long]])
+        roles.append(metric_roles)
+    found = pd.concat(values, ignore_index=True)
+    return rule.comparison_grid(places, found), pd.concat(roles, ignore_index=True)
 
 
 def read_comparison(src: Source, f: Filters) -> pd.DataFrame:
     """All metrics for the chosen regions by the ranking's rule: one row per region and
-    metric (``valuation.rule.comparison_grid``; 未报告 is a row with no value)."""
-    year = stored_year(src, f.years)
-    if year is None:
+    metric (``valuation.rule.comparison_grid``; 未报告 is a row with no value), each
+    metric in the comparison's 口径 (honours in 全部)."""
+    f = comparison_filters(src, f)
+    groups = _metric_scopes(f)
+    years = {scope: stored_year(src, f.years, scope, f.since) for scope in groups}
+    if any(year is None for year in years.values()):
         return src.computed_comparison(f)[0]
-    values = src.run(ranking.compared_values, f, metrics=RANKED_METRICS, year=year)
-    return rule.comparison_grid(_places(src, f.regions), values)
+    values = [
+        src.run(
+            ranking.compared_values, f, metrics=metrics, year=int(years[scope] or 0), scope=scope
+        )
+        for scope, metrics in groups.items()
+    ]
+    return rule.comparison_grid(_places(src, f.regions), pd.concat(values, ignore_index=True))
 
 
 def comparison_sources(src: Source, f: Filters) -> pd.DataFrame:
     """source, year of the files the compared claims come from (exported images only)."""
-    return src.run(ranking.region_sources, f, metrics=RANKED_METRICS)
+    return src.run(ranking.region_sources, comparison_filters(src, f), metrics=RANKED_METRICS)
 
 
 def comparison_roles(src: Source, f: Filters, region_key: str, metric: str) -> pd.DataFrame:
     """claim_id, region_key, role of the claims behind one cell of a comparison."""
-    year = stored_year(src, f.years)
+    f = comparison_filters(src, f)
+    g = _scope_of(f, metric)
+    year = stored_year(src, g.years, g.scope, g.since)
     if year is None:
         roles = src.computed_comparison(f)[1]
         chosen = (roles["region_key"] == region_key) & (roles["metric"] == metric)
         return roles[chosen].drop(columns=["metric"]).reset_index(drop=True)
-    return _stored_roles(src, metric, "", year, region_key)
+    return _stored_roles(src, metric, "", year, region_key, g.scope)
 
 
 # ------------------------------------------------------------------------ 明细

@@ -28,17 +28,20 @@ CLAIM_COLUMNS = (
     "region_code", "province", "tier", "year", "metric", "category", "value", "unit",
     "approx", "rate", "is_part", "period_start", "period_end", "period_text", "value_text",
     "quote", "quote_start", "quote_end", "value_start", "value_end", "rule", "suspect",
-    "suspect_reason", "page", "location", "ocr",
+    "suspect_reason", "page", "location", "ocr", "period_kind", "covers_start", "covers_end",
 )  # fmt: skip
 REGION_COLUMNS = ("code", "name", "tier", "province", "prefecture", "parent_code")
-SCOPE_COLUMNS = ("metric", "category", "year")
+SCOPE_COLUMNS = ("metric", "category", "year")  # and the 口径, ``scope``, added last
 REGION_VALUE_COLUMNS = (
     *SCOPE_COLUMNS, "region_key", "region", "region_code", "province", "tier", "value", "unit",
     "approx", "mixed_periods", "period_start", "period_end", "n_claims", "n_figures",
-    "n_documents",
+    "n_documents", "conflicts", "scope",
 )  # fmt: skip
-CLAIM_ROLE_COLUMNS = (*SCOPE_COLUMNS, "region_key", "claim_id", "role")
-UNPLACED_COLUMNS = ("metric", "category", "year", "tier", "province", "claims")
+CLAIM_ROLE_COLUMNS = (*SCOPE_COLUMNS, "region_key", "claim_id", "role", "scope")
+UNPLACED_COLUMNS = (
+    "metric", "category", "year", "tier", "province", "claims", "period_kind", "covers_start",
+    "covers_end",
+)  # fmt: skip
 METRIC_SUMMARY_COLUMNS = ("metric", "claims", "regions", "year_min", "year_max")
 RANKINGS_STATE_COLUMNS = ("rule_version", "built_at")
 
@@ -74,6 +77,7 @@ CLAIM_ROW = (
     "a.region_status", "c.year", "c.metric", "c.category", "c.value", "c.unit", "c.approx",
     "c.rate", "c.is_part", "c.period_start", "c.period_end", "c.value_text", "c.quote",
     "c.rule", "c.suspect", "c.suspect_reason", "a.title", "a.date", "d.document_year",
+    "c.period_kind", "c.covers_start", "c.covers_end",
 )  # fmt: skip
 # A card of evidence: the row, with the file's path and the spans to highlight.
 EVIDENCE_ROW = (

@@ -37,18 +37,37 @@ class Filters:
     regions: tuple[str, ...] = ()
     metrics: tuple[str, ...] = ()
     search: str = ""
+    # 统计口径 (valuation.registry.SCOPES); '' = the metric's default (registry.scopes_for).
+    scope: str = ""
+    # 多年累计: the start year ranked (0 = the start year most regions report, chosen by
+    # the service; ``EVERY_START`` = every start year together).
+    since: int = 0
 
     def of(self, page: str) -> Filters:
         """Only the filters ``page`` reads (the others at their defaults), so that a cached
-        result is keyed on what it depends on; a fund category only where it applies."""
+        result is keyed on what it depends on; a fund category only where it applies; on
+        the 排名 page the 口径 resolved to one its metric is ranked in."""
         kept = {f.field: getattr(self, f.field) for f in FILTERS if page in f.pages}
         narrowed = replace(DEFAULTS, **kept)
         category = registry.scoped_category(narrowed.metric, narrowed.category)
-        return replace(narrowed, category=category)
+        narrowed = replace(narrowed, category=category)
+        if page != RANKING:  # a comparison resolves the 口径 metric by metric
+            return narrowed
+        scope = resolved_scope(narrowed)
+        since = narrowed.since if scope == registry.SCOPE_SPAN else DEFAULTS.since
+        return replace(narrowed, scope=scope, since=since)
 
 
 DEFAULTS = Filters()
 _LIST_FIELDS = frozenset({"provinces", "years", "regions", "metrics"})
+EVERY_START = -1  # Filters.since: every start year of 多年累计 figures ranked together
+
+
+def resolved_scope(f: Filters) -> str:
+    """The 口径 a ranking of ``f.metric`` is formed in: the one chosen when the metric can
+    be ranked in it, else the metric's default (单一年度 for additive metrics)."""
+    offered = registry.scopes_for(f.metric)
+    return f.scope if f.scope in offered else offered[0]
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,29 @@ def _search_sql(like: str) -> str:
     )
 
 
+def _scope_words(f: Filters) -> str | None:
+    scope = resolved_scope(f)
+    return SCOPE_WORDS[scope]
+
+
+def _since_words(f: Filters) -> str | None:
+    if resolved_scope(f) != registry.SCOPE_SPAN:
+        return None
+    if f.since == EVERY_START:
+        return "各起始年份"
+    return f"{f.since}年起" if f.since > 0 else None
+
+
+# How each 口径 is said under a chart and in an export's footer.
+SCOPE_WORDS = {
+    registry.SCOPE_SINGLE: "口径：单一年度（按数字所指年份）",
+    registry.SCOPE_SPAN: "口径：多年累计",
+    registry.SCOPE_ALL: "口径：全部（按报道年份，含各类期间）",
+}
+# The year a claim is filtered by: in 单一年度 and 多年累计 the year its figure covers (up
+# to), in 全部 (and on pages without a 口径) the article's year.
+_YEAR_COLUMN = "CASE WHEN $year_scope IN ('single', 'span') THEN c.covers_end ELSE c.year END"
+
 RANKING, COMPARE, CLAIMS = "ranking", "compare", "claims"
 FILTERS: tuple[Filter, ...] = (
     Filter(
@@ -100,7 +142,7 @@ FILTERS: tuple[Filter, ...] = (
         "c.province", frozenset({RANKING, CLAIMS}), lambda f: format_list(f.provinces, "全部省份"),
     ),
     Filter(
-        "years", "year", "(len($years) = 0 OR list_contains($years, c.year))", "c.year",
+        "years", "year", f"(len($years) = 0 OR list_contains($years, {_YEAR_COLUMN}))", "c.year",
         frozenset({RANKING, COMPARE, CLAIMS}), lambda f: format_years(f.years),
     ),
     Filter("metric", "metric", "c.metric = $metric", None, frozenset({RANKING}), lambda f: None),
@@ -121,6 +163,14 @@ FILTERS: tuple[Filter, ...] = (
     Filter(
         "search", "q", "($search = '' OR {search})", None, frozenset({CLAIMS}),
         lambda f: f"搜索“{f.search}”" if f.search else None,
+    ),
+    Filter(
+        "scope", "scope", "($scope IN ('', 'all') OR list_contains($scope_kinds, c.period_kind))",
+        None, frozenset({RANKING, COMPARE}), _scope_words,
+    ),
+    Filter(
+        "since", "since", "($since_scope <> 'span' OR $since <= 0 OR c.covers_start = $since)",
+        None, frozenset({RANKING, COMPARE}), _since_words,
     ),
 )  # fmt: skip
 BY_FIELD = {f.field: f for f in FILTERS}
@@ -161,6 +211,13 @@ def bind(filters: Filters, names: Iterable[str]) -> dict[str, Any]:
             params["pattern"] = like_pattern(value.strip())
         elif name == "years":
             params["years"] = [int(v) for v in value]
+            params["year_scope"] = filters.scope
+        elif name == "scope":
+            params["scope"] = filters.scope
+            params["scope_kinds"] = list(registry.kinds_in(filters.scope or registry.SCOPE_ALL))
+        elif name == "since":
+            params["since"] = int(value)
+            params["since_scope"] = filters.scope
         elif name in _LIST_FIELDS:
             params[name] = [str(v) for v in value]
         else:
@@ -211,6 +268,11 @@ def from_params(get_all: Callable[[str], Sequence[str]]) -> Filters:
         except ValueError:
             continue
     tier = one("tier")
+    scope = one("scope") or ""
+    try:
+        since = int(one("since") or 0)
+    except ValueError:
+        since = DEFAULTS.since
     return Filters(
         provinces=many("provinces"),
         years=_unique(years),
@@ -220,6 +282,8 @@ def from_params(get_all: Callable[[str], Sequence[str]]) -> Filters:
         regions=many("regions")[:MAX_REGIONS],
         metrics=many("metrics"),
         search=(one("search") or "")[:MAX_SEARCH],
+        scope=scope if scope in registry.SCOPES else DEFAULTS.scope,
+        since=since,
     )
 
 

@@ -11,15 +11,17 @@ answer are one statement.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from db import sql
-from db.columns import CLAIM_ROW, RULE_ROW, claims_from, listed, select
+from db.columns import CLAIM_ROW, RULE_ROW, claims_from, listed, region_key, select
 from db.filters import COMPARE, RANKING, Filters, lenient, where
 from db.sql import Con
 from valuation.outcome import TABLE_COLUMNS
+from valuation.registry import SCOPE_ALL, SCOPE_SINGLE, SCOPE_SPAN
 
 # Each claim with its article, and with its document (the rule needs no document).
 CLAIMS_JOINED = claims_from()
@@ -32,6 +34,8 @@ PLACED = "(c.region IS NOT NULL AND list_contains($statuses, a.region_status))"
 TRUSTED = "(c.suspect IS NOT TRUE AND isfinite(c.value))"
 _ORDER = " ORDER BY c.province NULLS LAST, c.region NULLS LAST, c.metric, c.claim_id"
 _VALUE_FIELDS = TABLE_COLUMNS[1:]  # a stored value is a row of the rule's table
+# The filters that say which claims of a ranking are in scope (the rest say which regions).
+_SCOPE_FILTERS = ("metric", "years", "category", "scope", "since")
 
 
 def _strs(values: Sequence[str]) -> list[str]:
@@ -41,8 +45,8 @@ def _strs(values: Sequence[str]) -> list[str]:
 def _ranked_where(f: Filters, statuses: Sequence[str]) -> tuple[str, dict[str, Any]]:
     """The claims a ranking reads: placed ones matching tier and provinces exactly, and
     unplaced ones nothing known about contradicts (they are counted as left out)."""
-    _, params = where(f, ("metric", "years", "category", "tier", "provinces"))
-    scope, _ = where(f, ("metric", "years", "category"))
+    _, params = where(f, (*_SCOPE_FILTERS, "tier", "provinces"))
+    scope, _ = where(f, _SCOPE_FILTERS)
     placed, _ = where(f, ("tier", "provinces"))
     sql = (
         f" WHERE {scope} AND {TRUSTED} AND (({PLACED} AND {placed})"
@@ -84,7 +88,7 @@ def rule_inputs(con: Con, *, metric: str, statuses: Sequence[str]) -> pd.DataFra
 
 
 def _region_where(f: Filters, metrics: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    clause, params = where(f.of(COMPARE), ("regions", "years"))
+    clause, params = where(f.of(COMPARE), ("regions", "years", "scope", "since"))
     return f" WHERE {clause} AND {TRUSTED} AND list_contains($ranked, c.metric)", {
         **params,
         "ranked": _strs(metrics),
@@ -114,25 +118,34 @@ def region_values(con: Con, f: Filters, *, year: int) -> pd.DataFrame:
         con,
         f"SELECT rank() OVER (ORDER BY value DESC) AS rank, {listed(_VALUE_FIELDS)}"
         f" FROM region_values c WHERE {clause} AND c.category = $category AND c.year = $year"
-        " ORDER BY value DESC, region, region_key",
-        {**params, "category": f.category, "year": int(year)},
+        " AND c.scope = $scope ORDER BY value DESC, region, region_key",
+        {**params, "category": f.category, "year": int(year), "scope": f.scope},
     )
 
 
-def compared_values(con: Con, f: Filters, *, metrics: Sequence[str], year: int) -> pd.DataFrame:
-    """Stored values of the chosen regions for these metrics (every fund category)."""
+def compared_values(
+    con: Con, f: Filters, *, metrics: Sequence[str], year: int, scope: str = SCOPE_ALL
+) -> pd.DataFrame:
+    """Stored values of the chosen regions for these metrics (every fund category) in one
+    口径."""
     return sql.df(
         con,
         f"SELECT {listed(_VALUE_FIELDS)} FROM region_values"
-        " WHERE category = '' AND year = $year"
+        " WHERE category = '' AND year = $year AND scope = $scope"
         " AND metric = ANY($metrics) AND region_key = ANY($keys)"
         " ORDER BY metric, region_key",
-        {"keys": _strs(f.regions), "metrics": _strs(metrics), "year": int(year)},
+        {"keys": _strs(f.regions), "metrics": _strs(metrics), "year": int(year), "scope": scope},
     )
 
 
 def claim_roles(
-    con: Con, *, metrics: Sequence[str], category: str, year: int, region_keys: Sequence[str]
+    con: Con,
+    *,
+    metrics: Sequence[str],
+    category: str,
+    year: int,
+    region_keys: Sequence[str],
+    scope: str = SCOPE_ALL,
 ) -> pd.DataFrame:
     """claim_id, region_key, metric, role: the stored roles of these regions' claims.
 
@@ -145,7 +158,7 @@ def claim_roles(
         """
         SELECT claim_id, region_key, metric, role FROM claim_roles
         WHERE metric = ANY($metrics) AND category = $category AND year = $year
-          AND region_key = ANY($keys)
+          AND scope = $scope AND region_key = ANY($keys)
         ORDER BY metric, region_key, claim_id
         """,
         {
@@ -153,6 +166,7 @@ def claim_roles(
             "category": category,
             "year": int(year),
             "keys": _strs(region_keys),
+            "scope": scope,
         },
     )
 
@@ -160,7 +174,8 @@ def claim_roles(
 # The claims a ranking leaves out because their region is unknown, counted per kind;
 # stored at ingest (``unplaced_claims``) and summed by :func:`unplaced_count`.
 UNPLACED_CLAIMS_SQL = f"""
-SELECT c.metric, c.category, c.year, c.tier, c.province, count(*) AS claims
+SELECT c.metric, c.category, c.year, c.tier, c.province, count(*) AS claims, c.period_kind,
+       c.covers_start, c.covers_end
 {CLAIMS_WITH_ARTICLE}
 WHERE NOT {PLACED} AND {TRUSTED}
 GROUP BY ALL
@@ -172,8 +187,8 @@ def unplaced_count(con: Con, f: Filters) -> int:
     stored counts: a claim counts when nothing known about it contradicts the filters
     (its tier and province are null or match), as in :func:`ranking_claims`."""
     f = f.of(RANKING)
-    _, params = where(f, ("metric", "years", "category", "tier", "provinces"))
-    scope, _ = where(f, ("metric", "years", "category"))
+    _, params = where(f, (*_SCOPE_FILTERS, "tier", "provinces"))
+    scope, _ = where(f, _SCOPE_FILTERS)
     return int(
         sql.scalar(
             con,
@@ -219,4 +234,115 @@ def region_sources(con: Con, f: Filters, *, metrics: Sequence[str]) -> pd.DataFr
         + clause
         + " GROUP BY c.source ORDER BY c.source",
         params,
+    )
+
+
+# --------------------------------------------------------------------------- 统计口径
+
+
+def scope_years(con: Con, f: Filters) -> list[int]:
+    """The years a 单一年度 ranking of ``f`` (metric, category, tier, provinces) has values
+    for, oldest first, from the stored values: the year selector's choices, the last one
+    its default."""
+    f = f.of(RANKING)
+    clause, params = where(f, ("metric", "tier", "provinces"))
+    rows = sql.df(
+        con,
+        "SELECT DISTINCT c.year FROM region_values c"
+        f" WHERE {clause} AND c.category = $category AND c.scope = $scope ORDER BY c.year",
+        {**params, "category": f.category, "scope": SCOPE_SINGLE},
+    )
+    return [int(y) for y in rows["year"]]
+
+
+def claim_scope_years(con: Con, f: Filters, *, statuses: Sequence[str]) -> list[int]:
+    """:func:`scope_years` from the claims, for a database whose stored values are not
+    current: the years the ranking's placed 单一年度 figures cover."""
+    f = replace(f.of(RANKING), scope=SCOPE_SINGLE, years=())
+    clause, params = where(f, ("metric", "category", "scope", "tier", "provinces"))
+    rows = sql.df(
+        con,
+        "SELECT DISTINCT c.covers_end AS year"
+        + CLAIMS_WITH_ARTICLE
+        + f" WHERE {clause} AND {PLACED} AND {TRUSTED} AND c.covers_end IS NOT NULL"
+        " ORDER BY year",
+        {**params, "statuses": _strs(statuses)},
+    )
+    return [int(y) for y in rows["year"]]
+
+
+def span_starts(con: Con, f: Filters) -> pd.DataFrame:
+    """start, regions: the start years of 多年累计 figures in a ranking of ``f`` and how
+    many regions have a value from each, most regions first (then the latest start): the
+    first row is the start year ranked by default."""
+    f = f.of(RANKING)
+    clause, params = where(f, ("metric", "tier", "provinces"))
+    return sql.df(
+        con,
+        "SELECT c.year AS start, count(*) AS regions FROM region_values c"
+        f" WHERE {clause} AND c.category = $category AND c.scope = $scope AND c.year > 0"
+        " GROUP BY c.year ORDER BY regions DESC, start DESC",
+        {**params, "category": f.category, "scope": SCOPE_SPAN},
+    )
+
+
+def compared_scope_years(con: Con, f: Filters, *, metrics: Sequence[str]) -> list[int]:
+    """The years the chosen regions have 单一年度 values for (any of these metrics)."""
+    rows = sql.df(
+        con,
+        "SELECT DISTINCT year FROM region_values WHERE scope = $scope AND category = ''"
+        " AND list_contains($metrics, metric) AND list_contains($keys, region_key)"
+        " ORDER BY year",
+        {"scope": SCOPE_SINGLE, "metrics": _strs(metrics), "keys": _strs(f.regions)},
+    )
+    return [int(y) for y in rows["year"]]
+
+
+# One side of a 数据冲突: a claim with its quote, value, file and date.
+_CONFLICT_SIDE = (
+    "claim_id", "value", "unit", "value_text", "quote", "source", "date", "period_text",
+)  # fmt: skip
+
+
+def _side(claim: str, prefix: str) -> str:
+    """The fields of one side of a conflict, named with ``prefix``."""
+    return ", ".join(f"{claim}.{c} AS {prefix}{c}" for c in _CONFLICT_SIDE)
+
+
+def conflicts(con: Con, claim_ids: Sequence[int]) -> pd.DataFrame:
+    """数据冲突 side by side: for each superseded claim in ``claim_ids`` (role ``conflict``
+    in a ranking's roles), every claim of its region, metric, category and stated period
+    published later with another value (the ones the value uses).
+
+    Columns: metric, category, period_start, period_end, then ``dropped_`` and ``kept_``
+    followed by claim_id, value, unit, value_text, quote, source, date, period_text —
+    the earlier quote beside the later one, oldest conflict first.
+    """
+    published = "coalesce(a.date, make_date(a.year, 1, 1))"
+    # The superseded claims first (a few), then only the claims that share their metric,
+    # period and region: a scan of a million claims' few columns, not a join of them.
+    picked = (
+        f"SELECT c.*, a.date, {published} AS published, {region_key('c.')} AS rk"
+        " FROM claims c JOIN articles a ON a.article_id = c.article_id"
+    )
+    return sql.df(
+        con,
+        f"""
+        WITH o AS ({picked} WHERE list_contains($ids, c.claim_id)),
+        k AS ({picked}
+              WHERE c.metric IN (SELECT metric FROM o)
+                AND c.period_start IN (SELECT period_start FROM o)
+                AND c.period_end IN (SELECT period_end FROM o)
+                AND {region_key("c.")} IN (SELECT rk FROM o)
+                AND c.suspect IS NOT TRUE)
+        SELECT o.metric, o.category, o.period_start, o.period_end,
+               {_side("o", "dropped_")}, {_side("k", "kept_")}
+        FROM o JOIN k ON k.metric = o.metric
+          AND k.category IS NOT DISTINCT FROM o.category
+          AND k.period_start = o.period_start AND k.period_end = o.period_end
+          AND k.rk = o.rk AND k.value <> o.value AND k.claim_id <> o.claim_id
+          AND k.published > o.published
+        ORDER BY o.published, o.claim_id, k.claim_id
+        """,
+        {"ids": [int(i) for i in claim_ids]},
     )

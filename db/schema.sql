@@ -105,7 +105,15 @@ CREATE TABLE IF NOT EXISTS claims (
     suspect_reason VARCHAR,              -- why, in Chinese: 超出合理范围（县级资金超过1000亿元）
     page         INTEGER,                -- page of the number in the original (PDF, scan)
     location     VARCHAR,                -- where in the original: 第2页第5行, 表格1第2行, 第3段
-    ocr          BOOLEAN DEFAULT false   -- read by OCR: shown on its card, can be filtered out
+    ocr          BOOLEAN DEFAULT false,  -- read by OCR: shown on its card, can be filtered out
+    -- The period as the value rule reads it (issue 10; etl/rules/period_kinds.yml): its
+    -- kind, and the years the figure covers. Unlike period_start/period_end (what the
+    -- figure's own sentence states, SPEC) these also hold a period given by a heading
+    -- (一、2023年工作情况), the article's year for a figure that states none (unstated) and
+    -- the year a count or 累计 stock stands at (as_of: covers_start null).
+    period_kind  VARCHAR,                -- year | span | per_year | part_year | as_of | unstated
+    covers_start INTEGER,                -- first year covered (null: not stated, as_of)
+    covers_end   INTEGER                 -- last year covered (null: unknown)
 );
 
 -- ---------------------------------------------------------------------------------------
@@ -138,7 +146,12 @@ CREATE TABLE IF NOT EXISTS region_values (
     period_end    INTEGER,
     n_claims      INTEGER NOT NULL,      -- evidence: counted + duplicate claims
     n_figures     INTEGER NOT NULL,      -- counted claims
-    n_documents   INTEGER NOT NULL
+    n_documents   INTEGER NOT NULL,
+    conflicts     INTEGER DEFAULT 0,     -- 数据冲突: figures another, later document restates
+                                         -- with a different value for the same period
+    -- 统计口径 (valuation.registry.SCOPES): all (year = the article's year) | single (year
+    -- = the year the figures cover) | span (year = their start year; -1 = every start).
+    scope         VARCHAR DEFAULT 'all'
 );
 
 -- One row = the role one claim plays in its region's value in one scope: counted |
@@ -149,7 +162,8 @@ CREATE TABLE IF NOT EXISTS claim_roles (
     year       INTEGER NOT NULL,
     region_key VARCHAR NOT NULL,
     claim_id   INTEGER NOT NULL,         -- → claims.claim_id
-    role       VARCHAR NOT NULL
+    role       VARCHAR NOT NULL,
+    scope      VARCHAR DEFAULT 'all'     -- 统计口径, as in region_values
 );
 
 -- At most one row: the derived tables are current. Every write of a document deletes it
@@ -169,7 +183,10 @@ CREATE TABLE IF NOT EXISTS unplaced_claims (
     year     INTEGER,
     tier     VARCHAR,
     province VARCHAR,
-    claims   INTEGER NOT NULL
+    claims   INTEGER NOT NULL,
+    period_kind VARCHAR,                 -- the claims' period kind and covered years, for
+    covers_start INTEGER,                -- the 口径 filters (db/filters.py)
+    covers_end  INTEGER
 );
 
 -- One row = how much data one metric has (claims, distinct regions, first and last year):
@@ -198,3 +215,12 @@ ALTER TABLE documents ADD COLUMN IF NOT EXISTS ocr BOOLEAN DEFAULT false;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS page INTEGER;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS location VARCHAR;
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS ocr BOOLEAN DEFAULT false;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS period_kind VARCHAR;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS covers_start INTEGER;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS covers_end INTEGER;
+ALTER TABLE region_values ADD COLUMN IF NOT EXISTS conflicts INTEGER DEFAULT 0;
+ALTER TABLE region_values ADD COLUMN IF NOT EXISTS scope VARCHAR DEFAULT 'all';
+ALTER TABLE claim_roles ADD COLUMN IF NOT EXISTS scope VARCHAR DEFAULT 'all';
+ALTER TABLE unplaced_claims ADD COLUMN IF NOT EXISTS period_kind VARCHAR;
+ALTER TABLE unplaced_claims ADD COLUMN IF NOT EXISTS covers_start INTEGER;
+ALTER TABLE unplaced_claims ADD COLUMN IF NOT EXISTS covers_end INTEGER;

@@ -38,7 +38,14 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from db.columns import CLAIM_ROLE_COLUMNS, DOCUMENT_COLUMNS, REGION_COLUMNS, REGION_VALUE_COLUMNS
+from db.columns import (
+    CLAIM_ROLE_COLUMNS,
+    DOCUMENT_COLUMNS,
+    REGION_COLUMNS,
+    REGION_VALUE_COLUMNS,
+    UNPLACED_COLUMNS,
+    listed,
+)
 from db.errors import DatabaseBroken, DatabaseBusy, DocumentRefused
 from db.overview import METRIC_SUMMARY_SQL
 from db.ranking import UNPLACED_CLAIMS_SQL, rule_inputs
@@ -269,13 +276,13 @@ def rebuild_derived(con: Con) -> RebuildStats:
     that reads one scope (or one region's roles) skip the rest of the table.
     """
     n_values = n_roles = 0
-    order = "metric, category, year, region_key"
+    order = "metric, scope, category, year, region_key"
     with transaction(con):
         for table in DERIVED_TABLES:
             con.execute(f"DELETE FROM {table}")
         con.execute("INSERT INTO metric_summary " + METRIC_SUMMARY_SQL)
         con.execute(
-            "INSERT INTO unplaced_claims " + UNPLACED_CLAIMS_SQL,
+            f"INSERT INTO unplaced_claims ({listed(UNPLACED_COLUMNS)}) " + UNPLACED_CLAIMS_SQL,
             {"statuses": list(RANKABLE_STATUSES)},
         )
         for metric in RANKED_METRICS:

@@ -19,6 +19,7 @@ from etl.clauses import ArticleText, Span
 from etl.metric_rules import PART_MARKER, ClaimRules, PersonRule
 from etl.models import ClaimMatch
 from etl.numbers import Quantity
+from etl.period_kinds import Covered, Heading, covered, heading_period, headings, honour
 from etl.periods import Period, period_for
 from etl.wordsets import WordSet
 
@@ -52,6 +53,7 @@ class _Article:
         self._starts = [q.start for q in self.quantities]
         self._periods: dict[int, list[Period]] = {}
         self._period_starts: dict[int, list[int]] = {}
+        self._headings: tuple[list[Heading], list[int]] | None = None
 
     def periods(self, sentence: Span) -> list[Period]:
         """Period phrases of a sentence scope, found once per sentence however many figures
@@ -77,6 +79,22 @@ class _Article:
         if start >= paragraph.end:
             return None
         return self.rules.periods.leading(self.periods(self.sentence(start)), start)
+
+    def covered(self, quantity: Quantity, governing: Period | None) -> Covered:
+        """The period kind and covered years of a money or person figure
+        (``etl.period_kinds``); the article's headings are read on the first figure asked."""
+        cues = self.rules.period_cues
+        if self._headings is None:
+            found = headings(self.text, self.rules.periods, cues, self.year)
+            self._headings = (found, [h.start for h in found])
+        clause, sentence = self.clause(quantity.start), self.sentence(quantity.start)
+        return covered(
+            governing,
+            heading_period(*self._headings, quantity.start),
+            cues.stock_words.within(self.text, clause.start, quantity.start),
+            cues.part_year_words.within(self.text, sentence.start, sentence.end),
+            self.year,
+        )
 
     def first_number(self, start: int, end: int) -> int | None:
         """Start of the first quantity inside ``[start, end)``, if any."""
@@ -118,10 +136,12 @@ def _claim(
     clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
     quote_start, quote_end = _quote_span(art.text, clause, quantity)
     period = None
-    if quantity.kind != "times":  # an honour count is cumulative: it covers no period
+    covers = honour(art.year)  # an honour count is cumulative: it covers no period
+    if quantity.kind != "times":
         period = period_for(art.periods(sentence), clause.end, quantity.numeral_start)
         if period is None:
             period = art.paragraph_period(quantity.start)
+        covers = art.covered(quantity, period)
     unit = "次" if quantity.kind == "times" else (quantity.unit or "元")
     return ClaimMatch(
         metric=metric,
@@ -140,6 +160,9 @@ def _claim(
         category=category,
         rule=rule,
         overlong=quantity.overlong,
+        period_kind=covers.kind,
+        covers_start=covers.start,
+        covers_end=covers.end,
     )
 
 

@@ -70,6 +70,7 @@ def claim_table(
             float(c.value), c.unit, c.approx, c.rate, c.is_part, c.period_start, c.period_end,
             c.period_text, c.value_text, c.quote, c.quote_start, c.quote_end, c.value_start,
             c.value_end, c.rule, c.suspect, c.suspect_reason, c.page, c.location, c.ocr,
+            c.period_kind, c.covers_start, c.covers_end,
         )
         for i, c in enumerate(claims)
     ])  # fmt: skip

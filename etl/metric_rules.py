@@ -15,6 +15,7 @@ from typing import Any
 
 from etl.categories import FundCategories
 from etl.numbers import QuantityGrammar
+from etl.period_kinds import PeriodCues
 from etl.periods import PeriodGrammar
 from etl.rulebook import load_yaml, rule_file
 from etl.wordsets import WordSet
@@ -199,6 +200,7 @@ class ClaimRules:
     periods: PeriodGrammar
     categories: FundCategories
     plausibility: Plausibility = field(default_factory=Plausibility)
+    period_cues: PeriodCues = field(default_factory=PeriodCues.shipped)
 
     @classmethod
     def from_files(
@@ -218,6 +220,7 @@ class ClaimRules:
             periods=PeriodGrammar.from_rules(quantities["periods"]),
             categories=FundCategories(dict(fund_categories)),
             plausibility=Plausibility.from_rules(metrics),
+            period_cues=PeriodCues.from_rules(quantities["period_cues"]),
         )
 
     @classmethod

@@ -210,6 +210,11 @@ class ClaimMatch:
     rule: str | None = None
     is_part: bool = False
     overlong: int | None = None  # digits of a numeral too long to be a figure (value 0)
+    # The period as the value rule reads it (etl.period_kinds): a kind of
+    # etl/rules/period_kinds.yml and the years covered, set when the article is read.
+    period_kind: str = "unstated"
+    covers_start: int | None = None
+    covers_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -299,6 +304,10 @@ class ClaimRecord:
     page: int | None = None
     location: str | None = None
     ocr: bool = False
+    # The kind of period and the years the figure covers (db/schema.sql claims.period_kind).
+    period_kind: str = "unstated"
+    covers_start: int | None = None
+    covers_end: int | None = None
 
     def spec_dict(self) -> dict[str, Any]:
         """The fields of SPEC.md's Claim, as ``python -m etl extract`` prints."""

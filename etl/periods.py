@@ -25,6 +25,7 @@ class PeriodRule:
     pattern: regex.Pattern[str]
     start: str | None
     end: str | None
+    kind: str = "year"  # a code of etl/rules/period_kinds.yml
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ class Period:
     text: str
     position: int
     rule: str = ""
+    kind: str = "year"  # a code of etl/rules/period_kinds.yml (etl.period_kinds)
 
 
 _ALLOWED_NAMES = frozenset({"y1", "y2", "n", "year"})
@@ -92,7 +94,7 @@ def period_for(periods: list[Period], clause_end: int, value_start: int) -> Peri
 
 # Periods that can open a paragraph and govern all of it (近4年来，…。…。); a bare year or
 # 每年 at a paragraph's start usually dates one event, not the paragraph.
-NOT_PARAGRAPH_RULES = frozenset({"one_year", "every_year", "last_year"})
+NOT_PARAGRAPH_RULES = frozenset({"one_year", "every_year", "last_year", "as_of_year", "year_part"})
 # How far into a paragraph its governing period phrase may start (after 一是, 　　 …).
 PARAGRAPH_LEAD_CHARS = 8
 
@@ -133,6 +135,7 @@ class PeriodGrammar:
                     pattern=regex.compile(entry["pattern"]),
                     start=None if entry["start"] is None else str(entry["start"]),
                     end=None if entry["end"] is None else str(entry["end"]),
+                    kind=str(entry.get("kind", "year")),
                 )
                 for entry in entries
             )
@@ -163,6 +166,7 @@ class PeriodGrammar:
                         text=own.group(),
                         position=own.start(),
                         rule=rule.name,
+                        kind=rule.kind,
                     )
                 )
                 break

@@ -140,6 +140,9 @@ def _claim(
         page=place.page,
         location=place.label() or None,
         ocr=doc.ocr,
+        period_kind=m.period_kind,
+        covers_start=m.covers_start,
+        covers_end=m.covers_end,
     )
 
 

@@ -24,6 +24,9 @@ from tests.conftest import SCRIPT, gold_articles, gold_claims, holding
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "'; DROP TABLE claims; --"
 PAGES = ["app_pages/ranking.py", "app_pages/compare.py", "app_pages/claims.py"]
+# The 口径 that ranks every figure by its article's year, whatever period it covers: what
+# the tests of the sample's values below were written for (单一年度 is the default).
+ALL_PERIODS = {"scope": "all"}
 
 
 def start(query: dict[str, Any] | None = None, page: str | None = None) -> AppTest:
@@ -134,8 +137,42 @@ def test_a_long_ranking_draws_its_first_bars_and_lists_every_region(
     assert len(at.dataframe[0].value) == n  # the table lists every region
 
 
+def _subtitle(at: AppTest) -> str:
+    return str(
+        json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["subtitle"]["text"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "words"),
+    [
+        # 单一年度 2023: the figures that cover 2023, whatever year the article has; 许昌's
+        # 2020年以来 total and its 2024 figures are not in it.
+        pytest.param({"scope": "single", "year": "2023"},
+                     {"鹤壁市": "300万元", "许昌市": "1,270余万元"},
+                     "2023年 · 全部类别 · 口径：单一年度（按数字所指年份）", id="single-2023"),
+        # 全部 by the article's year: SPECIAL's 2024 article puts 鹤壁's 2023 figure in 2024.
+        pytest.param({"scope": "all", "year": "2023"}, {"鹤壁市": None},
+                     "2023年 · 全部类别 · 口径：全部（按报道年份，含各类期间）", id="all-2023"),
+        pytest.param({"scope": "all"},
+                     {"鹤壁市": "300万元（2023年）", "许昌市": "1,473余万元 · 口径不一"},
+                     "全部年份 · 全部类别 · 口径：全部（按报道年份，含各类期间）", id="all"),
+        # No year chosen: 单一年度 opens on the latest year that has values.
+        pytest.param({"scope": "single"}, {"洛阳市": "3,080余万元"},
+                     "2024年 · 全部类别 · 口径：单一年度（按数字所指年份）", id="single-latest"),
+    ],
+)  # fmt: skip
+def test_the_scope_in_the_url_changes_the_ranking_and_its_subtitle(
+    query: dict[str, str], expected: dict[str, str | None], words: str
+) -> None:
+    at = start({"metric": "funds", **query}, page="app_pages/ranking.py")
+    labels = dict(bars(ok(at)))
+    assert {region: labels.get(region) for region in expected} == expected
+    assert _subtitle(at).endswith(words)
+
+
 def test_ranking_metric_changes_the_chart() -> None:
-    at = start(page="app_pages/ranking.py")
+    at = start(ALL_PERIODS, page="app_pages/ranking.py")
     at.sidebar.selectbox(key="flt.ranking.metric").set_value("funds").run()
     labels = dict(bars(ok(at)))
     assert labels["鹤壁市"] == "300万元（2023年）"  # SPECIAL: 2023年安排…专项资金300万元
@@ -171,7 +208,7 @@ def test_ranking_province_changes_the_chart() -> None:
 
 
 def test_ranking_year_changes_the_chart_and_marks_a_differing_period() -> None:
-    at = start({"metric": "children_schooled"}, page="app_pages/ranking.py")
+    at = start({"metric": "children_schooled", **ALL_PERIODS}, page="app_pages/ranking.py")
     at.sidebar.multiselect(key="flt.ranking.years").set_value([2024]).run()
     # 000 (2024): "2020 年以来落实军人子女入学优待 1500 余名"; SPECIAL (2024): "今年新增随军
     # 子女入学0人". Two periods, neither most bars': each bar says which it covers.
@@ -180,7 +217,7 @@ def test_ranking_year_changes_the_chart_and_marks_a_differing_period() -> None:
 
 def test_ranking_fund_category() -> None:
     at = start(
-        {"metric": "funds", "category": "veterans_aid", "province": "河南省"},
+        {"metric": "funds", "category": "veterans_aid", "province": "河南省", **ALL_PERIODS},
         page="app_pages/ranking.py",
     )
     # 000: "2020 年以来…投入资金 4000 余万元"; 001#13: "投入资金400余万元", "协调地方帮扶资金
@@ -199,7 +236,9 @@ def test_ranking_empty_result_says_so() -> None:
 
 
 def test_ranking_evidence_escapes_html_and_marks_the_number() -> None:
-    at = start({"metric": "funds", "province": "河南省"}, page="app_pages/ranking.py")
+    at = start(
+        {"metric": "funds", "province": "河南省", **ALL_PERIODS}, page="app_pages/ranking.py"
+    )
     at.selectbox(key="ranking.evidence").set_value("410600").run()  # 鹤壁市 (SPECIAL)
     html = "".join(h.value for h in ok(at).html)
     assert "<script>" not in html
@@ -210,7 +249,7 @@ def test_ranking_evidence_escapes_html_and_marks_the_number() -> None:
 def test_ranking_evidence_shows_duplicates_rates_and_parts() -> None:
     # 张掖 is reported twice in 001 (#1 and #20): the fuller #20 counts, #1's figures that
     # #20 states again are reprints; its 每人每月300元/500元 are standards.
-    at = start({"metric": "funds", "year": "2023"}, page="app_pages/ranking.py")
+    at = start({"metric": "funds", "year": "2023", **ALL_PERIODS}, page="app_pages/ranking.py")
     at.selectbox(key="ranking.evidence").set_value("620700").run()
     html = [h.value for h in ok(at).html]
     assert "重复报道（只计一次）" in html[0]
@@ -227,7 +266,7 @@ def test_ranking_evidence_is_shown_a_page_of_cards_at_a_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(evidence, "CARDS_PER_PAGE", 1)
-    at = start({"metric": "funds", "year": "2023"}, page="app_pages/ranking.py")
+    at = start({"metric": "funds", "year": "2023", **ALL_PERIODS}, page="app_pages/ranking.py")
     at.selectbox(key="ranking.evidence").set_value("620700").run()
     assert "计入 17 条 · 重复报道 5 条 · 期间重叠 5 条 · 标准类 4 条" in texts(at)
     pager = at.number_input(key="ranking.cards.funds.620700.used")
@@ -276,7 +315,7 @@ def test_compare_asks_for_two_regions() -> None:
 
 
 def test_compare_shows_not_reported_apart_from_zero() -> None:
-    at = start({"region": ["410600", "411000"]}, page="app_pages/compare.py")
+    at = start({"region": ["410600", "411000"], **ALL_PERIODS}, page="app_pages/compare.py")
     table = at.dataframe[0].value.set_index("地区")
     assert table.loc["鹤壁市（河南省）", "省级双拥模范"] == "未报告"
     assert table.loc["鹤壁市（河南省）", "子女入学入园"] == "0人"  # 今年新增随军子女入学0人
@@ -288,7 +327,7 @@ def test_compare_shows_not_reported_apart_from_zero() -> None:
 
 
 def test_compare_year_and_region_change_what_is_shown() -> None:
-    at = start({"region": ["410600", "411000"]}, page="app_pages/compare.py")
+    at = start({"region": ["410600", "411000"], **ALL_PERIODS}, page="app_pages/compare.py")
     at.sidebar.multiselect(key="flt.compare.years").set_value([2024]).run()
     table = ok(at).dataframe[0].value.set_index("地区")
     assert set(table.loc["许昌市（河南省）"]) == {"未报告"}  # 001 and 002 are of 2023
@@ -311,7 +350,7 @@ def test_compare_tier_and_province_narrow_the_choices() -> None:
 
 
 def test_compare_evidence_for_one_cell() -> None:
-    at = start({"region": ["410600", "410300"]}, page="app_pages/compare.py")
+    at = start({"region": ["410600", "410300"], **ALL_PERIODS}, page="app_pages/compare.py")
     at.selectbox(key="compare.evidence").set_value(("410600", "funds")).run()
     assert "&lt;script&gt;" in "".join(h.value for h in ok(at).html)
     at.selectbox(key="compare.evidence").set_value(("410600", "honour_provincial")).run()

@@ -143,7 +143,7 @@ def test_ranking_click_shows_the_sentence_and_the_png_downloads(
     page: Page, app_url: str, corpus_db: Path
 ) -> None:
     # A shared link chooses the metric; the user then narrows it to one province.
-    page.goto(app_url + "/ranking?metric=funds")
+    page.goto(app_url + "/ranking?metric=funds&scope=all")  # 全部: every 河南 city
     expect(page.locator(BARS).first).to_be_visible()
     bs.pick_option(page, "省份", PROVINCE[:2], PROVINCE)
     expect(page).to_have_url(re.compile("province=" + re.escape(urllib.parse.quote(PROVINCE))))

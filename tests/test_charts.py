@@ -35,7 +35,13 @@ def ranking(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     "投入资金400余万元" and "协调地方帮扶资金200余万元"; 濮阳市 (001#16) "今年7月…3000元红包"."""
     rows = reads.ranking_claims(
         con,
-        flt(metric="funds", tier="prefecture", provinces=["河南省"], category="veterans_aid"),
+        flt(
+            metric="funds",
+            tier="prefecture",
+            provinces=["河南省"],
+            category="veterans_aid",
+            scope="all",
+        ),
         statuses=RANKABLE_STATUSES,
     )
     return rule.rank(rows, "funds").table

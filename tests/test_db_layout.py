@@ -49,7 +49,10 @@ def test_every_table_tuple_is_the_schema_in_its_order() -> None:
 def test_a_stored_value_is_a_row_of_the_rules_table_in_a_scope() -> None:
     assert columns.REGION_VALUE_COLUMNS[:3] == columns.SCOPE_COLUMNS
     rule_row = [c for c in TABLE_COLUMNS if c != "rank"]
-    assert sorted(columns.REGION_VALUE_COLUMNS[3:]) == sorted(c for c in rule_row if c != "metric")
+    # the 口径 (scope) closes the row: added to databases that already had the table
+    assert columns.REGION_VALUE_COLUMNS[-1] == columns.CLAIM_ROLE_COLUMNS[-1] == "scope"
+    stored = columns.REGION_VALUE_COLUMNS[3:-1]
+    assert sorted(stored) == sorted(c for c in rule_row if c != "metric")
 
 
 def test_the_read_rows_name_each_column_once_and_the_rule_reads_a_part() -> None:

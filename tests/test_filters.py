@@ -51,6 +51,11 @@ CASES: dict[str, tuple[Filters, Callable[[Row], bool], str | None, set[str]]] = 
     "metrics": (Filters(metrics=("funds", "people_resettled")),
                 lambda c: c["metric"] in {"funds", "people_resettled"}, None, {"claims"}),
     "search": (Filters(search="洛阳"), _searched("洛阳"), "搜索“洛阳”", {"claims"}),
+    "scope": (Filters(metric="funds", scope="span"),
+              lambda c: c["period_kind"] in {"span", "as_of"}, "口径：多年累计",
+              {"ranking", "compare"}),
+    "since": (Filters(metric="funds", scope="span", since=2016),
+              lambda c: c["covers_start"] == 2016, "2016年起", {"ranking", "compare"}),
 }  # fmt: skip
 
 
@@ -111,6 +116,7 @@ def test_the_subtitle_says_every_filter_a_page_reads_in_table_order() -> None:
     assert (
         filters.subtitle(f, "ranking")
         == "地级（市、州、盟） · 甘肃省、河南省 · 2022—2023年 · 全部类别"
+        " · 口径：单一年度（按数字所指年份）"
     )
 
 

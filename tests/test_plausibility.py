@@ -100,7 +100,7 @@ def test_a_numeral_too_long_is_found_without_a_value_and_never_raises() -> None:
 
 def _funds_ranking(db: Path) -> tuple[list[tuple], list[tuple]]:
     """The funds ranking of prefectures, stored and computed from the claims."""
-    f = flt(metric="funds", tier="prefecture")
+    f = flt(metric="funds", tier="prefecture", scope="all")
     with duckdb.connect(str(db), read_only=True) as con:
         stored = ranking.region_values(con, f, year=0)
         claims = ranking.ranking_claims(con, f, statuses=RANKABLE_STATUSES, rule_columns=True)

@@ -156,7 +156,8 @@ def _evidence_in_one_query(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pd
                c.metric, c.category, c.value, c.unit, c.approx, c.rate, c.is_part,
                c.period_start, c.period_end, c.value_text, c.quote, c.rule,
                c.suspect, c.suspect_reason,
-               a.title, a.date, d.document_year, d.path, a.text AS article_text,
+               a.title, a.date, d.document_year, c.period_kind, c.covers_start, c.covers_end,
+               d.path, a.text AS article_text,
                c.quote_start, c.quote_end, c.value_start, c.value_end,
                c.page, c.location, c.ocr
         FROM claims c

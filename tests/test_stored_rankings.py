@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 from db import overview, ranking, write
+from db.filters import Filters
 from tests.conftest import ROOT, SPECIAL, build_sample_db, flt
 from valuation import registry, rule, stored
 from valuation.registry import CATEGORISED_METRICS, RANKABLE_STATUSES, RANKED_METRICS, TIERS
@@ -70,17 +71,45 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
     return [{c: plain(v) for c, v in row.items()} for row in table[columns].to_dict("records")]
 
 
-def _scopes(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, str, int]]:
-    """Every metric and category, with every year and three single years (one year's scope
-    is computed like any other's; more of them only make the test slower)."""
+def _some(values: list[int]) -> list[int]:
+    return sorted({values[0], values[len(values) // 2], values[-1]}) if values else []
+
+
+def _stored_years(con: duckdb.DuckDBPyConnection, metric: str, scope: str) -> list[int]:
+    """The years (start years for 多年累计) a 口径 holds values for: which to test."""
+    rows = con.execute(
+        "SELECT DISTINCT year FROM region_values WHERE metric = ? AND scope = ? AND year > 0"
+        " ORDER BY year",
+        [metric, scope],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def _scopes(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, str, str, int]]:
+    """Every metric, category and 口径, with every year (every start year) and three single
+    years (one year's scope is computed like any other's; more only make the test slower)."""
     options = overview.options(con, CATEGORISED_METRICS)
-    all_years = options.years
-    some_years = sorted({all_years[0], all_years[len(all_years) // 2], all_years[-1]})
     for metric in RANKED_METRICS:
         categories = ("", *options.categories) if registry.has_categories(metric) else ("",)
+        years = {
+            registry.SCOPE_ALL: [stored.EVERY_YEAR, *_some(options.years)],
+            registry.SCOPE_SINGLE: _some(_stored_years(con, metric, registry.SCOPE_SINGLE)),
+            registry.SCOPE_SPAN: [
+                stored.EVERY_START,
+                *_some(_stored_years(con, metric, registry.SCOPE_SPAN)),
+            ],
+        }
         for category in categories:
-            for year in (stored.EVERY_YEAR, *some_years):
-                yield metric, category, year
+            for scope in registry.scopes_for(metric):
+                for year in years[scope]:
+                    yield metric, category, scope, year
+
+
+def _filters(metric: str, category: str, scope: str, year: int, **kw: Any) -> Filters:
+    """The filters that ask for one stored scope (a year, or a start year in 多年累计)."""
+    if scope == registry.SCOPE_SPAN:
+        return flt(metric=metric, category=category, scope=scope, since=year, **kw)
+    return flt(metric=metric, category=category, scope=scope, years=(year,) if year else (), **kw)
 
 
 def test_stored_values_are_current(ro: duckdb.DuckDBPyConnection) -> None:
@@ -92,22 +121,16 @@ def test_every_stored_ranking_and_unplaced_count_equal_the_rule_on_the_claims(
 ) -> None:
     province = overview.options(ro, CATEGORISED_METRICS).provinces[:1]
     compared = 0
-    for metric, category, year in _scopes(ro):
+    for metric, category, scope, year in _scopes(ro):
         for tier in TIERS:
             for chosen in ((), province) if tier == "prefecture" else ((),):
-                f = flt(
-                    metric=metric,
-                    tier=tier,
-                    provinces=chosen,
-                    years=(year,) if year else (),
-                    category=category,
-                )
+                f = _filters(metric, category, scope, year, tier=tier, provinces=chosen)
                 kept = ranking.region_values(ro, f, year=year)
                 claims = ranking.ranking_claims(
                     ro, f, statuses=RANKABLE_STATUSES, rule_columns=True
                 )
                 computed = rule.rank(claims, metric)
-                where = (metric, category, year, tier, chosen)
+                where = (metric, category, scope, year, tier, chosen)
                 assert _records(kept) == _records(computed.table), where
                 assert ranking.unplaced_count(ro, f) == computed.n_unplaced, where
                 compared += len(kept)
@@ -115,20 +138,20 @@ def test_every_stored_ranking_and_unplaced_count_equal_the_rule_on_the_claims(
 
 
 def test_every_stored_role_equals_the_rule_on_the_claims(ro: duckdb.DuckDBPyConnection) -> None:
-    for metric, category, year in _scopes(ro):
+    for metric, category, scope, year in _scopes(ro):
         for tier in TIERS:
-            f = flt(metric=metric, tier=tier, years=(year,) if year else (), category=category)
+            f = _filters(metric, category, scope, year, tier=tier)
             claims = ranking.ranking_claims(ro, f, statuses=RANKABLE_STATUSES, rule_columns=True)
             computed = rule.rank(claims, metric).roles
             keys = computed["region_key"].unique().tolist()
             kept = ranking.claim_roles(
-                ro, metrics=(metric,), category=category, year=year, region_keys=keys
+                ro, metrics=(metric,), category=category, year=year, region_keys=keys, scope=scope
             )
             expected = sorted(
                 zip(computed["claim_id"], computed["region_key"], computed["role"], strict=True)
             )
             got = sorted(zip(kept["claim_id"], kept["region_key"], kept["role"], strict=True))
-            assert got == expected, (metric, category, year, tier)
+            assert got == expected, (metric, category, scope, year, tier)
 
 
 def test_the_generated_database_exercises_every_role(ro: duckdb.DuckDBPyConnection) -> None:

@@ -46,6 +46,7 @@ PLACES = [
 METRICS = [*RANKED_METRICS, "service_stations"]
 VALUES = [0.0, 0.1, 0.2, 0.3, 1.0, 2.0, 3.0, 5.0, 10.0, 10.5, 1e6, 2e6, 2e6, 1.6e8]
 CATEGORIES = [None, None, "", "preferential_payments", "consolation"]
+DATES = [None, pd.Timestamp(2023, 3, 1), pd.Timestamp(2024, 1, 15), pd.Timestamp(2024, 6, 30)]
 
 
 def _row(
@@ -58,15 +59,16 @@ def _row(
     approx: str,
     rate: bool,
     is_part: bool,
+    date: pd.Timestamp | None = None,
 ) -> dict[str, object]:
-    """One claim row as the reads give it."""
+    """One claim row as the reads give it (``date``: its article's, when printed)."""
     code, region, province, tier, status = place
     return {
         "claim_id": claim_id, "article_id": article, "doc_id": doc,
         "region_key": code or region, "region": region, "region_code": code,
         "province": province, "tier": tier, "region_status": status, "year": 2023,
         "metric": metric, **figure, "unit": "元", "approx": approx, "rate": rate,
-        "is_part": is_part,
+        "is_part": is_part, "date": date,
     }  # fmt: skip
 
 
@@ -82,6 +84,9 @@ def random_frame(rng: np.random.Generator) -> pd.DataFrame:
         a: (int(rng.integers(0, len(PLACES))), rng.random() < 0.5, int(rng.integers(2014, 2024)))
         for a in range(1, 13)
     }
+    # Articles are published on a few dates, or undated (then the year orders them), so
+    # that figures restated with another value are 数据冲突 one way or the other.
+    published = {a: DATES[int(rng.integers(0, len(DATES)))] for a in articles}
     metrics = [*METRICS, "funds", "funds", "people_resettled"]
     rows: list[dict[str, object]] = []
     for claim_id in rng.permutation(np.arange(1, n + 1)):
@@ -107,6 +112,8 @@ def random_frame(rng: np.random.Generator) -> pd.DataFrame:
         if rows and rng.random() < 0.25:  # a reprint of an earlier figure
             earlier = rows[int(rng.integers(0, len(rows)))]
             figure = {k: earlier[k] for k in figure}
+            if rng.random() < 0.4:  # that changed it (数据冲突 when published apart)
+                figure["value"] = VALUES[int(rng.integers(0, len(VALUES)))]
         rows.append(
             _row(
                 int(claim_id),
@@ -118,6 +125,7 @@ def random_frame(rng: np.random.Generator) -> pd.DataFrame:
                 ["exact", "exact", "over", "about"][int(rng.integers(0, 4))],
                 bool(rng.random() < 0.07),
                 bool(rng.random() < 0.07),
+                published[article],
             )
         )
     df = pd.DataFrame(rows, columns=list(random_frame_columns()))
@@ -131,7 +139,7 @@ def random_frame_columns() -> tuple[str, ...]:
     return (
         "claim_id", "article_id", "doc_id", "region_key", "region", "region_code", "province",
         "tier", "region_status", "year", "metric", "category", "value", "unit", "approx",
-        "rate", "is_part", "period_start", "period_end",
+        "rate", "is_part", "period_start", "period_end", "date",
     )  # fmt: skip
 
 
@@ -185,6 +193,8 @@ def claim_frames(draw: st.DrawFn) -> pd.DataFrame:
         if rows and draw(st.booleans()):  # a reprint of an earlier figure
             earlier = rows[draw(st.integers(0, len(rows) - 1))]
             figure = {k: earlier[k] for k in figure}
+            if draw(st.booleans()):  # that changed it
+                figure["value"] = draw(st.sampled_from(VALUES))
         rows.append(
             _row(
                 claim_id,
@@ -196,6 +206,7 @@ def claim_frames(draw: st.DrawFn) -> pd.DataFrame:
                 draw(st.sampled_from(["exact", "over", "about"])),
                 draw(st.booleans()) and draw(st.booleans()),
                 draw(st.booleans()) and draw(st.booleans()),
+                draw(st.sampled_from(DATES)),
             )
         )
     df = pd.DataFrame(rows, columns=list(random_frame_columns()))

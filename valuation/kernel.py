@@ -30,7 +30,7 @@ from valuation.registry import ROLE_ORDER, is_honour
 # tests/test_valuerule_equivalence.py checks all of this against ``valuation.reference``, a
 # direct, region-by-region statement of the rule, on random and generated frames.
 
-_COUNTED, _DUPLICATE, _OVERLAP, _NESTED, _PART, _RATE, _SMALLER = range(len(ROLE_ORDER))
+_COUNTED, _DUPLICATE, _CONFLICT, _OVERLAP, _NESTED, _PART, _RATE, _SMALLER = range(len(ROLE_ORDER))
 # The role names as pandas infers a column of them (``str`` from pandas 3 on).
 _ROLE_NAMES = pd.Series(list(ROLE_ORDER)).array
 
@@ -124,6 +124,51 @@ def _prepare(
     )
 
 
+def _published(claims: pd.DataFrame, at: np.ndarray) -> np.ndarray:
+    """The publication of the claims at input positions ``at`` as a day number: their
+    article's date, else 1 January of their year, else -inf (a frame without dates orders
+    by year alone)."""
+    day = np.full(at.size, np.nan)
+    if "date" in claims:
+        dates = pd.to_datetime(claims["date"].iloc[at], errors="coerce")
+        day = dates.to_numpy(dtype="datetime64[D]").astype("int64").astype(float)
+        day[dates.isna().to_numpy()] = np.nan
+    year = seg.floats(claims["year"])[at] if "year" in claims else np.full(at.size, np.nan)
+    january = np.full(at.size, -np.inf)
+    known = ~np.isnan(year)
+    january[known] = (
+        (year[known].astype("int64") - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+    ).astype("int64")
+    return np.where(np.isnan(day), january, day)
+
+
+def _superseded(c: _Claims, live: np.ndarray) -> np.ndarray:
+    """Positions of live dated claims that a later publication restates with another value
+    (数据冲突): within a region, a figure category and a stated period, among the articles
+    that state one figure of them, those published last win; an earlier figure whose value
+    none of them states is superseded."""
+    idx = np.flatnonzero(live & (c.article >= 0) & (c.doc >= 0) & c.dated)
+    if idx.size == 0:
+        return idx
+    key = seg.combine(
+        c.group[idx], c.figure_category[idx], seg.codes(c.start[idx]), seg.codes(c.end[idx])
+    )
+    # Only an article's one figure of a key is its statement of it: several figures of one
+    # category and period in an article are different things (军转干部139名、退役士兵4802名).
+    in_article = seg.combine(key, c.article[idx])
+    single = np.bincount(in_article)[in_article] == 1
+    idx, key = idx[single], seg.codes(key[single])
+    if idx.size == 0:
+        return idx
+    published = _published(c.claims, c.pos[idx])
+    latest = np.full(int(key.max()) + 1, -np.inf)
+    np.maximum.at(latest, key, published)
+    is_latest = published == latest[key]
+    figure = seg.combine(key, seg.codes(c.value[idx]))
+    stated_last = np.isin(figure, figure[is_latest])
+    return idx[~is_latest & ~stated_last]
+
+
 def _honour_roles(c: _Claims) -> np.ndarray:
     """The largest count of each region is counted; every smaller one is shown as smaller."""
     top = np.fmax.reduceat(c.value, c.starts)[c.group]
@@ -167,6 +212,7 @@ def _additive_roles(c: _Claims) -> np.ndarray:
     role = np.full(c.pos.size, _COUNTED, dtype=np.int8)
     role[c.rate] = _RATE
     role[c.part & ~c.rate] = _PART
+    role[_superseded(c, role == _COUNTED)] = _CONFLICT
     role[_nested(c, role == _COUNTED)] = _NESTED
 
     # The live figures' articles, numbered in order of first appearance within the region.
@@ -254,6 +300,7 @@ def _summaries(metric: str, c: _Claims, role: np.ndarray, by: Sequence[str] = ()
     with_doc = evidence[c.doc[evidence] >= 0]
     docs = np.unique(seg.combine(c.group[with_doc], c.doc[with_doc]), return_index=True)[1]
     n_documents = np.bincount(c.group[with_doc][docs], minlength=c.n_groups)
+    n_conflicts = np.bincount(c.group[role == _CONFLICT], minlength=c.n_groups)
 
     names = ["region_key", "region", "region_code", "province", "tier", "unit", *by]
     heads = c.rows(c.starts, names)
@@ -278,6 +325,7 @@ def _summaries(metric: str, c: _Claims, role: np.ndarray, by: Sequence[str] = ()
                 "n_claims": int(n_evidence[g]),
                 "n_figures": 1 if honour else int(n_counted[i]),
                 "n_documents": int(n_documents[g]),
+                "conflicts": int(n_conflicts[g]),
                 **{column: head[column][g] for column in by},
             }
         )

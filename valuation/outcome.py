@@ -14,7 +14,7 @@ from valuation.registry import RANKABLE_STATUSES
 TABLE_COLUMNS = [
     "rank", "region_key", "region", "region_code", "province", "tier", "metric", "value",
     "unit", "approx", "mixed_periods", "period_start", "period_end", "n_claims", "n_figures",
-    "n_documents",
+    "n_documents", "conflicts",
 ]  # fmt: skip
 
 # The columns of a claim the rule reads (the reads fetch only these to rank on the fly).
@@ -22,7 +22,8 @@ RULE_INPUTS = frozenset(
     {
         "claim_id", "article_id", "doc_id", "region_key", "region", "region_code", "province",
         "tier", "region_status", "year", "metric", "category", "value", "unit", "approx", "rate",
-        "is_part", "period_start", "period_end", "suspect",
+        "is_part", "period_start", "period_end", "suspect", "period_kind", "covers_start",
+        "covers_end", "date",
     }
 )  # fmt: skip
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from valuation.outcome import TABLE_COLUMNS, Ranking
 from valuation.registry import (
+    CONFLICT,
     COUNTED,
     DUPLICATE,
     NESTED,
@@ -77,6 +78,45 @@ def _span(rows: list[Row]) -> tuple[int, int] | None:
     return int(min(s for s, _ in periods)), int(max(e for _, e in periods))
 
 
+def _published(row: Row) -> float:
+    """When a claim's article was published, as a day number: its date, else 1 January of
+    its year; -inf when neither is known."""
+    date: Any = row.get("date")
+    if not _missing(date):
+        return float((pd.Timestamp(date).normalize() - pd.Timestamp(1970, 1, 1)).days)
+    year: Any = row.get("year")
+    if not _missing(year):
+        return float((pd.Timestamp(int(year), 1, 1) - pd.Timestamp(1970, 1, 1)).days)
+    return -math.inf
+
+
+def _mark_conflicts(rows: list[Row], roles: list[str]) -> None:
+    """数据冲突: figures of one category and one stated period, each the only such figure of
+    its article (of a known document), that differ in value. The ones published last are
+    used; an earlier figure whose value none of them states is superseded (a later
+    correction or reprint)."""
+    figures: dict[tuple[Any, ...], list[int]] = {}
+    for i, r in enumerate(rows):
+        start, end = _period(r)
+        if roles[i] != COUNTED or None in (start, end):
+            continue
+        if _missing(r["article_id"]) or _missing(r["doc_id"]):
+            continue
+        figures.setdefault((_figure(r)[0], start, end), []).append(i)
+    for stated_by in figures.values():
+        # An article's figure is its statement of the period only when it is its only one
+        # of that category and period (军转干部139名、退役士兵4802名 are two things).
+        articles = [rows[i]["article_id"] for i in stated_by]
+        members = [i for i in stated_by if articles.count(rows[i]["article_id"]) == 1]
+        if not members:
+            continue
+        latest = max(_published(rows[i]) for i in members)
+        stated = {rows[i]["value"] for i in members if _published(rows[i]) == latest}
+        for i in members:
+            if _published(rows[i]) < latest and rows[i]["value"] not in stated:
+                roles[i] = CONFLICT
+
+
 def _by_article(rows: list[Row], positions: list[int]) -> dict[Any, list[int]]:
     """Positions grouped by article, articles in order of their first position."""
     articles: dict[Any, list[int]] = {}
@@ -95,6 +135,7 @@ def _additive_roles(rows: list[Row]) -> list[str]:
     """Sum the figures, but never a rate, a part, a nested figure, or a second article
     that overlaps a counted one (see the module docstring of ``valuation.rule``)."""
     roles = [RATE if r["rate"] else PART if r["is_part"] else COUNTED for r in rows]
+    _mark_conflicts(rows, roles)
     # A claim of no known article is counted and compared with nothing.
     in_article = [i for i, r in enumerate(rows) if not _missing(r["article_id"])]
     for members in _by_article(rows, [i for i in in_article if roles[i] == COUNTED]).values():
@@ -155,6 +196,7 @@ def _summary(metric: str, key: Any, rows: list[Row], roles: list[str]) -> Row:
         "n_claims": len(evidence),
         "n_figures": 1 if honour else len(counted),
         "n_documents": len({r["doc_id"] for r in evidence if not _missing(r["doc_id"])}),
+        "conflicts": sum(role == CONFLICT for role in roles),
     }
 
 

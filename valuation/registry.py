@@ -151,12 +151,16 @@ NESTED = "nested"  # inside a larger figure of the same article for a longer per
 RATE = "rate"  # a standard (每人每月…), never summed
 PART = "part"  # a part of a total stated beside it (其中…)
 SMALLER = "smaller"  # an honour count below the region's largest
-ROLE_ORDER = (COUNTED, DUPLICATE, OVERLAP, NESTED, PART, RATE, SMALLER)
+# 数据冲突: a figure another document published later states with another value for the
+# same category and period; the later one is used (valuation.rule).
+CONFLICT = "conflict"
+ROLE_ORDER = (COUNTED, DUPLICATE, CONFLICT, OVERLAP, NESTED, PART, RATE, SMALLER)
 ROLE_RANK = {role: i for i, role in enumerate(ROLE_ORDER)}  # where a role's cards go
 EVIDENCE_ROLES = (COUNTED, DUPLICATE)  # the claims behind a value
 ROLE_LABELS = {
     COUNTED: "计入",
     DUPLICATE: "重复报道（只计一次）",
+    CONFLICT: "数据冲突：较晚发布的文件对同一期间给出了不同数值，以较晚者为准，本条不计入",
     OVERLAP: "另一篇报告的数字，与已计入的报告期间重叠，不相加",
     NESTED: "已含在同文更长期间的同类数字中，不重复相加",
     RATE: "标准类数字，不相加",
@@ -166,9 +170,63 @@ ROLE_LABELS = {
 ROLE_SHORT = {
     COUNTED: "计入",
     DUPLICATE: "重复报道",
+    CONFLICT: "数据冲突",
     OVERLAP: "期间重叠",
     NESTED: "含于更长期间",
     RATE: "标准类",
     PART: "分项",
     SMALLER: "非最大次数",
 }
+
+# ------------------------------------------------------------------ period kinds and 口径
+# What kind of period a claim's figure covers (claims.period_kind, given by the ETL from
+# etl/rules/period_kinds.yml and the period phrases of quantities.yml), and the 统计口径 a
+# ranking is formed in: 单一年度 compares figures of one year (the year the figure covers,
+# not the article's year), 多年累计 figures over several years (by default only those that
+# start in the same year), 全部 every figure as before periods had kinds.
+SCOPE_SINGLE = "single"
+SCOPE_SPAN = "span"
+SCOPE_ALL = "all"
+SCOPES = (SCOPE_SINGLE, SCOPE_SPAN, SCOPE_ALL)
+SCOPE_LABELS = {SCOPE_SINGLE: "单一年度", SCOPE_SPAN: "多年累计", SCOPE_ALL: "全部"}
+_KIND_SCOPES = frozenset({SCOPE_SINGLE, SCOPE_SPAN, "none"})
+
+
+@dataclass(frozen=True)
+class PeriodKind:
+    """One kind of period: its code, its words, and the 口径 (besides 全部) it enters."""
+
+    code: str
+    label: str
+    scope: str
+
+
+def _period_kind(code: str, spec: dict[str, Any]) -> PeriodKind:
+    scope = spec.get("scope")
+    if scope not in _KIND_SCOPES:
+        raise RuleFileError(
+            f"period_kinds.yml: {code}: scope must be one of {sorted(_KIND_SCOPES)}, not {scope!r}"
+        )
+    return PeriodKind(code=code, label=str(spec["label"]), scope=str(scope))
+
+
+PERIOD_KINDS: dict[str, PeriodKind] = {
+    code: _period_kind(code, spec) for code, spec in rule_file("period_kinds").items()
+}
+PERIOD_KIND_LABELS = {code: kind.label for code, kind in PERIOD_KINDS.items()}
+# The kinds the ETL gives without a period phrase: none stated, an honour count or a 累计 stock.
+UNSTATED_KIND = "unstated"
+AS_OF_KIND = "as_of"
+
+
+def kinds_in(scope: str) -> tuple[str, ...]:
+    """The period kinds whose figures a ranking in ``scope`` uses (全部: every kind)."""
+    if scope == SCOPE_ALL:
+        return tuple(PERIOD_KINDS)
+    return tuple(code for code, kind in PERIOD_KINDS.items() if kind.scope == scope)
+
+
+def scopes_for(metric: str) -> tuple[str, ...]:
+    """The 口径 a metric can be ranked in, its default first: an additive metric defaults to
+    单一年度; an honour count is cumulative by nature and is ranked over 全部 alone."""
+    return (SCOPE_ALL,) if is_honour(metric) else (SCOPE_SINGLE, SCOPE_SPAN, SCOPE_ALL)
