@@ -1,8 +1,9 @@
 """What each page reads, and whether from the stored values or the claims: no Streamlit.
 
 A ranking or a comparison for every year or one year is read from the values ingest stored
-(``region_values``, ``claim_roles``) when they are current; several years at once, or an
-ingest that did not finish, apply the same rule (``valuation.rule``) to the claims here.
+(``region_values``, ``claim_roles``) when they are current; several years at once, an
+ingest that did not finish, or OCR-read claims left out (``Filters.no_ocr``: the stored
+values count them), apply the same rule (``valuation.rule``) to the claims here.
 Either way the page gets the same table; tests/test_stored_rankings.py checks they agree.
 
 Every function takes a :class:`Source` (how to run a read, and the results worth keeping
@@ -129,6 +130,12 @@ def _stored(src: Source) -> bool:
     return src.rule_version() == stored.RULE_VERSION
 
 
+def _stored_year_of(src: Source, f: Filters, scope: str) -> int | None:
+    """:func:`stored_year` of ``f`` in ``scope``; None (from the claims) when OCR-read
+    claims are left out, which the stored values count."""
+    return None if f.no_ocr else stored_year(src, f.years, scope, f.since)
+
+
 # ------------------------------------------------------------------------ 排名
 
 
@@ -151,7 +158,7 @@ def ranking_filters(src: Source, f: Filters) -> Filters:
 
 def scope_years(src: Source, f: Filters) -> list[int]:
     """The years a 单一年度 ranking has values for (the year selector's choices)."""
-    if _stored(src):
+    if _stored(src) and not f.no_ocr:
         return src.run(ranking.scope_years, f)
     return src.run(ranking.claim_scope_years, f, statuses=RANKABLE_STATUSES)
 
@@ -175,7 +182,7 @@ def computed_ranking(src: Source, f: Filters) -> Ranking:
 
 def read_ranking(src: Source, f: Filters) -> RankingData:
     f = ranking_filters(src, f)
-    year = stored_year(src, f.years, f.scope, f.since)
+    year = _stored_year_of(src, f, f.scope)
     if year is None:
         computed = src.computed_ranking(f)
         return RankingData(table=computed.table, n_unplaced=computed.n_unplaced)
@@ -208,7 +215,7 @@ def _stored_roles(
 def ranking_roles(src: Source, f: Filters, region_key: str) -> pd.DataFrame:
     """claim_id, region_key, role of the claims behind one region's value in a ranking."""
     f = ranking_filters(src, f)
-    year = stored_year(src, f.years, f.scope, f.since)
+    year = _stored_year_of(src, f, f.scope)
     if year is None:
         roles = src.computed_ranking(f).roles
         return roles[roles["region_key"] == region_key].reset_index(drop=True)
@@ -270,7 +277,7 @@ def read_comparison(src: Source, f: Filters) -> pd.DataFrame:
     metric in the comparison's 口径 (honours in 全部)."""
     f = comparison_filters(src, f)
     groups = _metric_scopes(f)
-    years = {scope: stored_year(src, f.years, scope, f.since) for scope in groups}
+    years = {scope: _stored_year_of(src, f, scope) for scope in groups}
     if any(year is None for year in years.values()):
         return src.computed_comparison(f)[0]
     values = [
@@ -291,7 +298,7 @@ def comparison_roles(src: Source, f: Filters, region_key: str, metric: str) -> p
     """claim_id, region_key, role of the claims behind one cell of a comparison."""
     f = comparison_filters(src, f)
     g = _scope_of(f, metric)
-    year = stored_year(src, g.years, g.scope, g.since)
+    year = _stored_year_of(src, g, g.scope)
     if year is None:
         roles = src.computed_comparison(f)[1]
         chosen = (roles["region_key"] == region_key) & (roles["metric"] == metric)
@@ -308,7 +315,8 @@ def read_trend(src: Source, f: Filters) -> TrendData:
     when current (without roles: 8,000 of them took 200 ms to read at 1,000,000 claims),
     else the same rule on their claims (tests/test_app_trend.py checks the two agree)."""
     places = _places(src, f.trend_regions)
-    if _stored(src):  # the roles are read for the one point clicked (trend_roles)
+    # The roles are read for the one point clicked (trend_roles).
+    if _stored(src) and not f.no_ocr:
         return trend_grid(src.run(trend.stored_points, f), _NO_ROLES, places)
     claims_ = src.run(trend.trend_claims, f, statuses=RANKABLE_STATUSES)
     return trend_data(claims_, places, f.metric)
@@ -322,7 +330,7 @@ def trend_roles(src: Source, f: Filters, region_key: str, year: int) -> pd.DataF
     roles of that region in that year's 单一年度 ranking (what a click on its bar there
     shows), else the rule's on the claims."""
     f = f.of(TREND)
-    if _stored(src):
+    if _stored(src) and not f.no_ocr:
         return _stored_roles(src, f.metric, f.category, int(year), region_key, SCOPE_SINGLE)
     return read_trend(src, f).roles_of(region_key, year)
 

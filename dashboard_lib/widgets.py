@@ -226,6 +226,18 @@ def _home(panel: _Panel, regions: pd.DataFrame) -> bool:
     return bool(panel.values["home"] != panel.filters.home)
 
 
+NO_OCR_LABEL = "不含OCR识别的数字"
+NO_OCR_HELP = (
+    "扫描件和图片中的文字由 OCR 识别，数字可能认错；勾选后这些数字不参与排名、对比、趋势和明细。"
+)
+
+
+def _no_ocr(panel: _Panel) -> None:
+    """不含OCR识别的数字: leave out the claims read by OCR (issue 9), kept in the URL."""
+    key = panel.key("no_ocr", panel.filters.no_ocr)
+    panel.values["no_ocr"] = bool(st.checkbox(NO_OCR_LABEL, key=key, help=NO_OCR_HELP))
+
+
 def current_home() -> str:
     """The 本地区's key ('' when not set): the session's, which the sidebar keeps (no read
     depends on it, so a page's narrowed filters do not carry it)."""
@@ -255,7 +267,7 @@ def _so_far(panel: _Panel, page: str) -> Filters:
 
 def ranking_filters(options: Any, regions: pd.DataFrame, offer: ScopeChoices) -> Filters:
     """Sidebar of the 排名 page: metric (and fund category), 统计口径 (and its start year
-    or years), tier, provinces, years, and 本地区."""
+    or years), tier, provinces, years, 不含OCR识别的数字, and 本地区."""
     with st.sidebar:
         panel = _Panel("ranking")
         _metric(panel, options.categories)
@@ -268,6 +280,7 @@ def ranking_filters(options: Any, regions: pd.DataFrame, offer: ScopeChoices) ->
             _years(panel, options.years, scope)
         if scope == SCOPE_SPAN:
             _since(panel, offer.starts(_so_far(panel, "ranking")))
+        _no_ocr(panel)
         _home(panel, regions)
         return panel.done()
 
@@ -335,6 +348,7 @@ def compare_filters(options: Any, regions: pd.DataFrame, offer: ScopeChoices) ->
             _years(panel, sorted(covered | set(options.years)), scope)
         else:
             _years(panel, options.years, scope)
+        _no_ocr(panel)
         return panel.done()
 
 
@@ -362,11 +376,13 @@ def trend_filters(options: Any, regions: pd.DataFrame) -> Filters:
                 placeholder="选择地区",
             )
         )
+        _no_ocr(panel)
         return panel.done()
 
 
 def claims_filters(options: Any) -> Filters:
-    """Sidebar of the 明细 page: search text, metrics, tier, provinces, years."""
+    """Sidebar of the 明细 page: search text, metrics, tier, provinces, years, and
+    不含OCR识别的数字."""
     with st.sidebar:
         panel = _Panel("claims")
         key = panel.key("search", panel.filters.search)
@@ -386,6 +402,7 @@ def claims_filters(options: Any) -> Filters:
         _tier(panel, allow_all=True)
         _provinces(panel, options.provinces)
         _years(panel, options.years)
+        _no_ocr(panel)
         return panel.done()
 
 
@@ -398,7 +415,8 @@ class Paging(NamedTuple):
 
 
 def _claims_digest(filters: Filters, pages: int) -> str:
-    fields = (filters.provinces, filters.years, filters.tier, filters.metrics, filters.search)
+    fields = (filters.provinces, filters.years, filters.tier, filters.metrics, filters.search,
+              filters.no_ocr)  # fmt: skip
     return hashlib.blake2b(repr((fields, pages)).encode(), digest_size=8).hexdigest()
 
 

@@ -17,7 +17,7 @@ from db.sql import Con
 _CLAIM_ORDER = " ORDER BY c.claim_id"
 CLAIMS_JOINED = claims_from()
 CLAIMS_WITH_ARTICLE = claims_from(documents=False)
-_FIELDS = ("provinces", "years", "tier", "metrics", "search")
+_FIELDS = ("provinces", "years", "tier", "metrics", "search", "no_ocr")
 
 
 def _filtered(f: Filters) -> tuple[str, dict[str, Any]]:

@@ -48,6 +48,10 @@ class Filters:
     # regions a trend draws are its own, apart from the 对比 page's.
     home: str = ""
     trend_regions: tuple[str, ...] = ()
+    # 不含OCR识别的数字 (issue 9): leave out the claims read by OCR from a scan or a photo,
+    # whose digits may be misread. The stored values count every claim, so a view with it
+    # set is formed from the claims (dashboard_lib.service).
+    no_ocr: bool = False
 
     def of(self, page: str) -> Filters:
         """Only the filters ``page`` reads (the others at their defaults), so that a cached
@@ -66,6 +70,8 @@ class Filters:
 
 DEFAULTS = Filters()
 _LIST_FIELDS = frozenset({"provinces", "years", "regions", "metrics", "trend_regions"})
+_FLAG_FIELDS = frozenset({"no_ocr"})  # a yes/no filter: written ?no_ocr=1 when set
+_FLAG_ON = "1"
 EVERY_START = -1  # Filters.since: every start year of 多年累计 figures ranked together
 
 
@@ -200,6 +206,11 @@ FILTERS: tuple[Filter, ...] = (
         "trend_regions", "trend", _region_sql("trend_regions"), None, frozenset({TREND}),
         lambda f: None,  # the trend's subtitle names them
     ),
+    Filter(
+        "no_ocr", "no_ocr", "(NOT $no_ocr OR c.ocr IS NOT TRUE)", None,
+        frozenset({RANKING, COMPARE, CLAIMS, TREND}),
+        lambda f: "不含OCR识别的数字" if f.no_ocr else None,
+    ),
 )  # fmt: skip
 BY_FIELD = {f.field: f for f in FILTERS}
 
@@ -248,6 +259,8 @@ def bind(filters: Filters, names: Iterable[str]) -> dict[str, Any]:
             params["since_scope"] = filters.scope
         elif name in _LIST_FIELDS:
             params[name] = [str(v) for v in value]
+        elif name in _FLAG_FIELDS:
+            params[name] = bool(value)
         else:
             params[name] = str(value or "")
     return params
@@ -314,6 +327,7 @@ def from_params(get_all: Callable[[str], Sequence[str]]) -> Filters:
         since=since,
         home=(one("home") or "")[:MAX_KEY],
         trend_regions=many("trend_regions")[:MAX_REGIONS],
+        no_ocr=one("no_ocr") == _FLAG_ON,
     )
 
 
@@ -324,6 +338,9 @@ def to_params(filters: Filters) -> dict[str, list[str]]:
     defaults = asdict(DEFAULTS)
     for name, value in asdict(filters).items():
         if value == defaults[name]:
+            continue
+        if name in _FLAG_FIELDS:
+            out[BY_FIELD[name].param] = [_FLAG_ON]
             continue
         out[BY_FIELD[name].param] = (
             [str(v) for v in value] if name in _LIST_FIELDS else [str(value)]

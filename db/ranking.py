@@ -35,7 +35,10 @@ TRUSTED = "(c.suspect IS NOT TRUE AND isfinite(c.value))"
 _ORDER = " ORDER BY c.province NULLS LAST, c.region NULLS LAST, c.metric, c.claim_id"
 _VALUE_FIELDS = TABLE_COLUMNS[1:]  # a stored value is a row of the rule's table
 # The filters that say which claims of a ranking are in scope (the rest say which regions).
-_SCOPE_FILTERS = ("metric", "years", "category", "scope", "since")
+_SCOPE_FILTERS = ("metric", "years", "category", "scope", "since", "no_ocr")
+# Those the stored counts of unplaced claims are kept by: they count OCR-read claims too,
+# so a ranking without them is formed from the claims (dashboard_lib.service).
+_STORED_SCOPE_FILTERS = tuple(n for n in _SCOPE_FILTERS if n != "no_ocr")
 
 
 def _strs(values: Sequence[str]) -> list[str]:
@@ -88,7 +91,7 @@ def rule_inputs(con: Con, *, metric: str, statuses: Sequence[str]) -> pd.DataFra
 
 
 def _region_where(f: Filters, metrics: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    clause, params = where(f.of(COMPARE), ("regions", "years", "scope", "since"))
+    clause, params = where(f.of(COMPARE), ("regions", "years", "scope", "since", "no_ocr"))
     return f" WHERE {clause} AND {TRUSTED} AND list_contains($ranked, c.metric)", {
         **params,
         "ranked": _strs(metrics),
@@ -187,8 +190,8 @@ def unplaced_count(con: Con, f: Filters) -> int:
     stored counts: a claim counts when nothing known about it contradicts the filters
     (its tier and province are null or match), as in :func:`ranking_claims`."""
     f = f.of(RANKING)
-    _, params = where(f, (*_SCOPE_FILTERS, "tier", "provinces"))
-    scope, _ = where(f, _SCOPE_FILTERS)
+    _, params = where(f, (*_STORED_SCOPE_FILTERS, "tier", "provinces"))
+    scope, _ = where(f, _STORED_SCOPE_FILTERS)
     return int(
         sql.scalar(
             con,
@@ -257,9 +260,10 @@ def scope_years(con: Con, f: Filters) -> list[int]:
 
 def claim_scope_years(con: Con, f: Filters, *, statuses: Sequence[str]) -> list[int]:
     """:func:`scope_years` from the claims, for a database whose stored values are not
-    current: the years the ranking's placed 单一年度 figures cover."""
+    current (or a ranking without OCR-read claims): the years the ranking's placed
+    单一年度 figures cover."""
     f = replace(f.of(RANKING), scope=SCOPE_SINGLE, years=())
-    clause, params = where(f, ("metric", "category", "scope", "tier", "provinces"))
+    clause, params = where(f, ("metric", "category", "scope", "tier", "provinces", "no_ocr"))
     rows = sql.df(
         con,
         "SELECT DISTINCT c.covers_end AS year"

@@ -29,7 +29,7 @@ from valuation.outcome import TABLE_COLUMNS
 SINGLE_YEAR = "(list_contains($single_kinds, c.period_kind) AND c.covers_end IS NOT NULL)"
 FIGURE_YEAR = "c.covers_end"
 FIGURE_YEAR_COLUMN = "figure_year"
-_FIELDS = ("metric", "category", "trend_regions")
+_FIELDS = ("metric", "category", "trend_regions", "no_ocr")
 
 
 def _trend_where(f: Filters, statuses: Sequence[str]) -> tuple[str, dict[str, Any]]:

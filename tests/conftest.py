@@ -151,16 +151,35 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_sample_db(tmp_path_factory.mktemp("db") / "sample.duckdb")
 
 
-@pytest.fixture()
-def con(sample_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the sample database, as the app opens it."""
+def _read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect(
-        str(sample_db), read_only=True, config={"python_enable_replacements": False}
+        str(path), read_only=True, config={"python_enable_replacements": False}
     )
     try:
         yield connection
     finally:
         connection.close()
+
+
+@pytest.fixture()
+def con(sample_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the sample database, as the app opens it."""
+    yield from _read_only(sample_db)
+
+
+# OCR-read claims (issue 9): the sample plus one photographed report (tests/ocr_sample.py).
+@pytest.fixture(scope="session")
+def ocr_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample database with one image read by OCR ingested into a copy of it."""
+    from tests.ocr_sample import build_ocr_db
+
+    return build_ocr_db(sample_db, tmp_path_factory.mktemp("ocr") / "ocr.duckdb")
+
+
+@pytest.fixture()
+def ocr_con(ocr_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to :func:`ocr_db`."""
+    yield from _read_only(ocr_db)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard_lib import data, downloads, evidence, export, tables, widgets
 from db.filters import Filters
 from tests.conftest import SCRIPT, gold_articles, gold_claims, holding
+from tests.ocr_sample import OCR_HONOURS, OCR_REGION
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "'; DROP TABLE claims; --"
@@ -205,6 +206,23 @@ def test_ranking_province_changes_the_chart() -> None:
     assert bars(ok(at)) == honours(province="河南省")
     assert [b[0] for b in bars(at)] == ["开封市", "洛阳市", "安阳市", "许昌市", "鹤壁市"]
     assert at.query_params["province"] == "河南省"
+
+
+def test_ranking_without_ocr_read_claims_drops_the_photographed_region(
+    ocr_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 舟山市's only claim is in a photograph (tests/ocr_sample.py): its 四次 read by OCR.
+    monkeypatch.setenv("SHUANGYONG_DB", str(ocr_db))
+    at = start(page="app_pages/ranking.py")
+    every = bars(ok(at))
+    assert (OCR_REGION, OCR_HONOURS) in every
+    at.sidebar.checkbox(key="flt.ranking.no_ocr").check().run()
+    assert bars(ok(at)) == [b for b in every if b[0] != OCR_REGION] == honours()
+    assert at.query_params["no_ocr"] == "1"
+    assert "不含OCR识别的数字" in _subtitle(at)
+    at.sidebar.checkbox(key="flt.ranking.no_ocr").uncheck().run()
+    assert bars(ok(at)) == every
+    assert "no_ocr" not in at.query_params
 
 
 def test_ranking_year_changes_the_chart_and_marks_a_differing_period() -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from db import filters
 from db.filters import DEFAULTS, FILTERS, Filters
+from tests.ocr_sample import OCR_NAME
 
 Row = dict[str, Any]
 
@@ -60,6 +61,8 @@ CASES: dict[str, tuple[Filters, Callable[[Row], bool], str | None, set[str]]] = 
     "home": (Filters(home="410300"), lambda c: _key(c) == "410300", None, set()),
     "trend_regions": (Filters(trend_regions=("410300", "甘肃省/陇东市")),
                       lambda c: _key(c) in {"410300", "甘肃省/陇东市"}, None, {"trend"}),
+    "no_ocr": (Filters(no_ocr=True), lambda c: c["source"] != OCR_NAME, "不含OCR识别的数字",
+               {"ranking", "compare", "claims", "trend"}),
 }  # fmt: skip
 
 
@@ -80,7 +83,9 @@ def _claims(con: duckdb.DuckDBPyConnection, clause: str, params: dict[str, Any])
 
 
 @pytest.mark.parametrize("row", FILTERS, ids=[f.field for f in FILTERS])
-def test_each_filter_row(con: duckdb.DuckDBPyConnection, row: filters.Filter) -> None:
+def test_each_filter_row(ocr_con: duckdb.DuckDBPyConnection, row: filters.Filter) -> None:
+    """On the sample with one photographed report (its claims the only OCR-read ones)."""
+    con = ocr_con
     chosen, keeps, words, pages = CASES[row.field]
     # URL: only this filter's parameter is written (the metric's too where it is chosen
     # with it), and it reads back to the same value.
@@ -146,9 +151,11 @@ def test_filters_round_trip_through_params() -> None:
 
 def test_params_parsing_drops_what_cannot_be_right() -> None:
     raw = {"year": ["2023", "x", "2023"], "tier": ["bogus"], "region": [str(i) for i in range(20)],
-           "trend": [str(i) for i in range(20)], "home": ["9" * 100]}  # fmt: skip
+           "trend": [str(i) for i in range(20)], "home": ["9" * 100],
+           "no_ocr": ["yes"]}  # fmt: skip
     f = filters.from_params(lambda k: raw.get(k, []))
     assert f.years == (2023,)
     assert f.tier == ""
     assert len(f.regions) == len(f.trend_regions) == filters.MAX_REGIONS
     assert f.home == "9" * filters.MAX_KEY
+    assert f.no_ocr is False  # only ?no_ocr=1, as written, sets it
