@@ -9,7 +9,6 @@ load, and the exit status says that something failed.
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import json
 import os
 import signal
@@ -35,7 +34,7 @@ from etl.gazetteer import Gazetteer
 from etl.loading import IdCounter, document_key, write_document
 from etl.models import DocumentResult
 from etl.pipeline import process
-from etl.reading import ReadError
+from etl.reading import ReadError, file_sha256
 from etl.validation import NotAReportError, check_is_report
 from valuation.stored import RULE_VERSION
 
@@ -302,14 +301,6 @@ def _unchanged(path: Path, sha256: str) -> bool:
     """The file is a regular file whose content hashes to ``sha256``. Anything that cannot
     be told (unreadable, a pipe) counts as changed: reading it reports why."""
     try:
-        return path.is_file() and _sha256(path) == sha256
+        return path.is_file() and file_sha256(path) == sha256
     except OSError:
         return False
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

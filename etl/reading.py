@@ -614,7 +614,8 @@ def _read_blocks(fd: int, limit: int) -> Iterator[bytes]:
         yield block
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's content, read block by block."""
     digest = hashlib.sha256()
     with Path(path).open("rb") as handle:
         for block in iter(lambda: handle.read(_READ_BLOCK), b""):
@@ -652,7 +653,7 @@ def read_file_bytes(path: Path) -> bytes:
         raise ReadError(name, too_large(len(data)))
     changed = (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
     try:
-        changed = changed or _file_sha256(path) != hashlib.sha256(data).hexdigest()
+        changed = changed or file_sha256(path) != hashlib.sha256(data).hexdigest()
     except OSError:
         changed = True
     if changed:

@@ -30,7 +30,7 @@ from PIL import Image
 pytestmark = pytest.mark.browser
 bs.skip_module_without_browser()  # before Playwright is imported: it may be missing
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from dashboard_lib import charts  # noqa: E402
 
@@ -66,13 +66,8 @@ def server(corpus_db: Path) -> Iterator[bs.Server]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, driven by Playwright (never Playwright's own download)."""
-    bs.require_browser()
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(bs.CHROMIUM), args=bs.LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with bs.chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")

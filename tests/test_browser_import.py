@@ -22,7 +22,7 @@ from format_files import make_docx
 pytestmark = pytest.mark.browser
 bs.skip_module_without_browser()  # before Playwright is imported: it may be missing
 
-from playwright.sync_api import Browser, FilePayload, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, FilePayload, Page, expect  # noqa: E402
 
 expect.set_options(timeout=bs.TIMEOUT_MS)
 
@@ -88,13 +88,8 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    bs.require_browser()
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(bs.CHROMIUM), args=bs.LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with bs.chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")
