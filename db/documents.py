@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from db import originals, sql, write
+from db import originals, parquet, sql, write
 from db.connection import connect_readonly
 from db.sql import Con
 
@@ -84,6 +84,14 @@ def _rows(con: Con, doc_id: int) -> Removed | None:
     return None if row is None else Removed(str(row[0]), int(row[1]), int(row[2]))
 
 
+def follow_dataset(con: Con, db: Path) -> None:
+    """Bring the database's Parquet dataset, where one was made, in line with ``con``
+    (``db.parquet.follow``): a removal or an upload does not leave it behind."""
+    root = parquet.dataset_root(db)
+    if root.is_dir():
+        parquet.follow(con, root)
+
+
 def remove_document(
     db: Path, doc_id: int, *, on_wait: Callable[[], None] | None = None
 ) -> Removed | None:
@@ -103,6 +111,7 @@ def remove_document(
                 for table in DOCUMENT_TABLES:
                     probe.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
             write.rebuild_derived(probe)
+            follow_dataset(probe, db)
             keep = kept_originals(probe)
         originals.prune(db, keep)
     return removed

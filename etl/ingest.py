@@ -24,6 +24,7 @@ from typing import Protocol, TextIO
 
 from tqdm import tqdm
 
+from db import parquet as dataset
 from db import write
 from db.errors import DocumentRefused
 from db.overview import rankings_version
@@ -251,7 +252,7 @@ def run_ingest(
                 pending.append(path)
         export = dataset_root(db_path) if parquet else None
         if export is not None:
-            parquet_out.clear_partial(export)
+            dataset.clear_partial(export)
         task = partial(extract_and_export, parquet=export)
         for outcome in engine(pending, progress and len(pending) > 1, task=task):
             if outcome.error or outcome.result is None:
@@ -280,6 +281,8 @@ def run_ingest(
         # nothing leaves them alone unless an older rule made them.
         if loaded or rankings_version(con) != RULE_VERSION:
             write.rebuild_derived(con)
+        if export is not None:  # what the database now holds, nothing it refused or lost
+            dataset.follow(con, export)
     # Files in no supported format are named above; when they are all there was, the run
     # did nothing the user asked for, and says so in its status.
     if unsupported and not files:

@@ -35,6 +35,7 @@ from db.documents import (
     REPLACED,
     STAGES,
     UNCHANGED,
+    follow_dataset,
     kept_originals,
     stored_documents,
 )
@@ -262,6 +263,7 @@ def _write(db: Path, extracted: list[_Extracted]) -> list[FileOutcome]:
             status = LOADED if doc.earlier is None else REPLACED
             written.append(FileOutcome(doc.name, status, "", articles, claims, regions))
         write.rebuild_derived(con)
+        follow_dataset(con, db)
         keep = kept_originals(con)
     originals.prune(db, keep)
     return written

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from conftest import SPECIAL, SPECIAL_NAME
 
+from db.documents import remove_document
 from db.parquet import (
     claim_schema,
     claims_folder,
@@ -21,8 +22,16 @@ from db.parquet import (
     dataset_root,
     read_claims_sql,
 )
-from etl.ingest import run_ingest
-from etl.parquet_out import document_stem
+from db.parquet import document_stem as stem_of_key
+from etl.ingest import extract_one, run_ingest
+from etl.loading import document_key
+from etl.parquet_out import write_document
+from etl.uploads import Upload, ingest_uploads
+
+
+def document_stem(path: Path) -> str:
+    return stem_of_key(document_key(path))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -124,3 +133,72 @@ def test_no_dataset_when_asked_for_none(tmp_path: Path) -> None:
     assert main(["ingest", "--no-progress", "--no-parquet", "--db", str(db), str(ONE)]) == 0
     assert db.exists()
     assert not dataset_root(db).exists()
+
+
+def _doc_id(db: Path, path: Path) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute(
+            "SELECT doc_id FROM documents WHERE path = ?", [document_key(path)]
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _paths(db: Path) -> set[str]:
+    rows, _ = _both(db)
+    where = claim_schema().names.index("path")
+    return {r[where] for r in rows}
+
+
+def test_a_removed_document_leaves_the_dataset(loaded: tuple[Path, Path]) -> None:
+    folder, db = loaded
+    gone = folder / SPECIAL_NAME
+    assert str(gone.resolve()) in _paths(db)
+    assert remove_document(db, _doc_id(db, gone)) is not None
+    dataset, table = _both(db)
+    assert dataset == table
+    assert str(gone.resolve()) not in _paths(db)
+    assert not [p for p in _files(db) if p.name.startswith(document_stem(gone))]
+
+
+def test_an_upload_is_written_to_the_dataset_from_the_database(
+    loaded: tuple[Path, Path],
+) -> None:
+    _, db = loaded
+    text = SPECIAL.replace("专项资金300万元", "专项资金700万元")
+    [outcome] = ingest_uploads([Upload("上传的汇编.txt", text.encode("utf-8"))], db)
+    assert outcome.status == "loaded", outcome
+    dataset, table = _both(db)
+    assert dataset == table
+    assert "upload:上传的汇编.txt" in _paths(db)
+    # Uploaded again with other content: its files follow the database's rows.
+    again = text.replace("专项资金700万元", "专项资金900万元")
+    ingest_uploads([Upload("上传的汇编.txt", again.encode("utf-8"))], db)
+    dataset, table = _both(db)
+    assert dataset == table
+
+
+def test_the_next_run_mends_a_dataset_ahead_of_or_behind_the_database(
+    loaded: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, db = loaded
+    root = dataset_root(db)
+    # Ahead: files of a document the database never committed (a run killed between the
+    # task's write and the database's), here a report outside the ingested folder.
+    stray = tmp_path / "未入库.txt"
+    stray.write_text(SPECIAL, encoding="utf-8")
+    [extracted] = extract_one(stray)
+    assert extracted.result is not None
+    write_document(root, stray, extracted.result)
+    # Behind: one loaded document's files lost.
+    lost = folder / SPECIAL_NAME
+    for file in _files(db):
+        if file.name.startswith(document_stem(lost)):
+            file.unlink()
+    assert _both(db)[0] != _both(db)[1]
+    err = io.StringIO()
+    assert run_ingest([folder], db, err, progress=False) == 0, err.getvalue()
+    assert "0 loaded, 6 unchanged" in err.getvalue()
+    dataset, table = _both(db)
+    assert dataset == table
+    assert str(stray.resolve()) not in _paths(db)
