@@ -82,14 +82,9 @@ def claim_table(con: Con, f: Filters, *, limit: int | None = None, offset: int =
         page += " OFFSET $offset"
         params["offset"] = int(offset)
     ids = [int(i) for i in sql.column(con, page, params)]
-    return sql.df(con, _PICKED + select(CLAIM_ROW) + _PICKED_JOINED + _CLAIM_ORDER, _id_range(ids))
-
-
-def _id_range(ids: list[int]) -> dict[str, Any]:
-    """``ids`` with their smallest and largest: ``BETWEEN $lo AND $hi`` beside the list lets
-    DuckDB skip the row groups outside that range (claims are stored in id order), which
-    makes the evidence of one claim a lookup instead of a scan of every claim."""
-    return {"ids": ids, "lo": min(ids, default=0), "hi": max(ids, default=-1)}
+    return sql.df(
+        con, _PICKED + select(CLAIM_ROW) + _PICKED_JOINED + _CLAIM_ORDER, sql.id_range(ids)
+    )
 
 
 # The chosen claims are read first (a materialised CTE) and only they are joined: in a
@@ -128,13 +123,13 @@ def evidence(con: Con, claim_ids: Sequence[int]) -> pd.DataFrame:
         + select(EVIDENCE_ROW)
         + _PICKED_JOINED
         + " ORDER BY c.doc_id, c.article_id, c.value_start, c.claim_id",
-        _id_range([int(i) for i in claim_ids]),
+        sql.id_range([int(i) for i in claim_ids]),
     )
     texts = sql.df(
         con,
         "SELECT article_id, text FROM articles"
         " WHERE article_id BETWEEN $lo AND $hi AND article_id = ANY($ids)",
-        _id_range([int(i) for i in rows["article_id"].unique().tolist()]),
+        sql.id_range([int(i) for i in rows["article_id"].unique().tolist()]),
     )
     position = pd.Index(texts["article_id"]).get_indexer(rows["article_id"])
     at = [name(f) for f in EVIDENCE_ROW].index("path") + 1
