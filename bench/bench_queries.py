@@ -284,6 +284,7 @@ def cases(db_file: Path) -> list[Case]:
         ranking_page(f)
         target = clicked(f, rank)
         db = data.require_database()
+        f = data.ranking_filters(db, f)  # the page's definite filters (a cache hit)
         roles = data.ranking_roles(db, f, target)
         return evidence_cards(db, roles)
 
@@ -347,6 +348,7 @@ def cases(db_file: Path) -> list[Case]:
         """The 数据冲突 of a ranking's marked bars: their roles, then both quotes."""
         table = ranking_page(f)[1]
         db = data.require_database()
+        f = data.ranking_filters(db, f)  # the page's definite filters (a cache hit)
         marked = table[table["conflicts"] > 0]["region_key"].head(20)
         found = 0
         for key_ in marked:

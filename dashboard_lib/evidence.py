@@ -21,7 +21,7 @@ from dashboard_lib import charts, conflict_cards, data, downloads, labels, table
 from dashboard_lib.formatting import (
     approx_label,
     format_period,
-    highlight_quote,
+    highlight_claim,
     safe_text,
 )
 from valuation.registry import CONFLICT, COUNTED, EVIDENCE_ROLES, ROLE_ORDER, ROLE_RANK
@@ -43,7 +43,7 @@ def _date(value: Any) -> str:
 
 def card_html(row: Any) -> str:
     """One claim as an HTML card; ``row`` is a record of ``db.claims.evidence``."""
-    quote = highlight_quote(
+    quote = highlight_claim(
         row.get("article_text"),
         row.get("quote_start"),
         row.get("quote_end"),

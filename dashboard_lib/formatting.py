@@ -161,6 +161,32 @@ def highlight_quote(
     )
 
 
+def highlight_claim(
+    article_text: str | None,
+    quote_start: Any,
+    quote_end: Any,
+    value_start: Any,
+    value_end: Any,
+    quote: str,
+    value_text: str,
+) -> str:
+    """:func:`highlight_quote` of a claim whose article text may not have been read
+    (``db.claims.evidence`` reads it only when the number lies outside its quote): the
+    quote is the article's text between its offsets, so the spans are taken relative to it
+    and the card is the one the article's text gives."""
+    if article_text is not None and not is_missing(article_text):
+        return highlight_quote(
+            article_text, quote_start, quote_end, value_start, value_end, quote, value_text
+        )
+    spans = [quote_start, quote_end, value_start, value_end]
+    if any(is_missing(x) for x in spans):
+        return highlight_quote(None, None, None, None, None, quote, value_text)
+    qs, qe, vs, ve = (int(x) for x in spans)
+    if qe - qs != len(quote):  # offsets that do not fit the quote: no span to trust
+        return highlight_quote(None, None, None, None, None, quote, value_text)
+    return highlight_quote(quote, 0, qe - qs, vs - qs, ve - qs, quote, value_text)
+
+
 def safe_text(value: Any) -> str:
     """Escape untrusted text for HTML; missing values become ''."""
     return "" if is_missing(value) else html.escape(str(value))

@@ -171,8 +171,17 @@ def span_starts(src: Source, f: Filters) -> pd.DataFrame:
 
 
 def conflicts(src: Source, claim_ids: Sequence[int]) -> pd.DataFrame:
-    """数据冲突 side by side for these superseded claims (``db.ranking.conflicts``)."""
-    return src.run(ranking.conflicts, tuple(claim_ids))
+    """数据冲突 side by side for these superseded claims: the pairs stored at ingest when
+    current and every claim has some (``db.ranking.stored_conflicts``), else from the
+    claims (``db.ranking.conflicts``): a claim superseded only in a scope formed on the fly
+    (several years) has no stored pair, and neither has any claim when the stored values are
+    not current."""
+    ids = tuple(int(i) for i in claim_ids)
+    if _stored(src):
+        pairs = src.run(ranking.stored_conflicts, ids)
+        if set(ids) <= set(pairs["dropped_claim_id"].tolist()):
+            return pairs
+    return src.run(ranking.conflicts, ids)
 
 
 def computed_ranking(src: Source, f: Filters) -> Ranking:

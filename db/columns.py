@@ -44,6 +44,18 @@ UNPLACED_COLUMNS = (
     "metric", "category", "year", "tier", "province", "claims", "period_kind", "covers_start",
     "covers_end",
 )  # fmt: skip
+# One side of a 数据冲突: a claim with its quote, value, file and date; a pair is the
+# superseded side (``dropped_``) beside the later one (``kept_``), with when the superseded
+# claim was published (what pairs are ordered by) and what they share.
+CONFLICT_SIDE = (
+    "claim_id", "value", "unit", "value_text", "quote", "source", "date", "period_text",
+)  # fmt: skip
+CONFLICT_SIDES = ("dropped_", "kept_")
+CONFLICT_COLUMNS = (
+    "metric", "category", "period_start", "period_end",
+    *(side + c for side in CONFLICT_SIDES for c in CONFLICT_SIDE),
+)  # fmt: skip
+CONFLICT_PAIR_COLUMNS = ("published", *CONFLICT_COLUMNS)
 METRIC_SUMMARY_COLUMNS = ("metric", "claims", "regions", "year_min", "year_max")
 RANKINGS_STATE_COLUMNS = ("rule_version", "built_at")
 
@@ -57,6 +69,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "rankings_state": RANKINGS_STATE_COLUMNS,
     "unplaced_claims": UNPLACED_COLUMNS,
     "metric_summary": METRIC_SUMMARY_COLUMNS,
+    "conflict_pairs": CONFLICT_PAIR_COLUMNS,
 }
 
 

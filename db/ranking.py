@@ -17,7 +17,18 @@ from typing import Any
 import pandas as pd
 
 from db import sql
-from db.columns import CLAIM_ROW, RULE_ROW, claims_from, listed, region_key, select
+from db.columns import (
+    CLAIM_ROW,
+    CONFLICT_COLUMNS,
+    CONFLICT_PAIR_COLUMNS,
+    CONFLICT_SIDE,
+    CONFLICT_SIDES,
+    RULE_ROW,
+    claims_from,
+    listed,
+    region_key,
+    select,
+)
 from db.filters import COMPARE, RANKING, Filters, lenient, where
 from db.sql import Con
 from valuation.outcome import TABLE_COLUMNS
@@ -302,51 +313,92 @@ def compared_scope_years(con: Con, f: Filters, *, metrics: Sequence[str]) -> lis
     return [int(y) for y in rows["year"]]
 
 
-# One side of a 数据冲突: a claim with its quote, value, file and date.
-_CONFLICT_SIDE = (
-    "claim_id", "value", "unit", "value_text", "quote", "source", "date", "period_text",
+# 数据冲突 pairs: each superseded claim beside every claim of its region, metric, category
+# and stated period published later with another value. ``_pairs(dropped)`` is the one
+# statement, for the superseded claims matching ``dropped``: the ids a page asks for
+# (:func:`conflicts`, from the claims) or every claim superseded in a stored scope
+# (:data:`CONFLICT_PAIRS_SQL`, what ingest stores and :func:`stored_conflicts` reads).
+_PUBLISHED = "coalesce(a.date, make_date(a.year, 1, 1))"
+_PICKED_FIELDS = (
+    *(f"c.{col}" for col in CONFLICT_SIDE if col != "date"), "a.date",
+    "c.metric", "c.category", "c.period_start", "c.period_end", "c.suspect",
+    f"{_PUBLISHED} AS published", f"{region_key('c.')} AS rk",
 )  # fmt: skip
+_PAIR_ORDER = " ORDER BY published, dropped_claim_id, kept_claim_id"
 
 
 def _side(claim: str, prefix: str) -> str:
     """The fields of one side of a conflict, named with ``prefix``."""
-    return ", ".join(f"{claim}.{c} AS {prefix}{c}" for c in _CONFLICT_SIDE)
+    return ", ".join(f"{claim}.{c} AS {prefix}{c}" for c in CONFLICT_SIDE)
 
 
-def conflicts(con: Con, claim_ids: Sequence[int]) -> pd.DataFrame:
-    """数据冲突 side by side: for each superseded claim in ``claim_ids`` (role ``conflict``
-    in a ranking's roles), every claim of its region, metric, category and stated period
-    published later with another value (the ones the value uses).
-
-    Columns: metric, category, period_start, period_end, then ``dropped_`` and ``kept_``
-    followed by claim_id, value, unit, value_text, quote, source, date, period_text —
-    the earlier quote beside the later one, oldest conflict first.
-    """
-    published = "coalesce(a.date, make_date(a.year, 1, 1))"
-    # The superseded claims first (a few), then only the claims that share their metric,
-    # period and region: a scan of a million claims' few columns, not a join of them.
+def _pairs(dropped: str) -> str:
+    """``CONFLICT_PAIR_COLUMNS`` of the conflicts of the claims matching ``dropped`` (a
+    condition on ``c``): the superseded claims first (a few), then only the claims that
+    share their metric, period and region: a scan of the claims' few columns, not a join
+    of them."""
     picked = (
-        f"SELECT c.*, a.date, {published} AS published, {region_key('c.')} AS rk"
-        " FROM claims c JOIN articles a ON a.article_id = c.article_id"
+        select(_PICKED_FIELDS) + " FROM claims c JOIN articles a ON a.article_id = c.article_id"
     )
-    return sql.df(
-        con,
-        f"""
-        WITH o AS ({picked} WHERE list_contains($ids, c.claim_id)),
+    dropped_side, kept_side = (
+        _side(claim, p) for claim, p in zip("ok", CONFLICT_SIDES, strict=True)
+    )
+    return f"""
+        WITH o AS ({picked} WHERE {dropped}),
         k AS ({picked}
               WHERE c.metric IN (SELECT metric FROM o)
                 AND c.period_start IN (SELECT period_start FROM o)
                 AND c.period_end IN (SELECT period_end FROM o)
                 AND {region_key("c.")} IN (SELECT rk FROM o)
                 AND c.suspect IS NOT TRUE)
-        SELECT o.metric, o.category, o.period_start, o.period_end,
-               {_side("o", "dropped_")}, {_side("k", "kept_")}
+        SELECT o.published, o.metric, o.category, o.period_start, o.period_end,
+               {dropped_side}, {kept_side}
         FROM o JOIN k ON k.metric = o.metric
           AND k.category IS NOT DISTINCT FROM o.category
           AND k.period_start = o.period_start AND k.period_end = o.period_end
           AND k.rk = o.rk AND k.value <> o.value AND k.claim_id <> o.claim_id
           AND k.published > o.published
-        ORDER BY o.published, o.claim_id, k.claim_id
-        """,
+        """
+
+
+# What ingest stores (``conflict_pairs``, in superseded claim order): the pairs of every
+# claim superseded in a stored scope; ``$conflict`` is the role's name.
+CONFLICT_PAIRS_SQL = (
+    f"SELECT {listed(CONFLICT_PAIR_COLUMNS)} FROM ("
+    + _pairs("c.claim_id IN (SELECT claim_id FROM claim_roles WHERE role = $conflict)")
+    + ") ORDER BY dropped_claim_id, kept_claim_id"
+)
+
+
+def conflicts(con: Con, claim_ids: Sequence[int]) -> pd.DataFrame:
+    """数据冲突 side by side, from the claims: for each superseded claim in ``claim_ids``
+    (role ``conflict`` in a ranking's roles), every claim of its region, metric, category
+    and stated period published later with another value (the ones the value uses).
+
+    Columns (``CONFLICT_COLUMNS``): metric, category, period_start, period_end, then
+    ``dropped_`` and ``kept_`` followed by claim_id, value, unit, value_text, quote,
+    source, date, period_text — the earlier quote beside the later one, oldest conflict
+    first.
+    """
+    return sql.df(
+        con,
+        f"SELECT {listed(CONFLICT_COLUMNS)} FROM ("
+        + _pairs("list_contains($ids, c.claim_id)")
+        + ")"
+        + _PAIR_ORDER,
         {"ids": [int(i) for i in claim_ids]},
+    )
+
+
+def stored_conflicts(con: Con, claim_ids: Sequence[int]) -> pd.DataFrame:
+    """:func:`conflicts` read from the pairs stored at ingest: the same rows in the same
+    order for claims superseded in a stored scope; a claim superseded only in a scope
+    computed on the fly (several years) has none stored (``dashboard_lib.service``
+    then asks the claims). The table is in claim order, so a bar's few ids are a lookup."""
+    return sql.df(
+        con,
+        f"SELECT {listed(CONFLICT_COLUMNS)} FROM conflict_pairs"
+        " WHERE dropped_claim_id BETWEEN $lo AND $hi AND dropped_claim_id = ANY($ids)"
+        + _PAIR_ORDER,
+        sql.id_range([int(i) for i in claim_ids]),
     )

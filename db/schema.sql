@@ -166,6 +166,35 @@ CREATE TABLE IF NOT EXISTS claim_roles (
     scope      VARCHAR DEFAULT 'all'     -- 统计口径, as in region_values
 );
 
+-- One row = one 数据冲突 pair: a claim superseded in some stored scope (role `conflict` in
+-- `claim_roles`) beside a claim of its region, metric, category and stated period that a
+-- later publication states with another value (db/ranking.py CONFLICT_PAIRS_SQL): both
+-- quotes, so a click on a marked bar reads them by the superseded claim's id instead of
+-- scanning the claims. Rebuilt with the tables above.
+CREATE TABLE IF NOT EXISTS conflict_pairs (
+    published          DATE,             -- when the superseded claim was published (order)
+    metric             VARCHAR NOT NULL,
+    category           VARCHAR,
+    period_start       INTEGER,
+    period_end         INTEGER,
+    dropped_claim_id   INTEGER NOT NULL, -- the superseded claim (→ claims.claim_id) …
+    dropped_value      DOUBLE,
+    dropped_unit       VARCHAR,
+    dropped_value_text VARCHAR,
+    dropped_quote      VARCHAR,
+    dropped_source     VARCHAR,
+    dropped_date       DATE,
+    dropped_period_text VARCHAR,
+    kept_claim_id      INTEGER NOT NULL, -- … and the later one (→ claims.claim_id)
+    kept_value         DOUBLE,
+    kept_unit          VARCHAR,
+    kept_value_text    VARCHAR,
+    kept_quote         VARCHAR,
+    kept_source        VARCHAR,
+    kept_date          DATE,
+    kept_period_text   VARCHAR
+);
+
 -- At most one row: the derived tables are current. Every write of a document deletes it
 -- (in the document's own transaction); db/write.py writes it after rebuilding. The
 -- dashboard uses the derived tables only when it is there and names the current rule.

@@ -40,6 +40,7 @@ import pyarrow as pa
 
 from db.columns import (
     CLAIM_ROLE_COLUMNS,
+    CONFLICT_PAIR_COLUMNS,
     DOCUMENT_COLUMNS,
     REGION_COLUMNS,
     REGION_VALUE_COLUMNS,
@@ -48,10 +49,10 @@ from db.columns import (
 )
 from db.errors import DatabaseBroken, DatabaseBusy, DocumentRefused
 from db.overview import METRIC_SUMMARY_SQL
-from db.ranking import UNPLACED_CLAIMS_SQL, rule_inputs
+from db.ranking import CONFLICT_PAIRS_SQL, UNPLACED_CLAIMS_SQL, rule_inputs
 from db.sql import Con, scalar
 from valuation import stored
-from valuation.registry import RANKABLE_STATUSES, RANKED_METRICS
+from valuation.registry import CONFLICT, RANKABLE_STATUSES, RANKED_METRICS
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 ID_COLUMNS = {"documents": "doc_id", "articles": "article_id", "claims": "claim_id"}
@@ -61,6 +62,7 @@ DERIVED_TABLES = (
     "claim_roles",
     "unplaced_claims",
     "metric_summary",
+    "conflict_pairs",
     "rankings_state",
 )
 # Larger than any ingest here: the copy is checkpointed once, when ingest ends.
@@ -292,6 +294,11 @@ def rebuild_derived(con: Con) -> RebuildStats:
             insert(con, "claim_roles", _arrow(roles, CLAIM_ROLE_COLUMNS), order)
             n_values += len(values)
             n_roles += len(roles)
+        # Both quotes of every 数据冲突 a stored scope marks, once the roles say which.
+        con.execute(
+            f"INSERT INTO conflict_pairs ({listed(CONFLICT_PAIR_COLUMNS)}) " + CONFLICT_PAIRS_SQL,
+            {"conflict": CONFLICT},
+        )
         con.execute(
             "INSERT INTO rankings_state (rule_version, built_at) VALUES (?, ?)",
             [stored.RULE_VERSION, datetime.now()],

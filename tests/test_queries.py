@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from dashboard_lib.formatting import highlight_claim, highlight_quote
 from db import claims, overview, ranking
 from db.connection import (
     DatabaseBroken,
@@ -210,14 +211,39 @@ def test_a_page_past_the_end_or_of_no_rows_is_empty(con: duckdb.DuckDBPyConnecti
     assert len(claims.claim_table(con, flt(), offset=n - 10)) == 10  # no limit: the rest
 
 
+def _article_texts(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    return {
+        int(a): str(t) for a, t in con.execute("SELECT article_id, text FROM articles").fetchall()
+    }
+
+
 def test_every_span_points_at_its_value(con: duckdb.DuckDBPyConnection) -> None:
     ids = [int(i) for i in claims.claim_table(con, flt())["claim_id"]]
     ev = claims.evidence(con, ids)
     assert len(ev) == len(gold_claims())
+    texts = _article_texts(con)
     for row in ev.to_dict("records"):
-        text = str(row["article_text"])
+        text = texts[int(row["article_id"])]
         assert text[int(row["value_start"]) : int(row["value_end"])] == row["value_text"]
         assert text[int(row["quote_start"]) : int(row["quote_end"])] == row["quote"]
+        assert row["quote_start"] <= row["value_start"] < row["value_end"] <= row["quote_end"]
+        assert row["article_text"] is None  # the quote holds its number: no text read
+
+
+def test_a_card_highlighted_from_its_quote_is_the_one_its_article_gives(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Cards are highlighted from the quote when the article's text is not read: the same
+    HTML as from the text, for every claim."""
+    ids = [int(i) for i in claims.claim_table(con, flt())["claim_id"]]
+    ev = claims.evidence(con, ids)
+    texts = _article_texts(con)
+    spans = ["quote_start", "quote_end", "value_start", "value_end"]
+    for row in ev.to_dict("records"):
+        fields = [row[s] for s in spans] + [row["quote"], row["value_text"]]
+        from_text = highlight_quote(texts[int(row["article_id"])], *fields)
+        assert highlight_claim(row["article_text"], *fields) == from_text
+        assert "<mark>" in from_text
 
 
 def test_quote_with_html_comes_back_as_plain_text(con: duckdb.DuckDBPyConnection) -> None:
@@ -337,3 +363,24 @@ def test_a_held_write_lock_becomes_a_plain_busy_message(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_number_outside_its_quote_is_shown_from_its_article(
+    writable: duckdb.DuckDBPyConnection,
+) -> None:
+    """Not a row ingest writes (it cuts each quote around its number), but one an older or
+    edited database may hold: the card widens to the number, from the article's text."""
+    claim_id, article_id, qs, ve = writable.execute(
+        "SELECT claim_id, article_id, quote_start, value_end FROM claims"
+        " WHERE value_end - value_start > 1 ORDER BY claim_id LIMIT 1"
+    ).fetchall()[0]
+    writable.execute(  # the quote now ends inside the number
+        "UPDATE claims SET quote = substr(quote, 1, ?), quote_end = ? WHERE claim_id = ?",
+        [ve - 1 - qs, ve - 1, claim_id],
+    )
+    row = claims.evidence(writable, [claim_id]).to_dict("records")[0]
+    text = writable.execute("SELECT text FROM articles WHERE article_id = ?", [article_id])
+    assert row["article_text"] == text.fetchall()[0][0]
+    fields = [row[s] for s in ("quote_start", "quote_end", "value_start", "value_end")]
+    html = highlight_claim(row["article_text"], *fields, row["quote"], row["value_text"])
+    assert f"<mark>{row['value_text']}</mark>" in html

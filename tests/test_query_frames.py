@@ -147,8 +147,9 @@ def test_rule_columns_are_region_claims_with_fewer_columns(
 
 
 def _evidence_in_one_query(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pd.DataFrame:
-    """The evidence query as first written: every row joined to its article's text, spelled
-    out here rather than built from the select lists under test."""
+    """The evidence query as first written, spelled out here rather than built from the
+    select lists under test: every row joined to its article's text, kept where the number
+    lies outside the quote (the only rows a card needs it for)."""
     sql_text = """
         SELECT c.claim_id, c.article_id, c.doc_id, c.source, c.line, c.claim_line,
                coalesce(c.region_code, c.province || '/' || c.region, c.region) AS region_key,
@@ -157,7 +158,9 @@ def _evidence_in_one_query(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pd
                c.period_start, c.period_end, c.value_text, c.quote, c.rule,
                c.suspect, c.suspect_reason,
                a.title, a.date, d.document_year, c.period_kind, c.covers_start, c.covers_end,
-               d.path, a.text AS article_text,
+               d.path,
+               CASE WHEN c.value_start < c.quote_start OR c.value_end > c.quote_end
+                    THEN a.text END AS article_text,
                c.quote_start, c.quote_end, c.value_start, c.value_end,
                c.page, c.location, c.ocr, d.original
         FROM claims c

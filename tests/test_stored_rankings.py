@@ -13,6 +13,7 @@ that could not be placed).
 from __future__ import annotations
 
 import importlib.util
+import io
 import math
 import sys
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ import pytest
 
 from db import overview, ranking, write
 from db.filters import Filters
-from tests.conftest import ROOT, SPECIAL, build_sample_db, flt
+from tests.conftest import ROOT, SPECIAL, build_sample_db, flt, sample_files
 from valuation import registry, rule, stored
 from valuation.registry import CATEGORISED_METRICS, RANKABLE_STATUSES, RANKED_METRICS, TIERS
 
@@ -215,3 +216,161 @@ def test_a_document_write_marks_the_stored_values_stale(tmp_path: Path) -> None:
         write.rebuild_derived(con)
         assert overview.rankings_version(con) == stored.RULE_VERSION
         pd.testing.assert_frame_equal(overview.claims_per_metric(con), live)
+
+
+# --------------------------------------------------------------------------- 数据冲突
+
+# Reports of our own beside the sample corpus, which restates no figure with another value:
+# 焦作's 2023 figure, reprinted unchanged (重复报道), then corrected twice by later notices;
+# the first notice's figure is itself superseded by the second's.
+CORRECTED = {
+    "焦作年报.txt": "焦作市2023年双拥工作总结\n2024年1月15日\n"
+    "2023年，全市投入双拥资金600万元，走访慰问驻地官兵。\n市里召开双拥工作会议，部署下一步任务。\n",
+    "焦作转载.txt": "焦作市双拥工作简讯\n2024年2月2日\n"
+    "2023年，全市投入双拥资金600万元，走访慰问驻地官兵。\n市里召开双拥工作会议，部署下一步任务。\n",
+    "焦作更正.txt": "焦作市双拥工作情况更正\n2024年3月8日\n"
+    "2023年，全市投入双拥资金650万元，走访慰问驻地官兵。\n市里召开双拥工作会议，部署下一步任务。\n",
+    "焦作再更正.txt": "焦作市双拥工作情况再次更正\n2024年5月20日\n"
+    "2023年，全市投入双拥资金640万元，走访慰问驻地官兵。\n市里召开双拥工作会议，部署下一步任务。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def conflicted(
+    ranked_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The generated database, or the sample corpus with :data:`CORRECTED` added."""
+    path = ranked_db
+    if ranked_db.stem == "sample":
+        from etl.ingest import run_ingest
+
+        folder = sample_files(tmp_path_factory.mktemp("corrected") / "in")
+        for name, text in CORRECTED.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        path = folder.parent / "corrected.duckdb"
+        err = io.StringIO()
+        assert run_ingest([folder], path, err, progress=False) == 0, err.getvalue()
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _bars_with_conflicts(con: duckdb.DuckDBPyConnection) -> list[tuple[int, ...]]:
+    """The superseded claims of each stored bar (metric, category, year, 口径, region) that
+    has some: what a click on a marked bar asks both quotes of."""
+    rows = con.execute(
+        "SELECT list(claim_id ORDER BY claim_id) FROM claim_roles WHERE role = ?"
+        " GROUP BY metric, category, year, scope, region_key ORDER BY ALL",
+        [registry.CONFLICT],
+    ).fetchall()
+    return [tuple(int(i) for i in r[0]) for r in rows]
+
+
+def test_both_databases_have_conflicts_to_compare(conflicted: duckdb.DuckDBPyConnection) -> None:
+    """So that the tests below compare something."""
+    assert _bars_with_conflicts(conflicted)
+    assert int(conflicted.execute("SELECT count(*) FROM conflict_pairs").fetchall()[0][0]) >= 3
+
+
+def test_every_bars_stored_conflicts_equal_the_ones_from_the_claims(
+    conflicted: duckdb.DuckDBPyConnection,
+) -> None:
+    bars = _bars_with_conflicts(conflicted)
+    for ids in bars:
+        kept = ranking.stored_conflicts(conflicted, ids)
+        pd.testing.assert_frame_equal(kept, ranking.conflicts(conflicted, ids), obj=str(ids))
+        assert set(kept["dropped_claim_id"]) == set(ids), ids  # every one has its pair
+    every = sorted({i for ids in bars for i in ids})
+    pd.testing.assert_frame_equal(
+        ranking.stored_conflicts(conflicted, every), ranking.conflicts(conflicted, every)
+    )
+
+
+def _published(day: Any, year: Any) -> pd.Timestamp | None:
+    if day is not None:
+        return pd.Timestamp(day)
+    return None if year is None else pd.Timestamp(int(year), 1, 1)
+
+
+def _pairs_in_words(con: duckdb.DuckDBPyConnection, dropped: set[int]) -> set[tuple[int, int]]:
+    """(superseded, later) claim id pairs, from the raw rows in plain Python: a claim of the
+    same metric, category, stated period and region (its code, else province/name, else
+    name), not 可疑, with another value, published later (its article's date, else 1
+    January of its year)."""
+    rows = con.execute(
+        "SELECT c.claim_id, c.metric, c.category, c.period_start, c.period_end, c.region_code,"
+        " c.province, c.region, c.value, c.suspect, a.date, a.year"
+        " FROM claims c JOIN articles a ON a.article_id = c.article_id"
+    ).fetchall()
+    by_figure: dict[tuple[Any, ...], list[tuple[int, float, Any, bool]]] = {}
+    for cid, metric, category, start, end, code, province, region, value, suspect, d, y in rows:
+        if start is None or end is None:
+            continue
+        place = code or (f"{province}/{region}" if province and region else region)
+        figure = (metric, category, start, end, place)
+        by_figure.setdefault(figure, []).append((cid, value, _published(d, y), bool(suspect)))
+    pairs = set()
+    for claims in by_figure.values():
+        for cid, value, published, _ in claims:
+            if cid not in dropped or published is None:
+                continue
+            for other, other_value, other_published, suspect in claims:
+                later = other_published is not None and other_published > published
+                if later and other_value != value and not suspect and other != cid:
+                    pairs.add((cid, other))
+    return pairs
+
+
+def test_the_stored_pairs_are_the_conflict_rule_in_words(
+    conflicted: duckdb.DuckDBPyConnection,
+) -> None:
+    stored_ = conflicted.execute(
+        "SELECT dropped_claim_id, kept_claim_id FROM conflict_pairs"
+    ).fetchall()
+    dropped = {i for ids in _bars_with_conflicts(conflicted) for i in ids}
+    assert {(int(a), int(b)) for a, b in stored_} == _pairs_in_words(conflicted, dropped)
+    assert len(stored_) == len(set(stored_))
+
+
+class _Source:
+    """The service's Source on one connection; ``current`` says whether it reports the
+    stored values as current (a stale database when not)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, current: bool) -> None:
+        self.con, self.current = con, current
+
+    def run(self, fn: Any, *args: Any, **kw: Any) -> Any:
+        return fn(self.con, *args, **kw)
+
+    def rule_version(self) -> int | None:
+        return stored.RULE_VERSION if self.current else None
+
+
+def test_the_page_reads_the_stored_pairs_and_the_claims_when_they_cannot_answer(
+    conflicted: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Current stored values: a bar's pairs come from ``conflict_pairs`` (the claims are not
+    scanned); stale ones, or a claim superseded only in a scope formed on the fly (no
+    stored pair: here a claim with a later, different figure that no stored scope marks),
+    from the claims — the same rows either way."""
+    from dashboard_lib import service
+
+    ids = _bars_with_conflicts(conflicted)[0]
+    expected = ranking.conflicts(conflicted, ids)
+    pd.testing.assert_frame_equal(
+        service.conflicts(_Source(conflicted, current=False), ids), expected
+    )
+    marked = {i for bar in _bars_with_conflicts(conflicted) for i in bar}
+    unmarked = [
+        int(r[0])
+        for r in conflicted.execute("SELECT claim_id FROM claims ORDER BY claim_id").fetchall()
+        if int(r[0]) not in marked
+    ]
+    restated = int(ranking.conflicts(conflicted, unmarked)["dropped_claim_id"].iloc[0])
+    computed = ranking.conflicts(conflicted, [*ids, restated])
+    current = _Source(conflicted, current=True)
+    pd.testing.assert_frame_equal(service.conflicts(current, [*ids, restated]), computed)
+    monkeypatch.setattr(ranking, "conflicts", None)  # the stored pairs alone now
+    pd.testing.assert_frame_equal(service.conflicts(current, ids), expected)
