@@ -58,6 +58,14 @@ CONFLICT_COLUMNS = (
 CONFLICT_PAIR_COLUMNS = ("published", *CONFLICT_COLUMNS)
 METRIC_SUMMARY_COLUMNS = ("metric", "claims", "regions", "year_min", "year_max")
 RANKINGS_STATE_COLUMNS = ("rule_version", "built_at")
+OVERVIEW_TOTALS_COLUMNS = (
+    "documents", "articles", "regions", "provinces", "year_min", "year_max", "years", "claims",
+    "first_ingested", "last_ingested",
+)  # fmt: skip
+CLAIM_FACET_COLUMNS = ("metric", "category", "province", "year", "claims")
+DOCUMENT_COUNT_COLUMNS = ("doc_id", "articles", "claims")
+UNPLACED_ARTICLE_COLUMNS = ("article_id", "claims")
+ARTICLE_DECISION_COLUMNS = ("kind", "basis", "confidence", "articles")
 
 TABLES: dict[str, tuple[str, ...]] = {
     "regions": REGION_COLUMNS,
@@ -70,6 +78,11 @@ TABLES: dict[str, tuple[str, ...]] = {
     "unplaced_claims": UNPLACED_COLUMNS,
     "metric_summary": METRIC_SUMMARY_COLUMNS,
     "conflict_pairs": CONFLICT_PAIR_COLUMNS,
+    "overview_totals": OVERVIEW_TOTALS_COLUMNS,
+    "claim_facets": CLAIM_FACET_COLUMNS,
+    "document_counts": DOCUMENT_COUNT_COLUMNS,
+    "unplaced_article_claims": UNPLACED_ARTICLE_COLUMNS,
+    "article_decisions": ARTICLE_DECISION_COLUMNS,
 }
 
 

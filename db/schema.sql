@@ -228,6 +228,55 @@ CREATE TABLE IF NOT EXISTS metric_summary (
     year_max INTEGER
 );
 
+-- The rest of the 总览 page and the filter options, counted once per ingest like the table
+-- above (db/overview.py runs the same statements on the claims when these are not current).
+-- One row: the headline counts (files, articles, places, provinces, years, claims).
+CREATE TABLE IF NOT EXISTS overview_totals (
+    documents      BIGINT NOT NULL,
+    articles       BIGINT NOT NULL,
+    regions        BIGINT NOT NULL,    -- distinct places the articles report
+    provinces      BIGINT NOT NULL,
+    year_min       INTEGER,
+    year_max       INTEGER,
+    years          BIGINT NOT NULL,
+    claims         BIGINT NOT NULL,
+    first_ingested TIMESTAMP,
+    last_ingested  TIMESTAMP
+);
+
+-- One row = how many claims one metric, fund category, province and year has: every
+-- filter widget's choices are a DISTINCT over these few thousand rows.
+CREATE TABLE IF NOT EXISTS claim_facets (
+    metric   VARCHAR NOT NULL,
+    category VARCHAR,
+    province VARCHAR,
+    year     INTEGER,
+    claims   BIGINT NOT NULL
+);
+
+-- One row = one document's articles and claims (the 总览 page's list of files).
+CREATE TABLE IF NOT EXISTS document_counts (
+    doc_id   INTEGER NOT NULL,           -- → documents.doc_id
+    articles BIGINT NOT NULL,
+    claims   BIGINT NOT NULL
+);
+
+-- One row = the claims of one article whose region is not resolved (those without any
+-- claim have no row).
+CREATE TABLE IF NOT EXISTS unplaced_article_claims (
+    article_id INTEGER NOT NULL,         -- → articles.article_id
+    claims     BIGINT NOT NULL
+);
+
+-- One row = how many articles had their region (kind 'region': basis, confidence) or
+-- their year (kind 'year': basis = year_source, 'none' when none) decided one way.
+CREATE TABLE IF NOT EXISTS article_decisions (
+    kind       VARCHAR NOT NULL,         -- region | year
+    basis      VARCHAR,
+    confidence VARCHAR,
+    articles   BIGINT NOT NULL
+);
+
 -- Columns added after a database may already exist: an older file gains them on its next
 -- ingest instead of refusing every insert.
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_basis VARCHAR;

@@ -14,7 +14,8 @@
   database only once the first has swapped its copy in. Holding the lock also tells that
   any ``<db>.*.tmp`` copy left in the folder belongs to a killed run: it is removed.
 * :func:`rebuild_derived` recomputes the stored rankings (``valuation.stored``) and the
-  counts the pages read, after the documents are written. A document write deletes
+  counts the pages read (the 总览 summaries and filter options, ``db.overview``), after
+  the documents are written. A document write deletes
   ``rankings_state`` in its own transaction, so the stored values are trusted only when
   the rebuild that followed the last write has finished.
 """
@@ -48,7 +49,7 @@ from db.columns import (
     listed,
 )
 from db.errors import DatabaseBroken, DatabaseBusy, DocumentRefused
-from db.overview import METRIC_SUMMARY_SQL
+from db.overview import SUMMARIES
 from db.ranking import CONFLICT_PAIRS_SQL, UNPLACED_CLAIMS_SQL, rule_inputs
 from db.sql import Con, scalar
 from valuation import stored
@@ -61,7 +62,7 @@ DERIVED_TABLES = (
     "region_values",
     "claim_roles",
     "unplaced_claims",
-    "metric_summary",
+    *SUMMARIES,
     "conflict_pairs",
     "rankings_state",
 )
@@ -282,7 +283,8 @@ def rebuild_derived(con: Con) -> RebuildStats:
     with transaction(con):
         for table in DERIVED_TABLES:
             con.execute(f"DELETE FROM {table}")
-        con.execute("INSERT INTO metric_summary " + METRIC_SUMMARY_SQL)
+        for table, query in SUMMARIES.items():
+            con.execute(f"INSERT INTO {table} BY NAME {query}")
         con.execute(
             f"INSERT INTO unplaced_claims ({listed(UNPLACED_COLUMNS)}) " + UNPLACED_CLAIMS_SQL,
             {"statuses": list(RANKABLE_STATUSES)},
