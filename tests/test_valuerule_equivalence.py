@@ -221,3 +221,24 @@ def test_the_kernel_states_the_reference_rule_on_drawn_frames(
     claims: pd.DataFrame, metric: str
 ) -> None:
     assert_same(vr.rank(claims, metric), reference.rank(claims, metric))
+
+
+def test_one_pass_over_every_metric_states_the_reference_rule_for_each() -> None:
+    """``rank_each`` (the comparison's one pass over honours and additive metrics at once)
+    gives each metric what the reference gives it alone."""
+    rng = np.random.default_rng(20261202)
+    frames = [random_frame(rng) for _ in range(FRAMES)]
+    large = pd.concat([random_frame(rng) for _ in range(40)], ignore_index=True)
+    large["claim_id"] = np.arange(1, len(large) + 1)
+    for claims in [*frames, large]:
+        for metric, got in zip(METRICS, vr.rank_each(claims, METRICS), strict=True):
+            assert_same(got, reference.rank(claims, metric))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(claims=claim_frames(), metrics=st.permutations(METRICS))
+def test_one_pass_states_the_reference_rule_on_drawn_frames(
+    claims: pd.DataFrame, metrics: list[str]
+) -> None:
+    for metric, got in zip(metrics, vr.rank_each(claims, metrics), strict=True):
+        assert_same(got, reference.rank(claims, metric))

@@ -54,6 +54,7 @@ __all__ = [
     "period_outliers",
     "placed_mask",
     "rank",
+    "rank_each",
     "scoped",
 ]
 
@@ -79,7 +80,18 @@ def rank(claims: pd.DataFrame, metric: str) -> Ranking:
     Ties share a rank (1, 2, 2, 4); equal values are ordered by region name, then key
     (the order the database gives the stored rankings).
     """
-    table, roles, n_unplaced = kernel.apply(claims, metric)
+    return _ranked(*kernel.apply(claims, metric))
+
+
+def rank_each(claims: pd.DataFrame, metrics: Sequence[str]) -> list[Ranking]:
+    """:func:`rank` of each of ``metrics`` (distinct) over the same claims, in one pass."""
+    if len(set(metrics)) < len(metrics):
+        return [rank(claims, metric) for metric in metrics]
+    return [_ranked(*result) for result in kernel.apply_each(claims, metrics)]
+
+
+def _ranked(table: pd.DataFrame, roles: pd.DataFrame, n_unplaced: int) -> Ranking:
+    """The kernel's table sorted and ranked (see :func:`rank`)."""
     if not table.empty:
         table = table.sort_values(
             ["value", "region", "region_key"], ascending=[False, True, True], kind="stable"
@@ -100,8 +112,7 @@ def compare(
     """
     parts: list[pd.DataFrame] = []
     roles: list[pd.DataFrame] = []
-    for metric in metrics:
-        result = rank(claims, metric)
+    for metric, result in zip(metrics, rank_each(claims, metrics), strict=True):
         if not result.table.empty:
             parts.append(result.table.drop(columns=["rank"]))
         if not result.roles.empty:
