@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from db import sql
-from db.columns import CLAIM_ROW, RULE_ROW, claims_from, listed, region_key, select
+from db.columns import CLAIM_ROW, RANKED_ROW, RULE_ROW, claims_from, listed, region_key, select
 from db.filters import COMPARE, RANKING, Filters, lenient, where
 from db.sql import Con
 from valuation.outcome import TABLE_COLUMNS
@@ -70,11 +70,12 @@ def ranking_claims(
     ``category`` restricts funds to one category; empty means every category.
 
     ``rule_columns`` returns, in no particular order (the rule orders claims itself), only
-    the columns the value rule reads: what the dashboard fetches to rank on the fly.
+    the columns the value rule reads (``RANKED_ROW``): what the dashboard fetches to rank
+    on the fly.
     """
     clause, params = _ranked_where(f.of(RANKING), statuses)
     if rule_columns:
-        return sql.df(con, select(RULE_ROW) + CLAIMS_WITH_ARTICLE + clause, params)
+        return sql.df(con, select(RANKED_ROW) + CLAIMS_WITH_ARTICLE + clause, params)
     return sql.df(con, select(CLAIM_ROW) + CLAIMS_JOINED + clause + _ORDER, params)
 
 
@@ -105,7 +106,7 @@ def region_claims(
     ``rule_columns`` as in :func:`ranking_claims`."""
     clause, params = _region_where(f, metrics)
     if rule_columns:
-        return sql.df(con, select(RULE_ROW) + CLAIMS_WITH_ARTICLE + clause, params)
+        return sql.df(con, select(RANKED_ROW) + CLAIMS_WITH_ARTICLE + clause, params)
     return sql.df(con, select(CLAIM_ROW) + CLAIMS_JOINED + clause + _ORDER, params)
 
 
