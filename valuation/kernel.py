@@ -309,23 +309,26 @@ def _additive_roles(c: _Claims) -> np.ndarray:
 
 
 def _summaries(
-    metric: str,
-    c: _Claims,
-    role: np.ndarray,
-    by: Sequence[str] = (),
-    span: tuple[int, int] = (0, -1),
-) -> list[dict]:
-    """One table row per group (region) of ``metric`` that has a counted claim, in group
-    order; ``span`` is where that metric's claims lie (``_Claims.span``), else all."""
-    honour = is_honour(metric)
-    lo, hi = span if span[1] >= 0 else (0, c.pos.size)
-    counted = np.flatnonzero(role[lo:hi] == _COUNTED) + lo
+    metrics: Sequence[str], c: _Claims, role: np.ndarray, by: Sequence[str] = ()
+) -> list[list[dict]]:
+    """For each of ``metrics``, one table row per group (region) of that metric that has a
+    counted claim, in group order. Every metric of a pass is summed up at once: a
+    comparison's groups are a few per metric, and each step's fixed cost was paid per
+    metric before."""
+    out: list[list[dict]] = [[] for _ in metrics]
+    counted = np.flatnonzero(role == _COUNTED)
     if counted.size == 0:
-        return []
+        return out
     c_starts = seg.starts(c.group[counted])
     c_groups = c.group[counted[c_starts]]
+    c_kinds = c.kind[counted[c_starts]]
+    honours = np.asarray([is_honour(m) for m in metrics], dtype=bool)[c_kinds]
     c_value = c.value[counted]
-    values = np.fmax.reduceat(c_value, c_starts) if honour else seg.segment_sums(c_value, c_starts)
+    values = np.zeros(c_starts.size, dtype=float)
+    if honours.any():
+        values[honours] = np.fmax.reduceat(c_value, c_starts)[honours]
+    if not honours.all():
+        values[~honours] = seg.segment_sums(c_value, c_starts)[~honours]
     approx = c.claims["approx"].take(c.pos[counted])  # compared on the counted rows only
     about = np.logical_or.reduceat(seg.flags(approx == "about"), c_starts)
     over = np.logical_or.reduceat(seg.flags(approx == "over"), c_starts)
@@ -345,17 +348,18 @@ def _summaries(
     names = ["region_key", "region", "region_code", "province", "tier", "unit", *by]
     heads = c.pos[c.starts[c_groups]]
     head = {name: c.claims[name].take(heads).tolist() for name in names}
-    out = []
-    for i, g in enumerate(c_groups.tolist()):
+    for i, (g, k, honour) in enumerate(
+        zip(c_groups.tolist(), c_kinds.tolist(), honours.tolist(), strict=True)
+    ):
         start, end = first_period[i] if n_periods[g] == 1 else (None, None)
-        out.append(
+        out[k].append(
             {
                 "region_key": str(head["region_key"][i]),
                 "region": head["region"][i],
                 "region_code": head["region_code"][i],
                 "province": head["province"][i],
                 "tier": head["tier"][i],
-                "metric": metric,
+                "metric": metrics[k],
                 "value": float(values[i]),
                 "unit": head["unit"][i],
                 "approx": "about" if about[i] else "over" if over[i] else "exact",
@@ -376,7 +380,7 @@ def _roles_frame(
     c: _Claims, role: np.ndarray, by: Sequence[str] = (), span: tuple[int, int] = (0, -1)
 ) -> pd.DataFrame:
     """claim_id, region_key (and ``by``), role of every ranked claim (of one metric's
-    ``span``, as in :func:`_summaries`), in group-major order."""
+    ``span``, ``_Claims.span``; all when none), in group-major order."""
     lo, hi = span if span[1] >= 0 else (0, c.pos.size)
     pos = c.pos[lo:hi]
     keys = c.claims["region_key"].take(pos).reset_index(drop=True)
@@ -412,7 +416,7 @@ def apply(
         return _empty(by, n_unplaced[0])
     role = _honour_roles(c) if is_honour(metric) else _additive_roles(c)
     columns = [c for c in TABLE_COLUMNS if c != "rank"] + list(by)
-    table = pd.DataFrame(_summaries(metric, c, role, by), columns=columns)
+    table = pd.DataFrame(_summaries((metric,), c, role, by)[0], columns=columns)
     return table, _roles_frame(c, role, by), n_unplaced[0]
 
 
@@ -434,11 +438,11 @@ def apply_each(
         role[~honour] = _additive_roles(c)[~honour]
     columns = [c for c in TABLE_COLUMNS if c != "rank"]
     out = []
-    for i, metric in enumerate(metrics):
+    for i, rows in enumerate(_summaries(metrics, c, role)):
         span = c.span(i)
         if span[0] == span[1]:  # no claim of this metric to rank: as its own pass says
             out.append(_empty((), n_unplaced[i]))
             continue
-        table = pd.DataFrame(_summaries(metric, c, role, span=span), columns=columns)
+        table = pd.DataFrame(rows, columns=columns)
         out.append((table, _roles_frame(c, role, span=span), n_unplaced[i]))
     return out
