@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from valuation.outcome import RULE_INPUTS
+from valuation.outcome import RULE_INPUTS, SCOPE_INPUTS
 
 DOCUMENT_COLUMNS = (
     "doc_id", "source", "path", "sha256", "encoding", "traditional", "n_chars", "toc_entries",
@@ -123,6 +123,9 @@ def name(field: str) -> str:
 # half of them, and leaving out the quote, the title, the number as written and the
 # document halves what DuckDB joins and hands over.
 RULE_ROW = tuple(f for f in CLAIM_ROW if name(f) in RULE_INPUTS)
+# The same less the columns that place a claim in a 统计口径: what the dashboard fetches to
+# rank on the fly, its 口径 and years already applied by the WHERE clause.
+RANKED_ROW = tuple(f for f in RULE_ROW if name(f) not in SCOPE_INPUTS)
 
 
 def claims_from(source: str = "claims", *, documents: bool = True) -> str:

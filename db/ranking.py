@@ -23,6 +23,7 @@ from db.columns import (
     CONFLICT_PAIR_COLUMNS,
     CONFLICT_SIDE,
     CONFLICT_SIDES,
+    RANKED_ROW,
     RULE_ROW,
     claims_from,
     listed,
@@ -81,11 +82,12 @@ def ranking_claims(
     ``category`` restricts funds to one category; empty means every category.
 
     ``rule_columns`` returns, in no particular order (the rule orders claims itself), only
-    the columns the value rule reads: what the dashboard fetches to rank on the fly.
+    the columns the value rule reads (``RANKED_ROW``): what the dashboard fetches to rank
+    on the fly.
     """
     clause, params = _ranked_where(f.of(RANKING), statuses)
     if rule_columns:
-        return sql.df(con, select(RULE_ROW) + CLAIMS_WITH_ARTICLE + clause, params)
+        return sql.df(con, select(RANKED_ROW) + CLAIMS_WITH_ARTICLE + clause, params)
     return sql.df(con, select(CLAIM_ROW) + CLAIMS_JOINED + clause + _ORDER, params)
 
 
@@ -116,7 +118,7 @@ def region_claims(
     ``rule_columns`` as in :func:`ranking_claims`."""
     clause, params = _region_where(f, metrics)
     if rule_columns:
-        return sql.df(con, select(RULE_ROW) + CLAIMS_WITH_ARTICLE + clause, params)
+        return sql.df(con, select(RANKED_ROW) + CLAIMS_WITH_ARTICLE + clause, params)
     return sql.df(con, select(CLAIM_ROW) + CLAIMS_JOINED + clause + _ORDER, params)
 
 

@@ -221,3 +221,47 @@ def test_the_kernel_states_the_reference_rule_on_drawn_frames(
     claims: pd.DataFrame, metric: str
 ) -> None:
     assert_same(vr.rank(claims, metric), reference.rank(claims, metric))
+
+
+def test_one_pass_over_every_metric_states_the_reference_rule_for_each() -> None:
+    """``rank_each`` (the comparison's one pass over honours and additive metrics at once)
+    gives each metric what the reference gives it alone."""
+    rng = np.random.default_rng(20261202)
+    frames = [random_frame(rng) for _ in range(FRAMES)]
+    large = pd.concat([random_frame(rng) for _ in range(40)], ignore_index=True)
+    large["claim_id"] = np.arange(1, len(large) + 1)
+    for claims in [*frames, large]:
+        for metric, got in zip(METRICS, vr.rank_each(claims, METRICS), strict=True):
+            assert_same(got, reference.rank(claims, metric))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(claims=claim_frames(), metrics=st.permutations(METRICS))
+def test_one_pass_states_the_reference_rule_on_drawn_frames(
+    claims: pd.DataFrame, metrics: list[str]
+) -> None:
+    for metric, got in zip(metrics, vr.rank_each(claims, metrics), strict=True):
+        assert_same(got, reference.rank(claims, metric))
+
+
+def test_a_comparison_holds_the_reference_value_of_each_region_and_metric() -> None:
+    """``rule.compare`` (one unranked pass for every metric) against the reference's
+    ranking of each metric alone, placed on the same grid."""
+    places = pd.DataFrame(
+        [(code or region, region, province, tier) for code, region, province, tier, _ in PLACES],
+        columns=["region_key", "region", "province", "tier"],
+    ).dropna(subset=["region"])
+    rng = np.random.default_rng(20261203)
+    for _ in range(FRAMES):
+        claims = random_frame(rng)
+        long, roles = vr.compare(claims, places, METRICS)
+        expected = [reference.rank(claims, metric) for metric in METRICS]
+        found = [r.table.drop(columns=["rank"]) for r in expected if not r.table.empty]
+        grid = vr.comparison_grid(
+            places, pd.concat(found, ignore_index=True) if found else None, METRICS
+        )
+        pd.testing.assert_frame_equal(long, grid, check_exact=True)
+        pairs = zip(METRICS, expected, strict=True)
+        kept = [r.roles.assign(metric=m) for m, r in pairs if not r.roles.empty]
+        if kept:
+            pd.testing.assert_frame_equal(roles, pd.concat(kept, ignore_index=True))

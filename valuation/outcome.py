@@ -26,6 +26,11 @@ RULE_INPUTS = frozenset(
         "covers_end", "date",
     }
 )  # fmt: skip
+# Of those, the ones that place a claim in a 统计口径 and its years (``valuation.stored``
+# groups by them at ingest); the value rule itself never reads them, so a ranking whose
+# 口径 and years are applied in SQL leaves them out of its fetch (three of 24 columns
+# scanned over every claim of a million, and one of them text).
+SCOPE_INPUTS = frozenset({"period_kind", "covers_start", "covers_end"})
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ __all__ = [
     "period_outliers",
     "placed_mask",
     "rank",
+    "rank_each",
     "scoped",
 ]
 
@@ -79,7 +80,26 @@ def rank(claims: pd.DataFrame, metric: str) -> Ranking:
     Ties share a rank (1, 2, 2, 4); equal values are ordered by region name, then key
     (the order the database gives the stored rankings).
     """
-    table, roles, n_unplaced = kernel.apply(claims, metric)
+    return _ranked(*kernel.apply(claims, metric))
+
+
+def rank_each(claims: pd.DataFrame, metrics: Sequence[str]) -> list[Ranking]:
+    """:func:`rank` of each of ``metrics`` over the same claims, in one pass."""
+    return [_ranked(*result) for result in _each(claims, metrics)]
+
+
+def _each(
+    claims: pd.DataFrame, metrics: Sequence[str]
+) -> list[tuple[pd.DataFrame, pd.DataFrame, int]]:
+    """The kernel's (table, roles, unplaced) of each metric: one pass when they are
+    distinct."""
+    if len(set(metrics)) < len(metrics):
+        return [kernel.apply(claims, metric) for metric in metrics]
+    return kernel.apply_each(claims, metrics)
+
+
+def _ranked(table: pd.DataFrame, roles: pd.DataFrame, n_unplaced: int) -> Ranking:
+    """The kernel's table sorted and ranked (see :func:`rank`)."""
     if not table.empty:
         table = table.sort_values(
             ["value", "region", "region_key"], ascending=[False, True, True], kind="stable"
@@ -100,12 +120,12 @@ def compare(
     """
     parts: list[pd.DataFrame] = []
     roles: list[pd.DataFrame] = []
-    for metric in metrics:
-        result = rank(claims, metric)
-        if not result.table.empty:
-            parts.append(result.table.drop(columns=["rank"]))
-        if not result.roles.empty:
-            roles.append(result.roles.assign(metric=metric))
+    # The values are placed on the grid by region and metric, so they need no ranks.
+    for metric, (table, metric_roles, _) in zip(metrics, _each(claims, metrics), strict=True):
+        if not table.empty:
+            parts.append(table)
+        if not metric_roles.empty:
+            roles.append(metric_roles.assign(metric=metric))
     found = pd.concat(parts, ignore_index=True) if parts else None
     roles_df = (
         pd.concat(roles, ignore_index=True)
