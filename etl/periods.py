@@ -69,11 +69,12 @@ def _evaluate(expression: str | None, names: dict[str, int | None]) -> int | Non
 
 def _names(match: regex.Match[str], year: int | None) -> dict[str, int | None]:
     names: dict[str, int | None] = {"year": year, "y1": None, "y2": None, "n": None}
+    groups = match.groupdict()
     for key in ("y1", "y2"):
-        if match.groupdict().get(key):
-            names[key] = int(match.group(key))
-    if match.groupdict().get("n"):
-        parsed = parse_numeral(match.group("n"))
+        if groups.get(key):
+            names[key] = int(groups[key])
+    if groups.get("n"):
+        parsed = parse_numeral(groups["n"])
         names["n"] = int(parsed) if parsed is not None else None
     return names
 
@@ -107,22 +108,32 @@ class PeriodGrammar:
     """The period phrases of ``quantities.yml`` (section ``periods``), compiled once."""
 
     rules: tuple[PeriodRule, ...]
-    # One alternation over all rules, so a sentence is scanned once; the rule that matched
-    # is found again by trying each at the match position (earlier rules win). The scan is
-    # the standard engine's when the patterns allow (several times faster here; the rules
-    # share group names, which it refuses, and the scan needs none of them), led by the
+    # One alternation over all rules, so a sentence is scanned once. The scan is the
+    # standard engine's when the patterns allow (several times faster here; the rules share
+    # group names, which it refuses, and the scan needs none of them), led by the
     # characters a period phrase can open with (``etl.openings``: five times faster again).
+    # Each rule's alternative is a group of its own, so the match says which rule it is
+    # (``rule_of_group``: the number of the group → the rule's index); that rule alone is
+    # then matched again for its named groups. Earlier rules win, as in the alternation.
     any_period: re.Pattern[str] | regex.Pattern[str] = field(init=False, repr=False)
+    rule_of_group: dict[int, int] = field(init=False, repr=False)
     paragraph_rules: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        joined = "|".join(f"(?:{r.pattern.pattern})" for r in self.rules)
         any_period: re.Pattern[str] | regex.Pattern[str]
+        rule_of_group: dict[int, int] = {}
         try:
-            any_period = compile_with_opening(_NAMED_GROUP.sub("(?:", joined))
+            parts = [_NAMED_GROUP.sub("(?:", r.pattern.pattern) for r in self.rules]
+            group = 1
+            for i, part in enumerate(parts):
+                rule_of_group[group] = i
+                group += 1 + re.compile(part).groups
+            any_period = compile_with_opening("|".join(f"({part})" for part in parts))
         except re.error:  # a rule written for the ``regex`` module alone
-            any_period = regex.compile(joined)
+            any_period = regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in self.rules))
+            rule_of_group = {}
         object.__setattr__(self, "any_period", any_period)
+        object.__setattr__(self, "rule_of_group", rule_of_group)
         names = frozenset(r.name for r in self.rules if r.name not in NOT_PARAGRAPH_RULES)
         object.__setattr__(self, "paragraph_rules", names)
 
@@ -150,14 +161,21 @@ class PeriodGrammar:
         """Period phrases in ``text[start:end]``, in order, resolved against the article's year."""
         found: list[Period] = []
         pos = start
+        rules, search, rule_of_group = self.rules, self.any_period.search, self.rule_of_group
         while True:
-            match = self.any_period.search(text, pos, end)
+            match = search(text, pos, end)
             if match is None:
                 return found
-            for rule in self.rules:
-                own = rule.pattern.match(text, match.start(), end)
-                if own is None:
-                    continue
+            at = match.start()
+            index = rule_of_group.get(match.lastindex or 0)
+            rule = rules[index] if index is not None else None
+            own = rule.pattern.match(text, at, end) if rule is not None else None
+            if own is None:  # the rule not told by the scan: the first one matching there
+                rule, own = next(
+                    ((r, m) for r in rules if (m := r.pattern.match(text, at, end)) is not None),
+                    (None, None),
+                )
+            if rule is not None and own is not None:
                 names = _names(own, year)
                 found.append(
                     Period(
@@ -169,8 +187,7 @@ class PeriodGrammar:
                         kind=rule.kind,
                     )
                 )
-                break
-            pos = max(match.end(), match.start() + 1)
+            pos = max(match.end(), at + 1)
 
     def leading(self, periods: list[Period], paragraph_start: int) -> Period | None:
         """The period phrase that opens a paragraph, if its first sentence starts with one."""
