@@ -12,14 +12,21 @@ money, a spending category (``etl.categories``).
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from collections.abc import Callable
 
 from etl.clauses import ArticleText, Span
 from etl.metric_rules import PART_MARKER, ClaimRules, PersonRule
 from etl.models import ClaimMatch
 from etl.numbers import Quantity
-from etl.period_kinds import Covered, Heading, covered, heading_period, headings, honour
+from etl.period_kinds import (
+    Covered,
+    Heading,
+    covered,
+    heading_period,
+    headings,
+    honour,
+    of_period,
+)
 from etl.periods import Period, period_for
 from etl.wordsets import WordSet
 
@@ -56,11 +63,19 @@ class _Article:
         self._starts = [q.start for q in self.quantities]
         self._periods: dict[int, list[Period]] = {}
         self._period_starts: dict[int, list[int]] = {}
+        self._scope_periods: dict[Span, list[Period]] = {}
+        self._paragraph_periods: dict[int, Period | None] = {}
         self._headings: tuple[list[Heading], list[int]] | None = None
 
     def periods(self, sentence: Span) -> list[Period]:
         """Period phrases of a sentence scope, found once per sentence however many figures
         it holds (and however long it is: the scope's phrases are cut out by offset)."""
+        found = self._scope_periods.get(sentence)
+        if found is None:
+            found = self._scope_periods[sentence] = self._sentence_periods(sentence)
+        return found
+
+    def _sentence_periods(self, sentence: Span) -> list[Period]:
         whole = self.bounds.full_sentence(sentence.start)
         found = self._periods.get(whole.start)
         if found is None:
@@ -74,8 +89,15 @@ class _Article:
         return found[lo : bisect.bisect_left(positions, sentence.end, lo)]
 
     def paragraph_period(self, pos: int) -> Period | None:
-        """The period phrase opening the paragraph of ``pos`` (近4年来，…), if any."""
+        """The period phrase opening the paragraph of ``pos`` (近4年来，…), if any (read once
+        per paragraph)."""
         paragraph = self.bounds.paragraph(pos)
+        if paragraph.start in self._paragraph_periods:
+            return self._paragraph_periods[paragraph.start]
+        found = self._paragraph_periods[paragraph.start] = self._leading_period(paragraph)
+        return found
+
+    def _leading_period(self, paragraph: Span) -> Period | None:
         start = paragraph.start
         while start < paragraph.end and self.text[start].isspace():
             start += 1
@@ -87,18 +109,22 @@ class _Article:
         self, quantity: Quantity, clause: Span, sentence: Span, governing: Period | None
     ) -> Covered:
         """The period kind and covered years of a money or person figure
-        (``etl.period_kinds``); the article's headings are read on the first figure asked."""
+        (``etl.period_kinds``); the article's headings are read on the first figure asked.
+        Each cue is read only when the ones before it in ``covered``'s order do not decide."""
+        if governing is not None:
+            return of_period(governing)
         cues = self.rules.period_cues
         if self._headings is None:
             found = headings(self.text, self.rules.periods, cues, self.year)
             self._headings = (found, [h.start for h in found])
-        return covered(
-            governing,
-            heading_period(*self._headings, quantity.start),
-            cues.stock_words.within(self.text, clause.start, quantity.start),
-            cues.part_year_words.within(self.text, sentence.start, sentence.end),
-            self.year,
+        heading = heading_period(*self._headings, quantity.start) if self._headings[0] else None
+        stock = cues.stock_words.within(self.text, clause.start, quantity.start)
+        part_of_year = (
+            not stock
+            and heading is None
+            and cues.part_year_words.within(self.text, sentence.start, sentence.end)
         )
+        return covered(None, heading, stock, part_of_year, self.year)
 
     def first_number(self, start: int, end: int) -> int | None:
         """Start of the first quantity inside ``[start, end)``, if any."""
@@ -141,35 +167,26 @@ def _claim(
 ) -> ClaimMatch:
     """The claim ``rule`` reads in ``quantity``, whose clause and sentence are given."""
     quote_start, quote_end = _quote_span(art.text, clause, quantity)
-    period = None
-    covers = honour(art.year)  # an honour count is cumulative: it covers no period
-    if quantity.kind != "times":
-        period = period_for(art.periods(sentence), clause.end, quantity.numeral_start)
-        if period is None:
-            period = art.paragraph_period(quantity.start)
-        covers = art.covered(quantity, clause, sentence, period)
-    unit = "次" if quantity.kind == "times" else (quantity.unit or "元")
+    if quantity.kind == "times":
+        covers = honour(art.year)  # an honour count is cumulative: it covers no period
+        return ClaimMatch(
+            metric, quantity.value, "次", quantity.approx, rate, quote_start, quote_end,
+            quantity.start, quantity.end, quantity.text, None, None, None, category, rule,
+            False, quantity.overlong, covers.kind, covers.start, covers.end,
+        )  # fmt: skip
+    periods = art.periods(sentence)
+    period = period_for(periods, clause.end, quantity.numeral_start) if periods else None
+    if period is None:
+        period = art.paragraph_period(quantity.start)
+    covers = art.covered(quantity, clause, sentence, period)
+    # Positional, in the order of ``ClaimMatch``'s fields (is_part is decided later).
     return ClaimMatch(
-        metric=metric,
-        value=quantity.value,
-        unit=unit,
-        approx=quantity.approx,
-        rate=rate,
-        quote_start=quote_start,
-        quote_end=quote_end,
-        value_start=quantity.start,
-        value_end=quantity.end,
-        value_text=quantity.text,
-        period_start=period.start if period else None,
-        period_end=period.end if period else None,
-        period_text=period.text if period else None,
-        category=category,
-        rule=rule,
-        overlong=quantity.overlong,
-        period_kind=covers.kind,
-        covers_start=covers.start,
-        covers_end=covers.end,
-    )
+        metric, quantity.value, quantity.unit or "元", quantity.approx, rate,
+        quote_start, quote_end, quantity.start, quantity.end, quantity.text,
+        period.start if period else None, period.end if period else None,
+        period.text if period else None, category, rule, False, quantity.overlong,
+        covers.kind, covers.start, covers.end,
+    )  # fmt: skip
 
 
 # --- funds -------------------------------------------------------------------------------
@@ -512,7 +529,7 @@ def _mark_parts(art: _Article, claims: list[ClaimMatch]) -> list[ClaimMatch]:
         if last is not None and (
             last.is_part or PART_MARKER in art.text[last.value_end : claim.value_start]
         ):
-            claim = dataclasses.replace(claim, is_part=True)
+            claim = claim._replace(is_part=True)
         marked.append(claim)
     return marked
 
