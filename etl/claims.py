@@ -12,14 +12,21 @@ money, a spending category (``etl.categories``).
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from collections.abc import Callable
 
 from etl.clauses import ArticleText, Span
 from etl.metric_rules import PART_MARKER, ClaimRules, PersonRule
 from etl.models import ClaimMatch
 from etl.numbers import Quantity
-from etl.period_kinds import Covered, Heading, covered, heading_period, headings, honour
+from etl.period_kinds import (
+    Covered,
+    Heading,
+    covered,
+    heading_period,
+    headings,
+    honour,
+    of_period,
+)
 from etl.periods import Period, period_for
 from etl.wordsets import WordSet
 
@@ -36,6 +43,9 @@ OTHER_PEOPLE_WINDOW = 16
 # How far after 其中 an eligibility phrase may start (其中符合政府安排工作条件的312名).
 ELIGIBLE_PART_WINDOW = 6
 QUOTE_EDGE = "，,。；;：:、 \t\n\u3000"
+# The unit kinds a rule reads (etl/rules/quantities.yml): money and bare 万/亿 amounts for
+# funds, persons for the two people rules, times for honours.
+_RULED_KINDS = frozenset({"money", "bare", "person", "times"})
 
 
 class _Article:
@@ -53,11 +63,19 @@ class _Article:
         self._starts = [q.start for q in self.quantities]
         self._periods: dict[int, list[Period]] = {}
         self._period_starts: dict[int, list[int]] = {}
+        self._scope_periods: dict[Span, list[Period]] = {}
+        self._paragraph_periods: dict[int, Period | None] = {}
         self._headings: tuple[list[Heading], list[int]] | None = None
 
     def periods(self, sentence: Span) -> list[Period]:
         """Period phrases of a sentence scope, found once per sentence however many figures
         it holds (and however long it is: the scope's phrases are cut out by offset)."""
+        found = self._scope_periods.get(sentence)
+        if found is None:
+            found = self._scope_periods[sentence] = self._sentence_periods(sentence)
+        return found
+
+    def _sentence_periods(self, sentence: Span) -> list[Period]:
         whole = self.bounds.full_sentence(sentence.start)
         found = self._periods.get(whole.start)
         if found is None:
@@ -71,8 +89,15 @@ class _Article:
         return found[lo : bisect.bisect_left(positions, sentence.end, lo)]
 
     def paragraph_period(self, pos: int) -> Period | None:
-        """The period phrase opening the paragraph of ``pos`` (近4年来，…), if any."""
+        """The period phrase opening the paragraph of ``pos`` (近4年来，…), if any (read once
+        per paragraph)."""
         paragraph = self.bounds.paragraph(pos)
+        if paragraph.start in self._paragraph_periods:
+            return self._paragraph_periods[paragraph.start]
+        found = self._paragraph_periods[paragraph.start] = self._leading_period(paragraph)
+        return found
+
+    def _leading_period(self, paragraph: Span) -> Period | None:
         start = paragraph.start
         while start < paragraph.end and self.text[start].isspace():
             start += 1
@@ -80,21 +105,26 @@ class _Article:
             return None
         return self.rules.periods.leading(self.periods(self.sentence(start)), start)
 
-    def covered(self, quantity: Quantity, governing: Period | None) -> Covered:
+    def covered(
+        self, quantity: Quantity, clause: Span, sentence: Span, governing: Period | None
+    ) -> Covered:
         """The period kind and covered years of a money or person figure
-        (``etl.period_kinds``); the article's headings are read on the first figure asked."""
+        (``etl.period_kinds``); the article's headings are read on the first figure asked.
+        Each cue is read only when the ones before it in ``covered``'s order do not decide."""
+        if governing is not None:
+            return of_period(governing)
         cues = self.rules.period_cues
         if self._headings is None:
             found = headings(self.text, self.rules.periods, cues, self.year)
             self._headings = (found, [h.start for h in found])
-        clause, sentence = self.clause(quantity.start), self.sentence(quantity.start)
-        return covered(
-            governing,
-            heading_period(*self._headings, quantity.start),
-            cues.stock_words.within(self.text, clause.start, quantity.start),
-            cues.part_year_words.within(self.text, sentence.start, sentence.end),
-            self.year,
+        heading = heading_period(*self._headings, quantity.start) if self._headings[0] else None
+        stock = cues.stock_words.within(self.text, clause.start, quantity.start)
+        part_of_year = (
+            not stock
+            and heading is None
+            and cues.part_year_words.within(self.text, sentence.start, sentence.end)
         )
+        return covered(None, heading, stock, part_of_year, self.year)
 
     def first_number(self, start: int, end: int) -> int | None:
         """Start of the first quantity inside ``[start, end)``, if any."""
@@ -128,49 +158,41 @@ def _quote_span(text: str, clause: Span, quantity: Quantity) -> tuple[int, int]:
 def _claim(
     art: _Article,
     quantity: Quantity,
+    clause: Span,
+    sentence: Span,
     metric: str,
     rule: str,
     rate: bool = False,
     category: str | None = None,
 ) -> ClaimMatch:
-    clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
+    """The claim ``rule`` reads in ``quantity``, whose clause and sentence are given."""
     quote_start, quote_end = _quote_span(art.text, clause, quantity)
-    period = None
-    covers = honour(art.year)  # an honour count is cumulative: it covers no period
-    if quantity.kind != "times":
-        period = period_for(art.periods(sentence), clause.end, quantity.numeral_start)
-        if period is None:
-            period = art.paragraph_period(quantity.start)
-        covers = art.covered(quantity, period)
-    unit = "次" if quantity.kind == "times" else (quantity.unit or "元")
+    if quantity.kind == "times":
+        covers = honour(art.year)  # an honour count is cumulative: it covers no period
+        return ClaimMatch(
+            metric, quantity.value, "次", quantity.approx, rate, quote_start, quote_end,
+            quantity.start, quantity.end, quantity.text, None, None, None, category, rule,
+            False, quantity.overlong, covers.kind, covers.start, covers.end,
+        )  # fmt: skip
+    periods = art.periods(sentence)
+    period = period_for(periods, clause.end, quantity.numeral_start) if periods else None
+    if period is None:
+        period = art.paragraph_period(quantity.start)
+    covers = art.covered(quantity, clause, sentence, period)
+    # Positional, in the order of ``ClaimMatch``'s fields (is_part is decided later).
     return ClaimMatch(
-        metric=metric,
-        value=quantity.value,
-        unit=unit,
-        approx=quantity.approx,
-        rate=rate,
-        quote_start=quote_start,
-        quote_end=quote_end,
-        value_start=quantity.start,
-        value_end=quantity.end,
-        value_text=quantity.text,
-        period_start=period.start if period else None,
-        period_end=period.end if period else None,
-        period_text=period.text if period else None,
-        category=category,
-        rule=rule,
-        overlong=quantity.overlong,
-        period_kind=covers.kind,
-        covers_start=covers.start,
-        covers_end=covers.end,
-    )
+        metric, quantity.value, quantity.unit or "元", quantity.approx, rate,
+        quote_start, quote_end, quantity.start, quantity.end, quantity.text,
+        period.start if period else None, period.end if period else None,
+        period.text if period else None, category, rule, False, quantity.overlong,
+        covers.kind, covers.start, covers.end,
+    )  # fmt: skip
 
 
 # --- funds -------------------------------------------------------------------------------
 
 
-def _is_rate(art: _Article, quantity: Quantity) -> bool:
-    clause = art.clause(quantity.start)
+def _is_rate(art: _Article, quantity: Quantity, clause: Span) -> bool:
     if art.rules.funds.rate_before.within(
         art.text, max(clause.start, quantity.start - art.rules.funds.rate_window), quantity.start
     ):
@@ -180,23 +202,24 @@ def _is_rate(art: _Article, quantity: Quantity) -> bool:
     )
 
 
-def _funds(art: _Article, quantity: Quantity) -> ClaimMatch | None:
+def _funds(art: _Article, quantity: Quantity, clause: Span, sentence: Span) -> ClaimMatch | None:
     if quantity.kind == "bare" and not art.rules.funds.bare_amount_words.within(
         art.text, quantity.start - art.rules.funds.bare_amount_window, quantity.start
     ):
         return None
-    clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
     category = art.rules.categories.category(
         art.text, clause, sentence, quantity.start, quantity.end
     )
-    return _claim(art, quantity, "funds", "funds", _is_rate(art, quantity), category)
+    rate = _is_rate(art, quantity, clause)
+    return _claim(art, quantity, clause, sentence, "funds", "funds", rate, category)
 
 
 # --- people and children -----------------------------------------------------------------
 
 
-def _has_subject(art: _Article, rule: PersonRule, quantity: Quantity, clause: Span) -> bool:
-    sentence = art.sentence(quantity.start)
+def _has_subject(
+    art: _Article, rule: PersonRule, quantity: Quantity, clause: Span, sentence: Span
+) -> bool:
     if rule.subjects.within(art.text, sentence.start, sentence.end):
         return True
     if rule.subject_scope == "paragraph" and rule.strong_triggers.within(
@@ -209,12 +232,15 @@ def _has_subject(art: _Article, rule: PersonRule, quantity: Quantity, clause: Sp
 
 
 def _unrefuted_trigger(
-    art: _Article, rule: PersonRule, quantity: Quantity, scope: list[tuple[int, int]]
+    art: _Article,
+    rule: PersonRule,
+    quantity: Quantity,
+    sentence: Span,
+    scope: list[tuple[int, int]],
 ) -> bool:
     """A refutable trigger (接收) counts unless its sentence says where the people went
     instead: 一次性经济补助 (they chose self-employment), or a counted eligible part
     (接收…5964人，其中符合安排工作条件的312名已全部安置: the placed ones are the 312)."""
-    sentence = art.sentence(quantity.start)
     if _counted_eligible_part(art, rule, quantity.end, sentence.end):
         return False
     return any(
@@ -237,14 +263,13 @@ def _counted_eligible_part(art: _Article, rule: PersonRule, start: int, end: int
     )
 
 
-def _list_scope(art: _Article, quantity: Quantity) -> list[tuple[int, int]]:
+def _list_scope(art: _Article, quantity: Quantity, clause: Span) -> list[tuple[int, int]]:
     """The parts of a number's clause that speak about it.
 
     In a list (安置转业军官313名、退役士兵7名 / 29名…、49名…全部安置到位 /
     解决随军家属调动36人、…子女入学入托449人) each item is about its own number; the verb
     before the first item and the predicate after the last item are shared by all items.
     """
-    clause = art.clause(quantity.start)
     items = _list_items(art, clause)
     if len(items) < 2:
         return [(clause.start, clause.end)]
@@ -289,8 +314,10 @@ def _enumeration_commas(text: str, clause: Span) -> list[int]:
 def _predicate_clause(art: _Article, rule: PersonRule, clause: Span) -> list[tuple[int, int]]:
     """The next clause of the sentence when it holds no number and opens as a predicate
     (符合条件的退役士兵298人，已全部落实工作岗位)."""
+    if not rule.predicate_openers:
+        return []
     sentence = art.sentence(clause.start)
-    if not rule.predicate_openers or clause.end >= sentence.end:
+    if clause.end >= sentence.end:
         return []
     following = art.clause(clause.end + 1)
     if art.first_number(following.start, following.end) is not None:
@@ -330,12 +357,13 @@ def _person_claim(
     art: _Article,
     rule: PersonRule,
     quantity: Quantity,
+    clause: Span,
+    sentence: Span,
     scope: list[tuple[int, int]],
     continues: bool,
 ) -> ClaimMatch | None:
     """The claim of ``rule`` this number makes, if any; ``scope`` is its list scope."""
-    clause = art.clause(quantity.start)
-    if not _has_subject(art, rule, quantity, clause):
+    if not _has_subject(art, rule, quantity, clause, sentence):
         return None
     if _within_any(rule.negatives, art.text, scope):
         return None
@@ -350,14 +378,14 @@ def _person_claim(
     if _within_any(rule.triggers, art.text, scope) or _within_any(
         rule.triggers, art.text, _predicate_clause(art, rule, clause)
     ):
-        return _claim(art, quantity, rule.metric, f"{rule.metric}:trigger")
-    if _unrefuted_trigger(art, rule, quantity, scope):
-        return _claim(art, quantity, rule.metric, f"{rule.metric}:received")
+        return _claim(art, quantity, clause, sentence, rule.metric, f"{rule.metric}:trigger")
+    if _unrefuted_trigger(art, rule, quantity, sentence, scope):
+        return _claim(art, quantity, clause, sentence, rule.metric, f"{rule.metric}:received")
     if continues and (
         rule.subjects.within(art.text, clause.start, clause.end)
         or art.text.startswith(PART_MARKER, _first_word(art.text, clause))
     ):
-        return _claim(art, quantity, rule.metric, f"{rule.metric}:continued")
+        return _claim(art, quantity, clause, sentence, rule.metric, f"{rule.metric}:continued")
     return None
 
 
@@ -380,19 +408,20 @@ def _rules_for_item(
     return own or rules
 
 
-def _person(art: _Article, quantity: Quantity, last: dict[str, int]) -> ClaimMatch | None:
+def _person(
+    art: _Article, quantity: Quantity, clause: Span, sentence: Span, last: dict[str, int]
+) -> ClaimMatch | None:
     """Children first (the narrower rule), then people resettled. A clause with no trigger
     continues the previous clause's claim of the same metric in its sentence."""
-    clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
     previous = art.clause(clause.start - 1) if clause.start > sentence.start else None
-    scope = _list_scope(art, quantity)
+    scope = _list_scope(art, quantity, clause)
     breakdown = art.text.startswith(PART_MARKER, _first_word(art.text, clause))
     for rule in _rules_for_item(art, quantity, scope):
         # A clause continues the claim of the clause before it; a 其中 breakdown continues
         # the last claim of its sentence (…58名军人子女…，经协调全部落实到位，其中幼儿园19名).
         since = sentence.start if breakdown else (previous.start if previous else None)
         continues = since is not None and last.get(rule.metric, -1) >= since
-        found = _person_claim(art, rule, quantity, scope, continues)
+        found = _person_claim(art, rule, quantity, clause, sentence, scope, continues)
         if found is not None:
             last[rule.metric] = quantity.start
             return found
@@ -402,7 +431,7 @@ def _person(art: _Article, quantity: Quantity, last: dict[str, int]) -> ClaimMat
 # --- honours -----------------------------------------------------------------------------
 
 
-def _title_position(art: _Article, quantity: Quantity) -> int | None:
+def _title_position(art: _Article, quantity: Quantity, clause: Span, sentence: Span) -> int | None:
     """Offset of the 双拥模范 title this count refers to, or None when it names none.
 
     A count followed by an award verb (八次荣获…) names the first title after it in its
@@ -410,7 +439,6 @@ def _title_position(art: _Article, quantity: Quantity) -> int | None:
     its sentence.
     """
     text = art.text
-    clause, sentence = art.clause(quantity.start), art.sentence(quantity.start)
     window = art.rules.honours.award_verb_window
     if text.startswith(art.rules.honours.passive_markers, quantity.end):
         window = art.rules.honours.passive_window
@@ -430,9 +458,9 @@ def _title_position(art: _Article, quantity: Quantity) -> int | None:
     return None
 
 
-def _honour_metric(art: _Article, quantity: Quantity, title_at: int) -> str | None:
+def _honour_metric(art: _Article, quantity: Quantity, sentence: Span, title_at: int) -> str | None:
     """National or provincial, from the scope word nearest before the title."""
-    lower = art.sentence(quantity.start).start if title_at < quantity.start else quantity.end
+    lower = sentence.start if title_at < quantity.start else quantity.end
     start = max(lower, title_at - art.rules.honours.scope_window)
     national = art.rules.honours.national_scope.last(art.text, start, title_at)
     provincial = art.rules.honours.provincial_scope.last(art.text, start, title_at)
@@ -452,31 +480,32 @@ def _goal_named_after(art: _Article, quantity: Quantity, clause: Span) -> bool:
 
 
 def _honours(
-    art: _Article, quantity: Quantity, names_other_place: PlaceTest | None
+    art: _Article,
+    quantity: Quantity,
+    clause: Span,
+    sentence: Span,
+    names_other_place: PlaceTest | None,
 ) -> ClaimMatch | None:
     if quantity.ordinal and not (
         quantity.text.endswith("次")
         and art.rules.honours.award_verbs.starts_at(art.text, quantity.end, quantity.end + 4)
     ):
         return None  # 第十一届 is a round of awards; 第十次荣获 is the tenth naming
-    clause = art.clause(quantity.start)
     if art.rules.honours.targets.within(
         art.text,
         max(clause.start, quantity.start - art.rules.honours.target_window),
         quantity.start,
     ) or _goal_named_after(art, quantity, clause):
         return None
-    title_at = _title_position(art, quantity)
+    title_at = _title_position(art, quantity, clause, sentence)
     if title_at is None:
         return None
-    metric = _honour_metric(art, quantity, title_at)
+    metric = _honour_metric(art, quantity, sentence, title_at)
     if metric is None:
         return None
-    if names_other_place is not None and names_other_place(
-        art.text[art.clause(quantity.start).start : quantity.start]
-    ):
+    if names_other_place is not None and names_other_place(art.text[clause.start : quantity.start]):
         return None  # 其中厦门市实现…“九连冠”: another place's honour, not the article's
-    return _claim(art, quantity, metric, "honours")
+    return _claim(art, quantity, clause, sentence, metric, "honours")
 
 
 # --- article -----------------------------------------------------------------------------
@@ -500,7 +529,7 @@ def _mark_parts(art: _Article, claims: list[ClaimMatch]) -> list[ClaimMatch]:
         if last is not None and (
             last.is_part or PART_MARKER in art.text[last.value_end : claim.value_start]
         ):
-            claim = dataclasses.replace(claim, is_part=True)
+            claim = claim._replace(is_part=True)
         marked.append(claim)
     return marked
 
@@ -522,18 +551,21 @@ def extract_claims(
     art = _Article(text, year, rules or ClaimRules.shipped())
     claims: list[ClaimMatch] = []
     last_person: dict[str, int] = {}
+    clause_of, sentence_of = art.clause, art.sentence
     for quantity in art.quantities:
+        kind = quantity.kind
+        if kind not in _RULED_KINDS or (quantity.ordinal and kind != "times"):
+            continue  # 户, 项 and ordinals other than 第十次 are read by no rule
         if _inside_book_title(text, quantity.start):
             continue
-        if quantity.ordinal and quantity.kind != "times":
-            continue
-        found: ClaimMatch | None = None
-        if quantity.kind in ("money", "bare"):
-            found = _funds(art, quantity)
-        elif quantity.kind == "times":
-            found = _honours(art, quantity, names_other_place)
-        elif quantity.kind == "person":
-            found = _person(art, quantity, last_person)
+        clause, sentence = clause_of(quantity.start), sentence_of(quantity.start)
+        found: ClaimMatch | None
+        if kind == "person":
+            found = _person(art, quantity, clause, sentence, last_person)
+        elif kind == "times":
+            found = _honours(art, quantity, clause, sentence, names_other_place)
+        else:
+            found = _funds(art, quantity, clause, sentence)
         if found is not None:
             claims.append(found)
     return _mark_parts(art, claims)

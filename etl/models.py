@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 # What a document was read from (etl.formats): the kinds stored on the document row.
 KIND_TXT = "txt"
@@ -185,12 +185,13 @@ class RegionResolution:
     confidence: str | None = None
 
 
-@dataclass(frozen=True)
-class ClaimMatch:
+class ClaimMatch(NamedTuple):
     """One numeric claim found in an article's clean text (output of ``etl.claims``).
 
     Offsets are relative to the article's clean text: ``quote_*`` cover the clause quoted to
-    users, ``value_*`` the number with its unit and approximation marker.
+    users, ``value_*`` the number with its unit and approximation marker. A tuple, not a
+    frozen dataclass: an article makes one for every claim, and a frozen dataclass of these
+    fields costs several times as much to build.
     """
 
     metric: str

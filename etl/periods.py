@@ -67,13 +67,14 @@ def _evaluate(expression: str | None, names: dict[str, int | None]) -> int | Non
     return total
 
 
-def _names(match: regex.Match[str], year: int | None) -> dict[str, int | None]:
+def _names(groups: dict[str, str | None], year: int | None) -> dict[str, int | None]:
+    """The names a period expression may use, from a match's named groups."""
     names: dict[str, int | None] = {"year": year, "y1": None, "y2": None, "n": None}
     for key in ("y1", "y2"):
-        if match.groupdict().get(key):
-            names[key] = int(match.group(key))
-    if match.groupdict().get("n"):
-        parsed = parse_numeral(match.group("n"))
+        if digits := groups.get(key):
+            names[key] = int(digits)
+    if numeral := groups.get("n"):
+        parsed = parse_numeral(numeral)
         names["n"] = int(parsed) if parsed is not None else None
     return names
 
@@ -99,7 +100,24 @@ NOT_PARAGRAPH_RULES = frozenset({"one_year", "every_year", "last_year", "as_of_y
 PARAGRAPH_LEAD_CHARS = 8
 
 
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+# A named group and a reference to one, renamed per rule for the joint scan.
+_GROUP_NAME = re.compile(r"\(\?P<(\w+)>")
+_GROUP_REFERENCE = re.compile(r"\(\?P=(\w+)\)")
+
+
+def _own_names(pattern: str, index: int) -> str:
+    """A rule's pattern with its group names made its own (``y1`` of rule 3 → ``r3_y1``):
+    the rules share names, which one alternation of the standard engine refuses."""
+    pattern = _GROUP_NAME.sub(lambda m: f"(?P<r{index}_{m.group(1)}>", pattern)
+    return _GROUP_REFERENCE.sub(lambda m: f"(?P=r{index}_{m.group(1)})", pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class _ScanRule:
+    """A rule as the joint scan tells it: the rule, and its groups' names in the scan."""
+
+    rule: PeriodRule
+    groups: tuple[tuple[str, str], ...]  # (the rule's name, the scan's name)
 
 
 @dataclass(frozen=True)
@@ -107,22 +125,34 @@ class PeriodGrammar:
     """The period phrases of ``quantities.yml`` (section ``periods``), compiled once."""
 
     rules: tuple[PeriodRule, ...]
-    # One alternation over all rules, so a sentence is scanned once; the rule that matched
-    # is found again by trying each at the match position (earlier rules win). The scan is
-    # the standard engine's when the patterns allow (several times faster here; the rules
-    # share group names, which it refuses, and the scan needs none of them), led by the
-    # characters a period phrase can open with (``etl.openings``: five times faster again).
+    # One alternation over all rules, so a sentence is scanned once: the standard engine's
+    # when the patterns allow (several times faster here), led by the characters a period
+    # phrase can open with (``etl.openings``: five times faster again). Each rule's
+    # alternative is a group of its own and its group names are its own (``_own_names``),
+    # so the match says which rule it is (``scan_rules``: the number of the rule's group →
+    # the rule) and holds its years: no rule is matched again. Earlier rules win, as in
+    # the alternation. Rules written for the ``regex`` module alone are scanned by it, and
+    # the rule is then found by trying each in turn (``scan_rules`` empty).
     any_period: re.Pattern[str] | regex.Pattern[str] = field(init=False, repr=False)
+    scan_rules: dict[int, _ScanRule] = field(init=False, repr=False)
     paragraph_rules: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        joined = "|".join(f"(?:{r.pattern.pattern})" for r in self.rules)
         any_period: re.Pattern[str] | regex.Pattern[str]
+        scan_rules: dict[int, _ScanRule] = {}
         try:
-            any_period = compile_with_opening(_NAMED_GROUP.sub("(?:", joined))
+            parts = [_own_names(r.pattern.pattern, i) for i, r in enumerate(self.rules)]
+            any_period = compile_with_opening("|".join(f"({part})" for part in parts))
+            group = 1
+            for i, (rule, part) in enumerate(zip(self.rules, parts, strict=True)):
+                own = tuple((name, f"r{i}_{name}") for name in rule.pattern.groupindex)
+                scan_rules[group] = _ScanRule(rule, own)
+                group += 1 + re.compile(part).groups
         except re.error:  # a rule written for the ``regex`` module alone
-            any_period = regex.compile(joined)
+            any_period = regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in self.rules))
+            scan_rules = {}
         object.__setattr__(self, "any_period", any_period)
+        object.__setattr__(self, "scan_rules", scan_rules)
         names = frozenset(r.name for r in self.rules if r.name not in NOT_PARAGRAPH_RULES)
         object.__setattr__(self, "paragraph_rules", names)
 
@@ -150,27 +180,37 @@ class PeriodGrammar:
         """Period phrases in ``text[start:end]``, in order, resolved against the article's year."""
         found: list[Period] = []
         pos = start
+        search, scan_rules = self.any_period.search, self.scan_rules
         while True:
-            match = self.any_period.search(text, pos, end)
+            match = search(text, pos, end)
             if match is None:
                 return found
-            for rule in self.rules:
-                own = rule.pattern.match(text, match.start(), end)
-                if own is None:
-                    continue
-                names = _names(own, year)
-                found.append(
-                    Period(
-                        start=_evaluate(rule.start, names),
-                        end=_evaluate(rule.end, names),
-                        text=own.group(),
-                        position=own.start(),
-                        rule=rule.name,
-                        kind=rule.kind,
-                    )
+            at = match.start()
+            scanned = scan_rules.get(match.lastindex or 0)
+            if scanned is not None:
+                rule, phrase = scanned.rule, match.group()
+                groups = {name: match.group(scan) for name, scan in scanned.groups}
+            else:  # the first rule that matches there (``regex`` alone reads these rules)
+                told = next(
+                    ((r, m) for r in self.rules if (m := r.pattern.match(text, at, end))), None
                 )
-                break
-            pos = max(match.end(), match.start() + 1)
+                if told is None:
+                    pos = max(match.end(), at + 1)
+                    continue
+                rule, own = told
+                phrase, groups = own.group(), own.groupdict()
+            names = _names(groups, year)
+            found.append(
+                Period(
+                    start=_evaluate(rule.start, names),
+                    end=_evaluate(rule.end, names),
+                    text=phrase,
+                    position=at,
+                    rule=rule.name,
+                    kind=rule.kind,
+                )
+            )
+            pos = max(match.end(), at + 1)
 
     def leading(self, periods: list[Period], paragraph_start: int) -> Period | None:
         """The period phrase that opens a paragraph, if its first sentence starts with one."""
