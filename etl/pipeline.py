@@ -99,12 +99,14 @@ def _claim(
     art: ArticleRecord,
     m: ClaimMatch,
     plausibility: Plausibility,
+    article_raw_start: int,
 ) -> ClaimRecord:
     """Map a claim found in the clean article text back to the article as written, marked
-    可疑 when its value is beyond what its metric can plausibly be for the article's tier."""
+    可疑 when its value is beyond what its metric can plausibly be for the article's tier.
+
+    ``article_raw_start`` is where the article starts in the raw text (once per article)."""
     reason = plausibility.reason(m.metric, m.value, art.tier, m.overlong)
     value = m.value if math.isfinite(m.value) and m.value >= 0 else 0.0
-    article_raw_start = doc.raw_span(seg.start, seg.end)[0]
     q_start, q_end = doc.raw_span(seg.start + m.quote_start, seg.start + m.quote_end)
     v_start, v_end = doc.raw_span(seg.start + m.value_start, seg.start + m.value_end)
     place = doc.place_of(seg.start + m.value_start)
@@ -181,6 +183,9 @@ def process(
         # Rules run on the whole article, title included: a title can state an honour.
         other_place = gaz.other_place_test(art.region_code) if art.region_code else None
         text = doc.clean[seg.start : seg.end]
-        for match in extract_claims(text, art.year, other_place, rules):
-            result.claims.append(_claim(doc, seg, art, match, rules.plausibility))
+        raw_start = doc.raw_span(seg.start, seg.end)[0]
+        result.claims.extend(
+            _claim(doc, seg, art, match, rules.plausibility, raw_start)
+            for match in extract_claims(text, art.year, other_place, rules)
+        )
     return result

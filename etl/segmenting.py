@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -386,8 +387,7 @@ def _toc_candidates(lines: _Lines, text: str, rules: SegmentingRules) -> list[in
     Scanning the text with two regexes is much cheaper than testing every line in Python.
     """
     starts = lines.start
-    marker_lines = rules.toc_marker_line.finditer(text)
-    found = {bisect_right(starts, m.start()) - 1 for m in marker_lines}
+    found = set(_marker_lines(lines, text, rules))
     m = rules.leader_hint.search(text)
     while m:
         i = bisect_right(starts, m.start()) - 1
@@ -395,6 +395,24 @@ def _toc_candidates(lines: _Lines, text: str, rules: SegmentingRules) -> list[in
             found.add(i)
         m = rules.leader_hint.search(text, lines.end(i))  # each line is tested once
     return sorted(found)
+
+
+def _marker_lines(lines: _Lines, text: str, rules: SegmentingRules) -> Iterator[int]:
+    """Lines that are a TOC marker and nothing else (``toc_marker_line``).
+
+    The anchored pattern would be tried at every character; the marker itself opens with a
+    few literal characters the engine skips to. Every line a marker found overlaps is
+    tested whole, so a marker line is found even if a match from the line before ran
+    into it.
+    """
+    starts, tested = lines.start, -1
+    for hit in rules.toc_marker.finditer(text):
+        first = max(bisect_right(starts, hit.start()) - 1, tested + 1)
+        last = bisect_right(starts, max(hit.end() - 1, hit.start())) - 1
+        for i in range(first, last + 1):
+            if rules.toc_marker_line.match(text, starts[i]):
+                yield i
+        tested = max(tested, last)
 
 
 def _find_tocs(lines: _Lines, text: str, rules: SegmentingRules) -> list[_Toc]:
@@ -634,14 +652,19 @@ def segment(text: str, rules: SegmentingRules | None = None) -> Segmentation:
     if rules is None:
         rules = SegmentingRules.shipped()
     lines = _split_lines(text)
-    title_shaped = rules.title_shaped
-    shape = [bool(s) and title_shaped(s) for s in lines.text]
+    title_shaped, shortest, longest = rules.title_shaped, rules.min_chars, rules.max_chars
+    # (The length test first: most lines are paragraphs, too long to be a title.)
+    shape = [
+        i
+        for i, s in enumerate(lines.text)
+        if s and shortest <= len(s) <= longest and title_shaped(s)
+    ]
     tocs = _find_tocs(lines, text, rules)
     entries = [title for toc in tocs for title in toc.entries]
     in_toc = bytearray(len(lines))
     for toc in tocs:
         in_toc[toc.first : toc.last + 1] = b"\x01" * (toc.last + 1 - toc.first)
-    shaped = [i for i, ok in enumerate(shape) if ok and not in_toc[i]]
+    shaped = [i for i in shape if not in_toc[i]]
 
     matched, found = _match_toc(entries, lines, shaped, rules)
     candidates = set(matched) | _heuristic_titles(lines, shaped, rules)

@@ -30,6 +30,7 @@ from etl.gazetteer import (
     short_stem,
     title_subject,
 )
+from etl.gazetteer import names as names_module
 from etl.models import RegionResolution
 from etl.rulebook import RuleFileError
 
@@ -517,6 +518,31 @@ def test_find_names_is_leftmost_longest(gazetteer: Gazetteer) -> None:
     text = "新疆维吾尔自治区巴音郭楞蒙古自治州库尔勒市，拥政爱民，吉林省吉林市"
     found = [m.text for m in gazetteer.finder.find(text)]
     assert found == ["新疆维吾尔自治区", "巴音郭楞蒙古自治州", "库尔勒市", "吉林省", "吉林市"]
+
+
+def test_long_text_names_are_found_where_they_stand(gazetteer: Gazetteer) -> None:
+    """A text long enough for the array scan (``OpeningPairs``): names after characters
+    beyond the Basic Plane and a lone surrogate, and one ending the text, are found at
+    their offsets, and a name swallowed by a word (模范县 holds 范县) is not."""
+    filler = "各部门协同推进拥军优属工作，" * 30
+    text = f"{filler}😀张掖市召开会议，\udcff创建双拥模范县，{filler}吕梁"
+    assert len(text) >= names_module.VECTOR_SCAN_MIN_CHARS
+    found = [(m.start, m.end, m.text) for m in gazetteer.finder.find(text)]
+    at = len(filler) + 1
+    assert found == [(at, at + 3, "张掖市"), (len(text) - 2, len(text), "吕梁")]
+
+
+def test_the_array_scan_finds_what_the_regex_scan_finds(
+    gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Short texts are scanned with a regex, long ones with numpy: the two must agree on
+    every corpus report (the mentions of a whole report, each way)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    by_array = [gazetteer.finder.find(t) for t in texts]
+    monkeypatch.setattr(names_module, "VECTOR_SCAN_MIN_CHARS", 10**9)
+    by_regex = [gazetteer.finder.find(t) for t in texts]
+    assert by_array == by_regex
+    assert sum(map(len, by_array)) > 100
 
 
 def test_find_names_narrows_chains_to_their_last_link(gazetteer: Gazetteer) -> None:

@@ -7,6 +7,7 @@ is developed in parallel, and the segmenter must not depend on its repairs.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from etl.dating import article_date, parse_date
 from etl.models import Segmentation
-from etl.segmenting import segment
+from etl.segmenting import SegmentingRules, _marker_lines, _split_lines, segment
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -456,3 +457,38 @@ def test_segment_never_raises_and_segments_are_ordered(text: str) -> None:
     for article in seg.articles:
         article_date(article.date, text[article.start : article.end], seg.document_year)
     assert set(seg.missing_from_body) <= set(seg.toc_entries)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "前言\n目 录\n1.某市双拥工作综述……3\n",
+        "  目录  \n正文",
+        "本报告目录如下\n目\n目录\n",  # a marker split over two lines is no marker line
+        "目\n录\nCONTENTS\n目  次",
+        "甲乙丙\n\n   \n目录",
+    ],
+)
+def test_marker_lines_are_the_lines_the_anchored_marker_matches(text: str) -> None:
+    """``_marker_lines`` scans for the marker and tests the lines it touches; it must give
+    exactly the lines ``toc_marker_line`` (the whole line is the marker) matches."""
+    rules = SegmentingRules.shipped()
+    lines = _split_lines(text)
+    anchored = [
+        bisect_right(lines.start, m.start()) - 1 for m in rules.toc_marker_line.finditer(text)
+    ]
+    assert list(_marker_lines(lines, text, rules)) == anchored
+
+
+def test_marker_lines_of_the_corpus() -> None:
+    rules = SegmentingRules.shipped()
+    total = 0
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        lines = _split_lines(text)
+        anchored = [
+            bisect_right(lines.start, m.start()) - 1 for m in rules.toc_marker_line.finditer(text)
+        ]
+        assert list(_marker_lines(lines, text, rules)) == anchored
+        total += len(anchored)
+    assert total >= 1

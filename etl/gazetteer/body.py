@@ -15,10 +15,11 @@ since a city's report names both. Without a margin the answer is ``ambiguous`` o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from etl.gazetteer.cues import STRONG_ROLES, Reading, read_roles
 from etl.gazetteer.index import Gazetteer
@@ -49,46 +50,58 @@ SURE_SCORE_FACTOR = 2.0
 SURE_RATIO_FACTOR = 2.0
 
 
-@dataclass
 class Body:
-    """The body prepared once: title line dropped, CJK gaps closed, names read lazily."""
+    """An article's body as the rules read it: title line dropped, CJK gaps closed, names
+    read. Each is worked out on first use: most articles are placed by their title, and
+    then the body is never read.
+    """
 
-    text: str
-    first_line: str
-    gazetteer: Gazetteer
-    title: str = ""
-    _readings: list[Reading] | None = field(default=None, repr=False)
+    def __init__(self, title: str | None, body: str, gazetteer: Gazetteer) -> None:
+        self.title = title or ""
+        self.gazetteer = gazetteer
+        self._source = body or ""
 
     @classmethod
     def prepare(cls, title: str | None, body: str, gazetteer: Gazetteer) -> Body:
-        """Drop a leading copy of the title (a body is often cut from the title line on)."""
-        lines = (body or "").splitlines()
+        """The body of an article titled ``title`` (a body is often cut from the title
+        line on: a leading copy of the title is dropped)."""
+        return cls(title, body, gazetteer)
+
+    @functools.cached_property
+    def _lines(self) -> list[str]:
+        lines = self._source.splitlines()
         while lines and not lines[0].strip():
             lines.pop(0)
-        if lines and title and lines[0].strip() == title.strip():
+        if lines and self.title and lines[0].strip() == self.title.strip():
             lines.pop(0)
-        first_line = next((line.strip() for line in lines if line.strip()), "")
-        text = CJK_GAP_RE.sub("", "\n".join(lines))
-        return cls(text=text, first_line=first_line, gazetteer=gazetteer, title=title or "")
+        return lines
 
-    @property
+    @functools.cached_property
+    def text(self) -> str:
+        """The body without the title line, white space between CJK characters removed."""
+        return CJK_GAP_RE.sub("", "\n".join(self._lines))
+
+    @functools.cached_property
+    def first_line(self) -> str:
+        """The first non-blank line after the title, stripped."""
+        return next((line.strip() for line in self._lines if line.strip()), "")
+
+    @functools.cached_property
     def implied_unit(self) -> str | None:
         """The kind of unit the title and body call their own (我区召开… → 区)."""
         return self_reference(f"{self.title}\n{self.text}")
 
-    @property
+    @functools.cached_property
     def readings(self) -> list[Reading]:
         """Every name that stands as a word, with its role and weight."""
-        if self._readings is None:
-            gaz = self.gazetteer
-            self._readings = read_roles(
-                self.text,
-                gaz.find_names(self.text),
-                gaz.tier_by_code,
-                gaz.rules.cues,
-                gaz.rules.weights,
-            )
-        return self._readings
+        gaz = self.gazetteer
+        return read_roles(
+            self.text,
+            gaz.find_names(self.text),
+            gaz.tier_by_code,
+            gaz.rules.cues,
+            gaz.rules.weights,
+        )
 
     @property
     def mentions(self) -> list[Mention]:

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
 
 from etl.gazetteer.rules import GazetteerRules, NameRules
 from etl.gazetteer.table import COUNTY, Region
@@ -25,6 +28,9 @@ ALIASES_PATH = Path(__file__).resolve().parent.parent / "rules" / "region_aliase
 
 # Shortest usable short name: one character (西, 城) names nothing.
 MIN_SHORT_LEN = 2
+# From this length on a text's name openings are found with numpy (``OpeningPairs``); a
+# shorter text costs less with the regex than the set-up of the arrays.
+VECTOR_SCAN_MIN_CHARS = 256
 
 # Kinds of name, and how much one mention of each counts. County short names (灵台, 和硕) are
 # often also words, so they count half.
@@ -39,9 +45,12 @@ class GazetteerError(ValueError):
     """The alias rules do not fit the GB/T 2260 table (a bad edit of the YAML)."""
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A division name found in a text: ``text[start:end]`` may mean any of ``codes``."""
+class Mention(NamedTuple):
+    """A division name found in a text: ``text[start:end]`` may mean any of ``codes``.
+
+    (A tuple: a body's scan makes hundreds of them, and a frozen dataclass costs three
+    times as much to build.)
+    """
 
     start: int
     end: int
@@ -178,14 +187,14 @@ def blank_patterns(suffix_alternation: str) -> tuple[re.Pattern[str], re.Pattern
 
 
 class NameFinder:
-    """Finds division names in a text, leftmost-longest, with one dict probe per length.
+    """Finds division names in a text, leftmost-longest, standing as words.
 
-    Built once per gazetteer: a dict surface → (codes, kind), for every first character the
-    lengths of the names starting with it, and the pairs of characters names open with. A
-    compiled class of first characters followed by one of second characters finds, in one
-    pass in C, the few places a name may start (an eighth of a report's characters); only
-    there is the pair looked up and the dict probed. (An Aho–Corasick automaton,
-    ``pyahocorasick``, was slower here: a thousand first characters at its root.)
+    Built once per gazetteer: the names grouped by the two characters they open with,
+    longest first. In a long text numpy marks, in one pass, the positions where such a
+    pair stands (``OpeningPairs``: a sixtieth of a report's characters); in a short one a
+    compiled class "a first character followed by a second" finds a superset in C. Only at
+    those positions are the names of that pair compared with the text. (An Aho–Corasick
+    automaton, ``pyahocorasick``, was slower here: a thousand first characters at its root.)
     """
 
     def __init__(
@@ -204,15 +213,20 @@ class NameFinder:
         for word in filter(None, self._attached):
             by_initial[word[0]].append(word)
         self._attached_by_initial = {ch: tuple(words) for ch, words in by_initial.items()}
-        lengths: dict[str, set[int]] = defaultdict(set)
-        for surface in self._index:
-            lengths[surface[0]].add(len(surface))
-        self._lengths = {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()}
-        # A one-character name (only a test's table could hold one) opens no pair.
-        self._pairs = frozenset(s[:2] for s in self._index) | frozenset(
-            s for s in self._index if len(s) < MIN_SHORT_LEN
-        )
+        # Every name by the two characters it opens with, longest first: at a position, at
+        # most one name of each length can be written there, so the first that is written
+        # and stands as a word is the longest (one-character names, only a test's table
+        # could hold one, are keyed by their one character and tried last).
+        by_opening: dict[str, list[tuple[str, tuple[str, ...], str]]] = defaultdict(list)
+        for surface, (codes, kind) in self._index.items():
+            by_opening[surface[:MIN_SHORT_LEN]].append((surface, codes, kind))
+        self._by_opening = {
+            opening: tuple(sorted(names, key=lambda name: len(name[0]), reverse=True))
+            for opening, names in by_opening.items()
+        }
+        self._has_single = any(len(s) < MIN_SHORT_LEN for s in self._index)
         self._may_start = _opening_pattern(self._index)
+        self._openings = None if self._has_single else OpeningPairs(self._index)
 
     def _stands(self, text: str, start: int, end: int) -> bool:
         """The name stands as a word, alone or with a suffix or institution written after it
@@ -224,15 +238,19 @@ class NameFinder:
                 return stands_as_word(text, start, end + len(suffix))
         return False
 
+    def _names_at(self, text: str, pos: int) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+        """The names that open with the characters at ``pos``, longest first."""
+        names = self._by_opening.get(text[pos : pos + MIN_SHORT_LEN], ())
+        if self._has_single:
+            names += self._by_opening.get(text[pos], ())
+        return names
+
     def match_at(self, text: str, pos: int, words_only: bool = True) -> Mention | None:
         """The longest name starting exactly at ``pos`` that stands there as a word."""
-        if pos >= len(text):
-            return None
-        for length in self._lengths.get(text[pos], ()):
-            surface = text[pos : pos + length]
-            hit = self._index.get(surface)
-            if hit is not None and (not words_only or self._stands(text, pos, pos + length)):
-                return Mention(pos, pos + length, surface, hit[0], hit[1])
+        for surface, codes, kind in self._names_at(text, pos):
+            end = pos + len(surface)
+            if text.startswith(surface, pos) and (not words_only or self._stands(text, pos, end)):
+                return Mention(pos, end, surface, codes, kind)
         return None
 
     def find(self, text: str) -> list[Mention]:
@@ -241,20 +259,60 @@ class NameFinder:
         mentions: list[Mention] = []
         if self._may_start is None:
             return mentions
-        index, lengths_of, pairs = self._index, self._lengths, self._pairs
+        names_at, stands = self._names_at, self._stands
         pos = 0  # where the last name found ends: no name starts inside it
-        for opening in self._may_start.finditer(text):
-            start = opening.start()
-            if start < pos or (text[start : start + 2] not in pairs and text[start] not in pairs):
+        for start in self._starts(text):
+            if start < pos:
                 continue
-            for length in lengths_of[text[start]]:
-                surface = text[start : start + length]
-                hit = index.get(surface)
-                if hit is not None and self._stands(text, start, start + length):
-                    mentions.append(Mention(start, start + length, surface, hit[0], hit[1]))
-                    pos = start + length
+            for surface, codes, kind in names_at(text, start):
+                end = start + len(surface)
+                if text.startswith(surface, start) and stands(text, start, end):
+                    mentions.append(Mention(start, end, surface, codes, kind))
+                    pos = end
                     break
         return mentions
+
+    def _starts(self, text: str) -> Iterable[int]:
+        """Positions where a name may start: in a long text exactly where two characters
+        that open a name stand (``OpeningPairs``), in a short one where a first character
+        is followed by a second (a regex, cheaper to set up)."""
+        if self._openings is not None and len(text) >= VECTOR_SCAN_MIN_CHARS:
+            return self._openings.positions(text)
+        assert self._may_start is not None
+        return (m.start() for m in self._may_start.finditer(text))
+
+
+class OpeningPairs:
+    """The pairs of characters names open with, as a table numpy reads a text against.
+
+    Each character of a text gets its number among the first characters and among the
+    second characters of names (0: none); one lookup of every adjacent pair in a table of
+    ``firsts × seconds`` marks where a name may start. A regex of "a first character
+    followed by a second" finds eight times as many places, each then tested in Python.
+    """
+
+    def __init__(self, surfaces: Collection[str]) -> None:
+        firsts = sorted({s[0] for s in surfaces})
+        seconds = sorted({s[1] for s in surfaces})
+        # Characters above every name character count as none (the table's last entry).
+        self._limit = max(map(ord, (*firsts, *seconds))) + 1
+        self._first = np.zeros(self._limit + 1, dtype=np.intp)
+        self._second = np.zeros(self._limit + 1, dtype=np.intp)
+        self._first[[ord(c) for c in firsts]] = np.arange(1, len(firsts) + 1)
+        self._second[[ord(c) for c in seconds]] = np.arange(1, len(seconds) + 1)
+        self._width = len(seconds) + 1
+        self._opens = np.zeros((len(firsts) + 1) * self._width, dtype=bool)
+        self._opens[[self._pair(s) for s in surfaces]] = True
+
+    def _pair(self, surface: str) -> int:
+        return int(self._first[ord(surface[0])] * self._width + self._second[ord(surface[1])])
+
+    def positions(self, text: str) -> list[int]:
+        """Offsets in ``text`` where two characters some name opens with stand, in order."""
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        codes = np.minimum(codes, self._limit)
+        pairs = self._first[codes[:-1]] * self._width + self._second[codes[1:]]
+        return list(np.flatnonzero(self._opens[pairs]).tolist())
 
 
 def _opening_pattern(surfaces: Collection[str]) -> re.Pattern[str] | None:
