@@ -8,6 +8,7 @@ from dashboard_lib import (
     captions,
     charts,
     data,
+    default_year,
     downloads,
     evidence,
     home,
@@ -31,6 +32,9 @@ long = data.comparison(db, f)
 names = list(dict.fromkeys(long["region"].astype(str)))
 meta = captions.compare_meta(f, names, partial(data.comparison_sources, db, f))
 st.caption(meta.subtitle)
+opened_on = default_year.sentence(data.comparison_default_year(db, chosen), compare=True)
+if opened_on:  # no year chosen: which one it opened on, and why
+    st.caption(opened_on)
 st.caption(home.peers_sentence(regions, widgets.current_home(), f.regions))
 if not long["reported"].any():
     st.info("所选地区在所选年份没有任何数据。请换一个年份或地区。")

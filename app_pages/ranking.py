@@ -8,6 +8,7 @@ from dashboard_lib import (
     captions,
     charts,
     data,
+    default_year,
     downloads,
     evidence,
     home,
@@ -20,6 +21,7 @@ db = data.require_database()
 regions = data.regions(db)
 chosen = widgets.ranking_filters(data.options(db), regions, data.ScopeOffer(db))
 f = data.ranking_filters(db, chosen)  # the 口径 made definite: what the chart says
+opened_on = default_year.sentence(data.ranking_default_year(db, chosen))  # '' if chosen
 ours = widgets.home_place(regions)  # 本地区, or None
 result = data.ranking(db, f)
 table = result.table
@@ -45,6 +47,8 @@ st.caption(
     "带斜纹的柱为约数（余/约）；橙色柱为统计期间不一致的合计（口径不一）；"
     "括号内为与多数地区不同的统计期间。" + captions.unplaced_sentence(result.n_unplaced)
 )
+if opened_on:
+    st.caption(opened_on)
 full_table = tables.ranking_table(table)
 downloads.chart_downloads(fig, meta, full_table.head(bars), key="ranking")
 st.dataframe(full_table, hide_index=True)

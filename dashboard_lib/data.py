@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard_lib import service
+from dashboard_lib.default_year import DefaultYear
 from dashboard_lib.service import Overview, RankingData
 from dashboard_lib.trend import TrendData
 from db.connection import DatabaseError, DatabaseMissing, FileSignature, ReadOnlyDatabase
@@ -194,6 +195,18 @@ def ranking_filters(key: DbKey, f: Filters) -> Filters:
 def comparison_filters(key: DbKey, f: Filters) -> Filters:
     """The 对比 filters with the 口径 made definite (``service.comparison_filters``)."""
     return service.comparison_filters(_Source(key), f)
+
+
+@_cached(128)
+def ranking_default_year(key: DbKey, f: Filters) -> DefaultYear | None:
+    """The year a 单一年度 ranking opens on (``service.ranking_default_year``)."""
+    return service.ranking_default_year(_Source(key), f)
+
+
+@_cached(128)
+def comparison_default_year(key: DbKey, f: Filters) -> DefaultYear | None:
+    """The year a 单一年度 comparison opens on (``service.comparison_default_year``)."""
+    return service.comparison_default_year(_Source(key), f)
 
 
 @_cached(64)

@@ -8,6 +8,7 @@ charts and the exports say the same thing.
 
 from __future__ import annotations
 
+from dashboard_lib import default_year
 from db import documents
 from db.filters import ALL
 from valuation import registry
@@ -100,14 +101,17 @@ def rule_short(metric: str) -> str:
     return RULE_HONOUR if registry.is_honour(metric) else RULE_ADDITIVE
 
 
-VALUE_RULE = """\
+VALUE_RULE = (
+    """\
 **取值规则：一个地区的数值如何由多条数据得出**
 
 1. **统计口径**：每个数字都记下它所指的期间类型和年份（单一年度、多年累计、每年、年内部分时段、\
 截至某时的累计数、未写明期间）。
    - **单一年度**（资金、人数的默认口径）：只用指某一年的数字，年份按**数字所指的年份**，\
 不按文章年份（2024年报告中的“2023年投入……”计入2023年）；未写明期间的数字按文章年份计；\
-“2016年以来”“近4年来”等多年合计、“每年”“上半年”的数字都不计入。未选年份时取有数据的最近一年。
+“2016年以来”“近4年来”等多年合计、“每年”“上半年”的数字都不计入。"""
+    + default_year.RULE
+    + """
    - **多年累计**：只用多年合计与截至某时的累计数，图中注明起始年份；默认只把**起始年份相同**的\
 数字放在一起排名（取报告地区最多的起始年份），也可选“各起始年份”。
    - **全部**：不分期间类型，年份按文章所属年份（原有做法），统计期间不一的合计标“口径不一”。
@@ -135,3 +139,4 @@ VALUE_RULE = """\
 
 点击图中的柱子，可以看到构成该数值的每一条原文。
 """
+)

@@ -19,6 +19,8 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 import pandas as pd
 
+from dashboard_lib import default_year
+from dashboard_lib.default_year import DefaultYear
 from dashboard_lib.trend import TrendData, trend_data, trend_grid
 from db import claims, documents, overview, ranking, trend
 from db.filters import COMPARE, EVERY_START, RANKING, TREND, Filters
@@ -146,8 +148,8 @@ def ranking_filters(src: Source, f: Filters) -> Filters:
     The chart, its subtitle and its export all say what this returns."""
     f = f.of(RANKING)
     if f.scope == SCOPE_SINGLE and not f.years:
-        years = scope_years(src, f)
-        return replace(f, years=(years[-1],)) if years else f
+        default = ranking_default_year(src, f)
+        return replace(f, years=(default.year,)) if default else f
     if not _stored(src):  # every start year together, from the claims
         return replace(f, since=EVERY_START) if f.scope == SCOPE_SPAN and f.since == 0 else f
     if f.scope == SCOPE_SPAN and f.since == 0:
@@ -158,9 +160,23 @@ def ranking_filters(src: Source, f: Filters) -> Filters:
 
 def scope_years(src: Source, f: Filters) -> list[int]:
     """The years a 单一年度 ranking has values for (the year selector's choices)."""
+    return list(_scope_year_regions(src, f))
+
+
+def _scope_year_regions(src: Source, f: Filters) -> dict[int, int]:
     if _stored(src) and not f.no_ocr:
         return src.run(ranking.scope_years, f)
     return src.run(ranking.claim_scope_years, f, statuses=RANKABLE_STATUSES)
+
+
+def ranking_default_year(src: Source, f: Filters) -> DefaultYear | None:
+    """The year a 单一年度 ranking of ``f`` opens on when none is chosen: the latest with
+    enough regions to compare (``dashboard_lib.default_year``); None when a year is chosen,
+    the 口径 is another, or no year has values."""
+    f = f.of(RANKING)
+    if f.scope != SCOPE_SINGLE or f.years:
+        return None
+    return default_year.pick(_scope_year_regions(src, f))
 
 
 def span_starts(src: Source, f: Filters) -> pd.DataFrame:
@@ -244,10 +260,18 @@ def comparison_filters(src: Source, f: Filters) -> Filters:
     单一年度 comparison with no year chosen compares the latest year the regions have."""
     f = f.of(COMPARE)
     f = replace(f, scope=f.scope if f.scope in SCOPES else SCOPE_SINGLE)
-    if f.scope == SCOPE_SINGLE and not f.years and _stored(src):
-        years = src.run(ranking.compared_scope_years, f, metrics=RANKED_METRICS)
-        return replace(f, years=(years[-1],)) if years else f
-    return f
+    default = comparison_default_year(src, f)
+    return replace(f, years=(default.year,)) if default else f
+
+
+def comparison_default_year(src: Source, f: Filters) -> DefaultYear | None:
+    """The year a 单一年度 comparison opens on when none is chosen: the latest in which
+    enough of the chosen regions have a value (``dashboard_lib.default_year``); None when
+    a year is chosen, the 口径 is another, or the stored values are not current."""
+    f = f.of(COMPARE)
+    if (f.scope or SCOPE_SINGLE) != SCOPE_SINGLE or f.years or not _stored(src):
+        return None
+    return default_year.pick(src.run(ranking.compared_scope_years, f, metrics=RANKED_METRICS))
 
 
 def _metric_scopes(f: Filters) -> dict[str, tuple[str, ...]]:

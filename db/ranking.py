@@ -24,6 +24,7 @@ from db.columns import (
     CONFLICT_SIDE,
     CONFLICT_SIDES,
     RANKED_ROW,
+    REGION_KEY,
     RULE_ROW,
     claims_from,
     listed,
@@ -256,36 +257,42 @@ def region_sources(con: Con, f: Filters, *, metrics: Sequence[str]) -> pd.DataFr
 # --------------------------------------------------------------------------- 统计口径
 
 
-def scope_years(con: Con, f: Filters) -> list[int]:
-    """The years a 单一年度 ranking of ``f`` (metric, category, tier, provinces) has values
-    for, oldest first, from the stored values: the year selector's choices, the last one
-    its default."""
+def _by_year(rows: pd.DataFrame) -> dict[int, int]:
+    return {int(y): int(n) for y, n in zip(rows["year"], rows["regions"], strict=True)}
+
+
+def scope_years(con: Con, f: Filters) -> dict[int, int]:
+    """year → regions: the years a 单一年度 ranking of ``f`` (metric, category, tier,
+    provinces) has values for, oldest first, and how many regions it ranks in each, from
+    the stored values (one row a region): the year selector's choices, and what its
+    default is chosen by (``dashboard_lib.default_year``)."""
     f = f.of(RANKING)
     clause, params = where(f, ("metric", "tier", "provinces"))
     rows = sql.df(
         con,
-        "SELECT DISTINCT c.year FROM region_values c"
-        f" WHERE {clause} AND c.category = $category AND c.scope = $scope ORDER BY c.year",
+        "SELECT c.year, count(*) AS regions FROM region_values c"
+        f" WHERE {clause} AND c.category = $category AND c.scope = $scope"
+        " GROUP BY c.year ORDER BY c.year",
         {**params, "category": f.category, "scope": SCOPE_SINGLE},
     )
-    return [int(y) for y in rows["year"]]
+    return _by_year(rows)
 
 
-def claim_scope_years(con: Con, f: Filters, *, statuses: Sequence[str]) -> list[int]:
+def claim_scope_years(con: Con, f: Filters, *, statuses: Sequence[str]) -> dict[int, int]:
     """:func:`scope_years` from the claims, for a database whose stored values are not
     current (or a ranking without OCR-read claims): the years the ranking's placed
-    单一年度 figures cover."""
+    单一年度 figures cover, and how many regions have such a figure in each."""
     f = replace(f.of(RANKING), scope=SCOPE_SINGLE, years=())
     clause, params = where(f, ("metric", "category", "scope", "tier", "provinces", "no_ocr"))
     rows = sql.df(
         con,
-        "SELECT DISTINCT c.covers_end AS year"
+        f"SELECT c.covers_end AS year, count(DISTINCT {REGION_KEY}) AS regions"
         + CLAIMS_WITH_ARTICLE
         + f" WHERE {clause} AND {PLACED} AND {TRUSTED} AND c.covers_end IS NOT NULL"
-        " ORDER BY year",
+        " GROUP BY c.covers_end ORDER BY c.covers_end",
         {**params, "statuses": _strs(statuses)},
     )
-    return [int(y) for y in rows["year"]]
+    return _by_year(rows)
 
 
 def span_starts(con: Con, f: Filters) -> pd.DataFrame:
@@ -303,16 +310,18 @@ def span_starts(con: Con, f: Filters) -> pd.DataFrame:
     )
 
 
-def compared_scope_years(con: Con, f: Filters, *, metrics: Sequence[str]) -> list[int]:
-    """The years the chosen regions have 单一年度 values for (any of these metrics)."""
+def compared_scope_years(con: Con, f: Filters, *, metrics: Sequence[str]) -> dict[int, int]:
+    """year → regions: the years the chosen regions have 单一年度 values for (any of these
+    metrics), oldest first, and how many of the regions have one in each."""
     rows = sql.df(
         con,
-        "SELECT DISTINCT year FROM region_values WHERE scope = $scope AND category = ''"
+        "SELECT year, count(DISTINCT region_key) AS regions FROM region_values"
+        " WHERE scope = $scope AND category = ''"
         " AND list_contains($metrics, metric) AND list_contains($keys, region_key)"
-        " ORDER BY year",
+        " GROUP BY year ORDER BY year",
         {"scope": SCOPE_SINGLE, "metrics": _strs(metrics), "keys": _strs(f.regions)},
     )
-    return [int(y) for y in rows["year"]]
+    return _by_year(rows)
 
 
 # 数据冲突 pairs: each superseded claim beside every claim of its region, metric, category

@@ -17,7 +17,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard_lib import data, downloads, evidence, export, tables, widgets
+from dashboard_lib import data, downloads, evidence, export, tables
+from dashboard_lib.widgets import paging
 from db.filters import Filters
 from tests.conftest import SCRIPT, gold_articles, gold_claims, holding
 from tests.ocr_sample import OCR_HONOURS, OCR_REGION
@@ -128,8 +129,8 @@ def test_ranking_default_is_national_honours_of_prefectures() -> None:
 def test_a_long_ranking_draws_its_first_bars_and_lists_every_region(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(widgets, "DEFAULT_BARS", 2)
-    monkeypatch.setattr(widgets, "BAR_CHOICES", (2, 3))
+    monkeypatch.setattr(paging, "DEFAULT_BARS", 2)
+    monkeypatch.setattr(paging, "BAR_CHOICES", (2, 3))
     at = start(page="app_pages/ranking.py")
     assert bars(at) == honours()[:2]
     spec = json.loads(ok(at).get("plotly_chart")[0].proto.spec)
@@ -158,9 +159,10 @@ def _subtitle(at: AppTest) -> str:
         pytest.param({"scope": "all"},
                      {"鹤壁市": "300万元（2023年）", "许昌市": "1,473余万元 · 口径不一"},
                      "全部年份 · 全部类别 · 口径：全部（按报道年份，含各类期间）", id="all"),
-        # No year chosen: 单一年度 opens on the latest year that has values.
-        pytest.param({"scope": "single"}, {"洛阳市": "3,080余万元"},
-                     "2024年 · 全部类别 · 口径：单一年度（按数字所指年份）", id="single-latest"),
+        # No year chosen: 单一年度 opens on the latest year two regions have values for
+        # (2023), not on 2024, where 洛阳 is alone.
+        pytest.param({"scope": "single"}, {"洛阳市": None, "鹤壁市": "300万元"},
+                     "2023年 · 全部类别 · 口径：单一年度（按数字所指年份）", id="single-latest"),
     ],
 )  # fmt: skip
 def test_the_scope_in_the_url_changes_the_ranking_and_its_subtitle(

@@ -21,6 +21,7 @@ from etl.ingest import run_ingest
 from tests.test_app import bars, ok, start, texts
 
 RANKING = "app_pages/ranking.py"
+COMPARE = "app_pages/compare.py"
 
 
 def subtitle(at: AppTest) -> str:
@@ -37,16 +38,21 @@ def _sample(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("_sample")
 def test_the_scope_switch_changes_the_ranking_and_its_subtitle() -> None:
     at = start({"metric": "funds"}, page=RANKING)
-    # 单一年度 by default, at the latest year with figures of one year: 2024, where only
-    # 洛阳 (000, a 2024 report) has undated figures counted under its year: 投资1080万元…
-    # and …保障金 2000 余万元; its 2020 年以来…4000 余万元 spans years and stays out.
-    assert bars(ok(at)) == [("洛阳市", "3,080余万元")]
-    assert subtitle(at).endswith("2024年 · 全部类别 · 口径：单一年度（按数字所指年份）")
+    # 单一年度 by default, at the latest year at least two cities have figures of one year:
+    # 2023 (25 of them), not 2024, where only 洛阳 (000, a 2024 report) has undated figures
+    # counted under its year. 连云港 (001): 筹集400余万元 is 2023's; its 累计发放…10.6亿元
+    # is a stock and stays out.
+    single = bars(ok(at))
+    assert len(single) == 25 and "洛阳市" not in dict(single)
+    assert ("连云港市", "400余万元") in single
+    assert subtitle(at).endswith("2023年 · 全部类别 · 口径：单一年度（按数字所指年份）")
+    assert "未选年份：取至少有2个地区有数据的最近一年，即2023年（25个地区）。" in texts(at)
     assert at.sidebar.multiselect(key="flt.ranking.years").label == "年份（按数字所指年份）"
     at.sidebar.radio(key="flt.ranking.scope").set_value("all").run()
     # 全部: every figure by its article's year, as before periods had kinds.
     assert bars(ok(at))[0] == ("濮阳市", "40.55亿余元 · 口径不一")
-    assert len(bars(at)) == 28
+    assert len(bars(at)) == 28 and ("连云港市", "400余万元") not in bars(at)
+    assert "未选年份：" not in texts(at)  # 全部 has no default year: every year together
     assert subtitle(at).endswith("全部年份 · 全部类别 · 口径：全部（按报道年份，含各类期间）")
     assert at.sidebar.multiselect(key="flt.ranking.years").label == "年份（按文章年份）"
     assert at.query_params["scope"] == "all"
@@ -75,10 +81,14 @@ def test_honours_have_one_scope_and_say_why() -> None:
 
 @pytest.mark.usefixtures("_sample")
 def test_compare_states_its_scope() -> None:
-    at = start({"region": ["410600", "411000"]}, page="app_pages/compare.py")
-    assert "口径：单一年度（按数字所指年份），荣誉称号按全部" in subtitle(ok(at))
+    # 鹤壁 (410600) and 许昌 (411000) both have 2023 figures; 2024 has only 鹤壁's (SPECIAL:
+    # 今年新增随军子女入学0人): the comparison opens on 2023.
+    at = start({"region": ["410600", "411000"]}, page=COMPARE)
+    assert "2个地区 · 2023年 · 口径：单一年度（按数字所指年份），荣誉称号按全部" in subtitle(ok(at))
+    assert "未选年份：取所选地区中至少2个有数据的最近一年，即2023年（2个地区有数据）。" in texts(at)
     at.sidebar.radio(key="flt.compare.scope").set_value("all").run()
     assert "口径：全部（按报道年份，含各类期间）" in subtitle(ok(at))
+    assert "未选年份：" not in texts(at)
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ bs.skip_module_without_browser()  # before Playwright is imported: it may be mis
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from dashboard_lib import charts  # noqa: E402
+from etl.formats.ocr import image_lines  # noqa: E402
 
 expect.set_options(timeout=bs.TIMEOUT_MS)  # Playwright's 5 s is short for a cold rerun
 
@@ -44,6 +45,23 @@ PROVINCE = "河南省"
 NUMBER_WITH_UNIT = re.compile(
     r"^[约近]?[0-9０-９.,，零〇一二两三四五六七八九十百千万亿\s]+[余多]?\s*[万亿]?\s*[元次人名个]$"
 )
+
+
+# The bottom of an exported image that holds its footer (口径, sources, rule, date), in
+# pixels of the export before PNG_SCALE: the footer's lines and the axis above them.
+FOOTER_CROP_PX = 320
+# OCR reads full-width punctuation as either width: both are one character here.
+_OCR_SAME = str.maketrans({"：": ":", "（": "(", "）": ")", "《": "(", "〈": "("})
+
+
+def png_footer(path: Path) -> str:
+    """The footer of an exported PNG as OCR reads it (Tesseract, as ingest reads scans),
+    spaces dropped: what a reader of the slide sees, not what the figure was told."""
+    with Image.open(path) as image:
+        width, height = image.size
+        footer = image.crop((0, height - FOOTER_CROP_PX * charts.PNG_SCALE, width, height))
+        lines = image_lines(footer.convert("L"), 1, path.name)
+    return "".join("".join(line.text.split()) for line in lines).translate(_OCR_SAME)
 
 
 # ---------------------------------------------------------------------- fixtures
@@ -196,6 +214,9 @@ def test_ranking_click_shows_the_sentence_and_the_png_downloads(
     height = charts.export_height(go.Figure(go.Bar(y=regions)))
     assert size == (charts.EXPORT_WIDTH * charts.PNG_SCALE, height * charts.PNG_SCALE)
     assert size[0] >= stated_size[0] and size[1] >= stated_size[1]
+    # The PNG's footer states the 口径 the chart was formed in (全部, from the link).
+    footer = png_footer(png_path)
+    assert "统计口径:全部(按报道年份" in footer, footer
 
     # The SVG for people who edit: well-formed, and it names the regions shown.
     with page.expect_download(timeout=bs.EXPORT_TIMEOUT_MS) as info:
@@ -317,3 +338,4 @@ def test_trend_of_two_regions_click_a_point_shows_its_quote_and_exports_state_th
         assert image.format == "PNG"
         assert image.size[0] == charts.EXPORT_WIDTH * charts.PNG_SCALE
     bs.assert_not_blank(png_path)
+    assert "统计口径:单一年度" in png_footer(png_path), png_footer(png_path)

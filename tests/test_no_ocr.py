@@ -47,7 +47,9 @@ def _ranked(src: _Source, no_ocr: bool) -> float | None:
 
 
 def _compared(src: _Source, no_ocr: bool) -> float | None:
-    grid = service.read_comparison(src, Filters(regions=(OCR_KEY, HEBI), no_ocr=no_ocr))
+    # 2024: the year of both regions' reports, which their honour counts are compared in.
+    f = Filters(regions=(OCR_KEY, HEBI), years=(2024,), no_ocr=no_ocr)
+    grid = service.read_comparison(src, f)
     hebi = grid[(grid["region_key"] == HEBI) & (grid["metric"] == "honour_national")]
     assert hebi["value"].tolist() == [2.0]  # 至今已两次荣获: untouched by the filter
     cell = grid[(grid["region_key"] == OCR_KEY) & (grid["metric"] == "honour_national")]

@@ -124,7 +124,9 @@ BOTH = pytest.mark.parametrize("stored", [True, False], ids=["stored", "computed
                      {LUOYANG: (5e6, 0), KAIFENG: (3e6, 0)}, id="single-2023"),
         pytest.param(Filters(scope="single", years=(2024,)), {LUOYANG: (8e6, 0)},
                      id="single-2024-is-not-the-articles-year"),
-        pytest.param(Filters(scope="single"), {LUOYANG: (8e6, 0)}, id="single-latest-year"),
+        # No year chosen: the latest year two regions have (2023), not 2024, 洛阳's alone.
+        pytest.param(Filters(scope="single"), {LUOYANG: (5e6, 0), KAIFENG: (3e6, 0)},
+                     id="single-latest-year-of-two-regions"),
         pytest.param(Filters(scope="span", since=2016), {LUOYANG: (3e8, 0), KAIFENG: (2e8, 0)},
                      id="span-since-2016"),
         pytest.param(Filters(scope="span", since=2019), {KAIFENG: (9e7, 0)},
@@ -197,7 +199,7 @@ def test_the_same_value_in_two_documents_is_counted_once(src: _Source, stored: b
 @pytest.mark.parametrize("src", [{"report": REPORT}], indirect=True)
 def test_the_subtitle_states_the_scope_it_was_formed_in(src: _Source) -> None:
     f = service.ranking_filters(src, Filters(metric="funds", tier="prefecture"))
-    assert (f.scope, f.years) == ("single", (2024,))
+    assert (f.scope, f.years) == ("single", (2024,))  # one region only: the fallback year
     assert filters.subtitle(f, "ranking").endswith(
         "2024年 · 全部类别 · 口径：单一年度（按数字所指年份）"
     )
@@ -222,6 +224,9 @@ def test_without_current_stored_values_the_defaults_come_from_the_claims(src: _S
     f = Filters(metric="funds", tier="prefecture", scope="single")
     assert service.ranking_filters(stale, f).years == service.ranking_filters(src, f).years
     assert service.scope_years(stale, f) == service.scope_years(src, f) == [2023, 2024]
-    assert _values(stale, Filters(scope="single"), stored=True) == {LUOYANG: (8e6, 0)}
+    assert _values(stale, Filters(scope="single"), stored=True) == {
+        LUOYANG: (5e6, 0),
+        KAIFENG: (3e6, 0),
+    }
     span = service.ranking_filters(stale, replace(f, scope="span"))
     assert span.since == filters.EVERY_START  # every start year: no stored counts to choose by
