@@ -1,8 +1,9 @@
 """Every table of an ingested database as comparable rows: what "the database equals its
 state before" and "the two engines load the same tables" compare.
 
-Timestamps (``documents.ingested_at``, ``rankings_state.built_at``) say when a run wrote,
-not what: they are left out. Ids are kept: ingest hands them out in input order from the
+Timestamps (``documents.ingested_at``, ``rankings_state.built_at`` and the 总览 summary's
+``first_ingested``/``last_ingested``, made from them) say when a run wrote, not what: they
+are left out. Ids are kept: ingest hands them out in input order from the
 database's own maxima, so two runs from the same start give the same ids.
 """
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-WHEN_WRITTEN = {"ingested_at", "built_at"}
+WHEN_WRITTEN = {"ingested_at", "built_at", "first_ingested", "last_ingested"}
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
