@@ -141,23 +141,21 @@ def highlight_quote(
         qs, qe, vs, ve = (int(x) for x in spans)
         lo, hi = min(qs, vs), max(qe, ve)
         if 0 <= lo <= vs < ve <= hi <= len(text):
-            return (
-                html.escape(text[lo:vs])
-                + "<mark>"
-                + html.escape(text[vs:ve])
-                + "</mark>"
-                + html.escape(text[ve:hi])
-            )
+            return _marked(text, lo, vs, ve, hi)
     at = quote.find(value_text) if value_text else -1
     if at < 0:
         return html.escape(quote)
-    end = at + len(value_text)
+    return _marked(quote, 0, at, at + len(value_text), len(quote))
+
+
+def _marked(text: str, lo: int, start: int, end: int, hi: int) -> str:
+    """``text[lo:hi]`` escaped, with ``text[start:end]`` in ``<mark>``."""
     return (
-        html.escape(quote[:at])
+        html.escape(text[lo:start])
         + "<mark>"
-        + html.escape(quote[at:end])
+        + html.escape(text[start:end])
         + "</mark>"
-        + html.escape(quote[end:])
+        + html.escape(text[end:hi])
     )
 
 

@@ -34,6 +34,7 @@ from urllib.parse import quote
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from db.sql import Con
@@ -186,10 +187,11 @@ def follow(con: Con, root: Path) -> tuple[int, int]:
         if (n > 0 and _content_of(files.get(document_stem(key), [])) != {sha})
         or (n == 0 and document_stem(key) in files)
     ]
+    rows = documents_rows(con, stale)  # one read of the claims for every stale document
     for key in stale:
-        rows = documents_rows(con, [key])
-        if rows.num_rows:
-            write_rows(root, key, rows, stored[key][0])
+        document = rows.filter(pc.equal(rows[DOCUMENT_KEY], key))
+        if document.num_rows:
+            write_rows(root, key, document, stored[key][0])
         else:
             remove_files(root, key)
     return len(stale), removed

@@ -145,6 +145,31 @@ def build_sample_db(path: Path) -> Path:
     return path
 
 
+def _bench_queries() -> Any:
+    """bench/bench_queries.py as a module (its generator writes the benchmark's database)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_queries", ROOT / "bench/bench_queries.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_queries", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The databases stored-against-computed tests run on: the sample corpus ingested, and a
+# generated one with reprints, nested periods, rates, parts and unplaced regions.
+STORED_TEST_DATABASES = ("sample", "generated")
+
+
+def build_stored_test_db(kind: str, path: Path) -> Path:
+    """One of :data:`STORED_TEST_DATABASES` at ``path``."""
+    if kind == "sample":
+        return build_sample_db(path)
+    _bench_queries().generate(path, claims=12_000, articles=600, documents=40)
+    return path
+
+
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path to the sample database (the ETL's output), built once per test session."""

@@ -24,8 +24,7 @@ import pytest
 
 from db import documents, overview, write
 from db.overview import Options
-from tests.conftest import SPECIAL, build_sample_db
-from tests.test_stored_rankings import _bench_module
+from tests.conftest import SPECIAL, STORED_TEST_DATABASES, build_sample_db, build_stored_test_db
 from valuation import stored
 from valuation.registry import CATEGORISED_METRICS
 
@@ -33,13 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 XUCHANG = (ROOT / "corpus" / "002_2277d0c1715e577c.txt").read_bytes()
 
 
-@pytest.fixture(scope="module", params=["sample", "generated"])
+@pytest.fixture(scope="module", params=STORED_TEST_DATABASES)
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("overview") / f"{request.param}.duckdb"
-    if request.param == "sample":
-        return build_sample_db(path)
-    _bench_module().generate(path, claims=12_000, articles=600, documents=40)
-    return path
+    return build_stored_test_db(request.param, path)
 
 
 @pytest.fixture()

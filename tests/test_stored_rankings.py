@@ -12,10 +12,8 @@ that could not be placed).
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import math
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,27 +24,22 @@ import pytest
 
 from db import overview, ranking, write
 from db.filters import Filters
-from tests.conftest import ROOT, SPECIAL, build_sample_db, flt, sample_files
+from tests.conftest import (
+    SPECIAL,
+    STORED_TEST_DATABASES,
+    build_sample_db,
+    build_stored_test_db,
+    flt,
+    sample_files,
+)
 from valuation import registry, rule, stored
 from valuation.registry import CATEGORISED_METRICS, RANKABLE_STATUSES, RANKED_METRICS, TIERS
 
 
-def _bench_module() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_queries", ROOT / "bench/bench_queries.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_queries", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module", params=["sample", "generated"])
+@pytest.fixture(scope="module", params=STORED_TEST_DATABASES)
 def ranked_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("ranked") / f"{request.param}.duckdb"
-    if request.param == "sample":
-        return build_sample_db(path)
-    _bench_module().generate(path, claims=12_000, articles=600, documents=40)
-    return path
+    return build_stored_test_db(request.param, path)
 
 
 @pytest.fixture()
