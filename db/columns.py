@@ -66,6 +66,7 @@ CLAIM_FACET_COLUMNS = ("metric", "category", "province", "year", "claims")
 DOCUMENT_COUNT_COLUMNS = ("doc_id", "articles", "claims")
 UNPLACED_ARTICLE_COLUMNS = ("article_id", "claims")
 ARTICLE_DECISION_COLUMNS = ("kind", "basis", "confidence", "articles")
+REGION_CLAIM_COLUMNS = ("region_key", "region", "province", "tier", "claims")
 
 TABLES: dict[str, tuple[str, ...]] = {
     "regions": REGION_COLUMNS,
@@ -83,6 +84,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "document_counts": DOCUMENT_COUNT_COLUMNS,
     "unplaced_article_claims": UNPLACED_ARTICLE_COLUMNS,
     "article_decisions": ARTICLE_DECISION_COLUMNS,
+    "region_claims": REGION_CLAIM_COLUMNS,
 }
 
 

@@ -277,6 +277,16 @@ CREATE TABLE IF NOT EXISTS article_decisions (
     articles   BIGINT NOT NULL
 );
 
+-- One row = a place a user can compare (every page's region picker): its key, name,
+-- province and tier, and how many placed claims it has (db/overview.py).
+CREATE TABLE IF NOT EXISTS region_claims (
+    region_key VARCHAR NOT NULL,
+    region     VARCHAR,
+    province   VARCHAR,
+    tier       VARCHAR,
+    claims     BIGINT NOT NULL
+);
+
 -- Columns added after a database may already exist: an older file gains them on its next
 -- ingest instead of refusing every insert.
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_basis VARCHAR;

@@ -43,13 +43,14 @@ from db.columns import (
     CLAIM_ROLE_COLUMNS,
     CONFLICT_PAIR_COLUMNS,
     DOCUMENT_COLUMNS,
+    REGION_CLAIM_COLUMNS,
     REGION_COLUMNS,
     REGION_VALUE_COLUMNS,
     UNPLACED_COLUMNS,
     listed,
 )
 from db.errors import DatabaseBroken, DatabaseBusy, DocumentRefused
-from db.overview import SUMMARIES
+from db.overview import REGION_CLAIMS_SQL, SUMMARIES
 from db.ranking import CONFLICT_PAIRS_SQL, UNPLACED_CLAIMS_SQL, rule_inputs
 from db.sql import Con, scalar
 from valuation import stored
@@ -63,6 +64,7 @@ DERIVED_TABLES = (
     "claim_roles",
     "unplaced_claims",
     *SUMMARIES,
+    "region_claims",
     "conflict_pairs",
     "rankings_state",
 )
@@ -287,6 +289,10 @@ def rebuild_derived(con: Con) -> RebuildStats:
             con.execute(f"INSERT INTO {table} BY NAME {query}")
         con.execute(
             f"INSERT INTO unplaced_claims ({listed(UNPLACED_COLUMNS)}) " + UNPLACED_CLAIMS_SQL,
+            {"statuses": list(RANKABLE_STATUSES)},
+        )
+        con.execute(
+            f"INSERT INTO region_claims ({listed(REGION_CLAIM_COLUMNS)}) " + REGION_CLAIMS_SQL,
             {"statuses": list(RANKABLE_STATUSES)},
         )
         for metric in RANKED_METRICS:

@@ -26,7 +26,7 @@ from db import documents, overview, write
 from db.overview import Options
 from tests.conftest import SPECIAL, STORED_TEST_DATABASES, build_sample_db, build_stored_test_db
 from valuation import stored
-from valuation.registry import CATEGORISED_METRICS
+from valuation.registry import CATEGORISED_METRICS, RANKABLE_STATUSES
 
 ROOT = Path(__file__).resolve().parent.parent
 XUCHANG = (ROOT / "corpus" / "002_2277d0c1715e577c.txt").read_bytes()
@@ -171,6 +171,21 @@ def test_stored_and_counted_give_the_page_the_same_frames(
     assert kept == counted
     assert [type(v) for v in vars(kept).values()] == [type(v) for v in vars(counted).values()]
     assert overview.options(ro, CATEGORISED_METRICS) == overview.options(stale, CATEGORISED_METRICS)
+
+
+def test_the_stored_places_are_read_and_equal_the_counted_ones(
+    ro: duckdb.DuckDBPyConnection, stale: duckdb.DuckDBPyConnection
+) -> None:
+    """Every page's region picker: stored at ingest, the same frame as counting the
+    claims, and read from the table (which holds exactly the places shown)."""
+    kept = overview.regions_with_claims(ro, RANKABLE_STATUSES)
+    counted = overview.regions_with_claims(stale, RANKABLE_STATUSES)
+    pd.testing.assert_frame_equal(kept, counted, check_exact=True)
+    total = int(kept["claims"].to_numpy().sum())
+    assert len(kept) > 1 and total > 0
+    assert _rows(ro, "SELECT count(*), sum(claims) FROM region_claims")[0] == (len(kept), total)
+    # Other statuses are not what was stored: they are counted from the claims.
+    assert overview.regions_with_claims(ro, []).empty
 
 
 def test_a_database_rebuilt_by_older_code_is_counted_from_the_claims(

@@ -35,8 +35,9 @@ from valuation.registry import (
 # then ignored by the dashboard until the next ingest rebuilds them.
 # 4: 统计口径 stored (single year, spans), 数据冲突 (later wins); 5: both quotes of each
 # 数据冲突 stored (``conflict_pairs``); 6: the 总览 page's summaries and the filter
-# options stored beside them (db.overview).
-RULE_VERSION = 6
+# options stored beside them (db.overview); 7: the places each page's region picker offers
+# (``region_claims``).
+RULE_VERSION = 7
 
 EVERY_CATEGORY = ""
 EVERY_YEAR = 0
