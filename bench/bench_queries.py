@@ -112,6 +112,8 @@ GRID = (
     ("多年累计 default start", (), (), "span"),
 )
 TARGET_MS = 100.0
+# A click on a bar marked 数据冲突 is timed on this many such bars, one per repetition.
+CONFLICT_BARS = 20
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,16 @@ def cases(db_file: Path) -> list[Case]:
     import streamlit  # noqa: F401  (creates the loggers _quiet_streamlit turns down)
 
     _quiet_streamlit()
-    from dashboard_lib import captions, charts, data, evidence, tables, trend_chart, widgets
+    from dashboard_lib import (
+        captions,
+        charts,
+        conflict_cards,
+        data,
+        evidence,
+        tables,
+        trend_chart,
+        widgets,
+    )
     from valuation.registry import (
         CONFLICT,
         EVIDENCE_ROLES,
@@ -344,18 +355,32 @@ def cases(db_file: Path) -> list[Case]:
         db = data.require_database()
         return evidence_cards(db, data.trend_roles(db, f, point))
 
-    def conflicts_of(f: Filters) -> int:
-        """The 数据冲突 of a ranking's marked bars: their roles, then both quotes."""
-        table = ranking_page(f)[1]
+    # The bars a 数据冲突 click is timed on: funds · prefecture · 单一年度 at its latest year.
+    conflict_scope = Filters(metric="funds", tier="prefecture", scope=SCOPE_SINGLE)
+    marked = ranking_page(conflict_scope)[1]
+    conflicting = marked[marked["conflicts"] > 0]["region_key"].head(CONFLICT_BARS).tolist()
+    clicks_made = [0]  # which of them the next repetition clicks
+
+    def conflict_click(f: Filters) -> int:
+        """A click on a bar marked 数据冲突: what ``evidence.show`` computes, its cards,
+        then both quotes of each conflict side by side (``evidence.show_conflicts``)."""
+        ranking_page(f)
         db = data.require_database()
         f = data.ranking_filters(db, f)  # the page's definite filters (a cache hit)
-        marked = table[table["conflicts"] > 0]["region_key"].head(20)
-        found = 0
-        for key_ in marked:
-            roles = data.ranking_roles(db, f, key_)
-            dropped = roles[roles["role"] == CONFLICT]["claim_id"]
-            found += len(data.conflicts(db, tuple(int(i) for i in dropped)))
-        return found
+        clicks_made[0] += 1
+        target = str(conflicting[clicks_made[0] % len(conflicting)])
+        roles = data.ranking_roles(db, f, target)
+        evidence_cards(db, roles)
+        dropped = roles[roles["role"] == CONFLICT]["claim_id"]
+        pairs = data.conflicts(db, tuple(int(i) for i in dropped))
+        conflict_cards.conflict_html(pairs)
+        return len(pairs)
+
+    def conflict_floor() -> Any:
+        """The claims of the bar the last repetition clicked (each repetition clicks the
+        next of the first ``CONFLICT_BARS`` conflicting bars)."""
+        target = str(conflicting[clicks_made[0] % len(conflicting)])
+        return floors.region(raw, conflict_scope, target, statuses=statuses)
 
     def claims_page(f: Filters, page: int = 1) -> Any:
         """What the 明细 page computes per rerun: the count and one page, formatted. The
@@ -446,9 +471,10 @@ def cases(db_file: Path) -> list[Case]:
              partial(floors.region, raw, single, clicked(single, "top"), statuses=statuses))
     )  # fmt: skip
     out.append(
-        Case("排名", "数据冲突: both quotes of the conflicts of the first 20 conflicting bars",
-             partial(conflicts_of, single), int, (data.ranking_roles, data.conflicts),
-             partial(floors.ranking, raw, single, statuses=statuses))
+        Case("排名", "click on a 数据冲突 bar: its evidence and both quotes of each conflict"
+             f" (funds · prefecture · 单一年度 latest, {CONFLICT_BARS} such bars in turn)",
+             partial(conflict_click, conflict_scope), int,
+             (data.ranking_roles, data.evidence, data.conflicts), conflict_floor)
     )  # fmt: skip
     comparison_misses = (data.comparison_filters, data.comparison, data._computed_comparison)
     compared_sets: tuple[tuple[str, tuple[str, ...], tuple[int, ...], str], ...] = (
