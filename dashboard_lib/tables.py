@@ -9,7 +9,7 @@ cells that a spreadsheet would run as a formula (=, +, -, @) are prefixed with `
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,25 @@ def _defused(df: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(_defuse)
     return out
+
+
+def _labelled(series: pd.Series, label: Callable[[Any], Any]) -> pd.Series:
+    """``series.map(label)`` worked out once per distinct value: the 总览 page's lists hold
+    20,000 files and 18,000 unplaced articles at ten million claims, and a Python call per
+    cell for their few kinds and statuses was a third of the page's time. ``label`` must
+    be a pure function of the value (every label of ``labels`` is). Missing cells are
+    left to ``map`` itself, which treats them by the column's dtype (a nullable column's
+    are not passed to ``label`` at all)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    missing = codes < 0
+    if not len(uniques) or missing.all():
+        return series.map(label)
+    labelled = pd.Series(uniques, dtype=object).map(label).take(codes).set_axis(series.index)
+    if missing.any():
+        labelled = labelled.astype(object)
+        labelled[missing] = series[missing].map(label).astype(object)
+        return labelled.infer_objects()
+    return labelled
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
@@ -152,8 +171,8 @@ def comparison_csv_frame(long: pd.DataFrame) -> pd.DataFrame:
         {
             "地区": long["region"],
             "省份": long["province"],
-            "层级": long["tier"].map(labels.tier_name),
-            "指标": long["metric"].map(labels.metric_name),
+            "层级": _labelled(long["tier"], labels.tier_name),
+            "指标": _labelled(long["metric"], labels.metric_name),
             "数值": long["value"],
             "单位": long["metric"].map(labels.METRIC_UNITS),
             "显示值": [
@@ -166,7 +185,7 @@ def comparison_csv_frame(long: pd.DataFrame) -> pd.DataFrame:
                     strict=True,
                 )
             ],
-            "是否报告": long["reported"].map(lambda r: "已报告" if r else "未报告"),
+            "是否报告": _labelled(long["reported"], lambda r: "已报告" if r else "未报告"),
             "统计期间": [
                 format_period(s, e)
                 for s, e in zip(long["period_start"], long["period_end"], strict=True)
@@ -204,7 +223,7 @@ def claims_table(df: pd.DataFrame) -> pd.DataFrame:
                 "编号": df["claim_id"],
                 "地区": df["region"],
                 "年份": _years_text(df["year"]),
-                "指标": df["metric"].map(labels.metric_name),
+                "指标": _labelled(df["metric"], labels.metric_name),
                 "显示值": [
                     shown_value(v, u, a, s, t)
                     for v, u, a, s, t in zip(
@@ -222,13 +241,13 @@ def claims_table(df: pd.DataFrame) -> pd.DataFrame:
                     format_period(s, e)
                     for s, e in zip(df["period_start"], df["period_end"], strict=True)
                 ],
-                "约数": df["approx"].map(approx_label),
-                "标准类": df["rate"].map(lambda r: "是" if r else ""),
-                "分项": df["is_part"].map(lambda r: "是" if r else ""),
-                "类别": df["category"].map(lambda c: labels.category_name(c) if c else ""),
+                "约数": _labelled(df["approx"], approx_label),
+                "标准类": _labelled(df["rate"], lambda r: "是" if r else ""),
+                "分项": _labelled(df["is_part"], lambda r: "是" if r else ""),
+                "类别": _labelled(df["category"], lambda c: labels.category_name(c) if c else ""),
                 "省份": df["province"],
-                "层级": df["tier"].map(labels.tier_name),
-                "地区状态": df["region_status"].map(labels.status_name),
+                "层级": _labelled(df["tier"], labels.tier_name),
+                "地区状态": _labelled(df["region_status"], labels.status_name),
                 "数值": df["value"],
                 "单位": df["unit"],
                 "原文数字": df["value_text"],
@@ -252,7 +271,7 @@ def metric_counts(df: pd.DataFrame) -> pd.DataFrame:
     """Claims per metric for the 总览 page."""
     return pd.DataFrame(
         {
-            "指标": df["metric"].map(labels.metric_name),
+            "指标": _labelled(df["metric"], labels.metric_name),
             "数据条数": df["claims"],
             "涉及地区": df["regions"],
             "年份": [
@@ -268,17 +287,17 @@ def documents_table(df: pd.DataFrame) -> pd.DataFrame:
         {
             "文件": df["source"],
             "路径": df["path"],
-            "格式": df["kind"].map(labels.document_kind_name),
+            "格式": _labelled(df["kind"], labels.document_kind_name),
             "页数": _years_text(df["pages"]),
-            "OCR": df["ocr"].map(lambda t: "是" if t else ""),
+            "OCR": _labelled(df["ocr"], lambda t: "是" if t else ""),
             "编码": df["encoding"],
-            "繁体转换": df["traditional"].map(lambda t: "是" if t else ""),
+            "繁体转换": _labelled(df["traditional"], lambda t: "是" if t else ""),
             "文件年份": _years_text(df["document_year"]),
             "文章数": df["articles"],
             "数据条数": df["claims"],
             "目录条目": df["toc_entries"],
             "目录有正文缺": df["missing_from_body"],
-            "正文截断": df["truncated"].map(lambda t: "是" if t else ""),
+            "正文截断": _labelled(df["truncated"], lambda t: "是" if t else ""),
             "入库时间": df["ingested_at"],
         }
     ).pipe(_blank)
@@ -292,7 +311,7 @@ def unplaced_table(df: pd.DataFrame) -> pd.DataFrame:
             "行号": df["line"],
             "标题": df["title"],
             "原文地名": df["region_as_written"],
-            "状况": df["region_status"].map(labels.status_name),
+            "状况": _labelled(df["region_status"], labels.status_name),
             "可能的地区": df["candidates"],
             "年份": _years_text(df["year"]),
             "数据条数": df["claims"],
@@ -307,13 +326,13 @@ def decided_table(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     if kind == "region":
         return pd.DataFrame(
             {
-                "地区判定依据": rows["basis"].map(labels.region_basis_name),
-                "把握": rows["confidence"].map(labels.confidence_name),
+                "地区判定依据": _labelled(rows["basis"], labels.region_basis_name),
+                "把握": _labelled(rows["confidence"], labels.confidence_name),
                 "文章数": rows["articles"],
             }
         ).pipe(_blank)
     return pd.DataFrame(
-        {"年份来源": rows["basis"].map(labels.year_source_name), "文章数": rows["articles"]}
+        {"年份来源": _labelled(rows["basis"], labels.year_source_name), "文章数": rows["articles"]}
     ).pipe(_blank)
 
 
@@ -362,7 +381,7 @@ def trend_table(points: pd.DataFrame) -> pd.DataFrame:
         + "（"
         + points["province"].fillna("").astype(str)
         + "）",
-        column=points["figure_year"].map(lambda y: f"{int(y)}年"),
+        column=_labelled(points["figure_year"], lambda y: f"{int(y)}年"),
     )
     wide = cells.pivot(index="label", columns="column", values="cell")
     wide = wide.reindex(
@@ -378,7 +397,7 @@ def trend_csv_frame(points: pd.DataFrame) -> pd.DataFrame:
         {
             "地区": points["region"],
             "省份": points["province"],
-            "层级": points["tier"].map(labels.tier_name),
+            "层级": _labelled(points["tier"], labels.tier_name),
             "年份": points["figure_year"].astype(int),
             "数值": points["value"],
             "单位": _text(points["unit"]),
@@ -386,7 +405,7 @@ def trend_csv_frame(points: pd.DataFrame) -> pd.DataFrame:
                 _trend_cell(v, u, a)
                 for v, u, a in zip(points["value"], points["unit"], points["approx"], strict=True)
             ],
-            "是否报告": points["reported"].map(lambda r: "已报告" if r else "未报告"),
+            "是否报告": _labelled(points["reported"], lambda r: "已报告" if r else "未报告"),
             "依据条数": points["n_claims"],
         }
     ).pipe(_blank)
