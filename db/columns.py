@@ -64,7 +64,10 @@ OVERVIEW_TOTALS_COLUMNS = (
 )  # fmt: skip
 CLAIM_FACET_COLUMNS = ("metric", "category", "province", "year", "claims")
 DOCUMENT_COUNT_COLUMNS = ("doc_id", "articles", "claims")
-UNPLACED_ARTICLE_COLUMNS = ("article_id", "claims")
+UNPLACED_ARTICLE_COLUMNS = (
+    "article_id", "source", "line", "title", "region_status", "region", "region_as_written",
+    "province", "tier", "year", "candidates", "claims", "region_evidence",
+)  # fmt: skip
 ARTICLE_DECISION_COLUMNS = ("kind", "basis", "confidence", "articles")
 REGION_CLAIM_COLUMNS = ("region_key", "region", "province", "tier", "claims")
 
@@ -82,7 +85,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "overview_totals": OVERVIEW_TOTALS_COLUMNS,
     "claim_facets": CLAIM_FACET_COLUMNS,
     "document_counts": DOCUMENT_COUNT_COLUMNS,
-    "unplaced_article_claims": UNPLACED_ARTICLE_COLUMNS,
+    "unplaced_articles": UNPLACED_ARTICLE_COLUMNS,
     "article_decisions": ARTICLE_DECISION_COLUMNS,
     "region_claims": REGION_CLAIM_COLUMNS,
 }

@@ -261,11 +261,24 @@ CREATE TABLE IF NOT EXISTS document_counts (
     claims   BIGINT NOT NULL
 );
 
--- One row = the claims of one article whose region is not resolved (those without any
--- claim have no row).
-CREATE TABLE IF NOT EXISTS unplaced_article_claims (
-    article_id INTEGER NOT NULL,         -- → articles.article_id
-    claims     BIGINT NOT NULL
+-- One row = an article whose region is not resolved, as the 总览 page lists it: the
+-- same-named divisions of an ambiguous one (candidates) and how many claims it holds.
+-- (Until rule version 8 only the counts were kept, in unplaced_article_claims.)
+DROP TABLE IF EXISTS unplaced_article_claims;
+CREATE TABLE IF NOT EXISTS unplaced_articles (
+    article_id        INTEGER NOT NULL,  -- → articles.article_id
+    source            VARCHAR,
+    line              INTEGER,
+    title             VARCHAR,
+    region_status     VARCHAR,
+    region            VARCHAR,
+    region_as_written VARCHAR,
+    province          VARCHAR,
+    tier              VARCHAR,
+    year              INTEGER,
+    candidates        VARCHAR,           -- 城关区（甘肃省）、城关区（西藏自治区）
+    claims            BIGINT NOT NULL,
+    region_evidence   VARCHAR
 );
 
 -- One row = how many articles had their region (kind 'region': basis, confidence) or

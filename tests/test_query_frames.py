@@ -214,7 +214,7 @@ UNPLACED_FIRST = """
            a.region_evidence
     FROM articles a
     WHERE a.region_status <> 'resolved'
-    ORDER BY a.source, a.line
+    ORDER BY a.source, a.line, a.article_id
 """
 
 
