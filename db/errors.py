@@ -25,4 +25,11 @@ class DatabaseBroken(DatabaseError):
 
 class DocumentRefused(DatabaseError):
     """The database refused one document's rows (a constraint, a value out of a column's
-    range); that document's transaction was rolled back and the run goes on without it."""
+    range); that document's transaction was rolled back and the run goes on without it.
+
+    ``str(error)`` is the reason in English (the command line); ``chinese`` says it to the
+    user who uploaded the file."""
+
+    def __init__(self, reason: str, chinese: str) -> None:
+        super().__init__(reason)
+        self.chinese = chinese

@@ -237,7 +237,9 @@ def write_document(
         _write_document(con, document, articles, claims, replace=replace)
     except duckdb.Error as exc:
         reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:MAX_REFUSAL]
-        raise DocumentRefused(f"the database refused its rows ({reason})") from exc
+        raise DocumentRefused(
+            f"the database refused its rows ({reason})", f"数据库拒绝写入其数据（{reason}）"
+        ) from exc
 
 
 def _write_document(

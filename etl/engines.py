@@ -24,7 +24,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from etl.ingest import Outcome, Task, extract_one
+from etl.ingest import Outcome, Task, extract_one, refused
+from etl.refusals import reason
 
 # Tasks in flight per CPU of the cluster: enough to keep every worker busy while the
 # ingest process writes, few enough that finished results do not pile up in memory.
@@ -105,6 +106,6 @@ def _result(ray: Any, path: Path, ref: Any) -> list[Outcome]:
     try:
         outcomes: list[Outcome] = ray.get(ref)
     except ray.exceptions.RayError as exc:
-        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:MAX_REASON]
-        return [Outcome(path, error=f"{path}: the Ray task failed ({reason})")]
+        detail = f"{type(exc).__name__}: {exc}".splitlines()[0][:MAX_REASON]
+        return [refused(path, reason("ray_task_failed", detail=detail))]
     return outcomes

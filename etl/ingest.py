@@ -36,6 +36,7 @@ from etl.loading import IdCounter, document_key, write_document
 from etl.models import DocumentResult
 from etl.pipeline import process
 from etl.reading import ReadError, file_sha256
+from etl.refusals import Reason, named, reason
 from etl.validation import NotAReportError, check_is_report
 from valuation.stored import RULE_VERSION
 
@@ -52,9 +53,29 @@ MAX_REASON = 300
 
 @dataclass(frozen=True)
 class Outcome:
+    """A file's extraction: its result, or why it was refused as one line naming the file,
+    in English (``error``: the command line, the logs) and in Chinese (``chinese``: the
+    导入 page)."""
+
     path: Path
     result: DocumentResult | None = None
     error: str | None = None
+    chinese: str | None = None
+
+
+def refused(path: Path | str, why: Reason) -> Outcome:
+    """The outcome of a file refused for ``why`` (``etl.refusals``)."""
+    return Outcome(
+        Path(path), error=named(str(path), why, "en"), chinese=named(str(path), why, "zh")
+    )
+
+
+def _refused_by(path: Path, exc: ReadError | NotAReportError) -> Outcome:
+    return Outcome(path, error=str(exc), chinese=exc.chinese)
+
+
+def _not_stored(path: Path, exc: DocumentRefused) -> Outcome:
+    return Outcome(path, error=f"{path}: {exc}", chinese=f"{path}：{exc.chinese}")
 
 
 def expand_paths(paths: Iterable[Path], on_skip: Callable[[str], None] | None = None) -> list[Path]:
@@ -81,11 +102,11 @@ def extract_one(path: Path) -> list[Outcome]:
     try:
         found = read_path(path)
     except ReadError as exc:
-        return [Outcome(path, error=str(exc))]
+        return [_refused_by(path, exc)]
     except OSError as exc:
-        return [Outcome(path, error=f"{path}: cannot read: {exc.strerror or exc}")]
+        return [refused(path, reason("unreadable", detail=exc.strerror or exc))]
     except Exception as exc:
-        return [Outcome(path, error=_fault(path, exc))]
+        return [_fault(path, exc)]
     return [_extract(_member_path(path, doc), doc) for doc in found]
 
 
@@ -97,20 +118,20 @@ def _member_path(path: Path, doc: Document) -> Path:
 
 def _extract(path: Path, doc: Document) -> Outcome:
     if isinstance(doc, ReadError):
-        return Outcome(path, error=str(doc))
+        return _refused_by(path, doc)
     try:
         check_is_report(doc)
         return Outcome(path, result=process(doc, Gazetteer.load()))
     except (ReadError, NotAReportError) as exc:
-        return Outcome(path, error=str(exc))
+        return _refused_by(path, exc)
     # Anything else is a fault of this file's extraction: one bad file must not stop the run.
     except Exception as exc:
-        return Outcome(path, error=_fault(path, exc))
+        return _fault(path, exc)
 
 
-def _fault(path: Path, exc: Exception) -> str:
-    reason = f"{type(exc).__name__}: {exc}"[:MAX_REASON]
-    return f"{path}: cannot be processed ({reason})"
+def _fault(path: Path, exc: Exception) -> Outcome:
+    detail = f"{type(exc).__name__}: {exc}"[:MAX_REASON]
+    return refused(path, reason("cannot_process", detail=detail))
 
 
 def extract_and_export(path: Path, parquet: Path | None) -> list[Outcome]:
@@ -129,9 +150,9 @@ def _export(parquet: Path, outcome: Outcome) -> Outcome:
     try:
         parquet_out.write_document(parquet, outcome.path, outcome.result)
     except DocumentRefused as exc:
-        return Outcome(outcome.path, error=f"{outcome.path}: {exc}")
+        return _not_stored(outcome.path, exc)
     except OSError as exc:
-        return Outcome(outcome.path, error=f"{outcome.path}: cannot write its Parquet files: {exc}")
+        return refused(outcome.path, reason("parquet_not_written", detail=exc))
     return outcome
 
 

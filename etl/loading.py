@@ -18,6 +18,7 @@ from db.columns import ARTICLE_COLUMNS, CLAIM_COLUMNS
 from db.errors import DocumentRefused
 from db.sql import Con
 from etl.models import ArticleRecord, ClaimRecord, DocumentResult
+from etl.refusals import reason
 
 # What turning a record into Arrow raises for a value no column can hold (an integer
 # beyond 64 bits, a string that is not Unicode text).
@@ -115,5 +116,6 @@ def write_document(
         articles = article_table(result.articles, doc_id, first_article)
         claims = claim_table(result.claims, doc_id, article_ids, first_claim)
     except UNCONVERTIBLE as exc:
-        raise DocumentRefused(f"its rows cannot be stored ({type(exc).__name__}: {exc})") from exc
+        why = reason("rows_not_stored", detail=f"{type(exc).__name__}: {exc}")
+        raise DocumentRefused(why.en, why.zh) from exc
     write.write_document(con, document, articles, claims, replace=replace)

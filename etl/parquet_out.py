@@ -22,6 +22,7 @@ from db.errors import DocumentRefused
 from db.parquet import DATABASE_IDS, DOCUMENT_KEY, claim_schema, remove_files, write_rows
 from etl.loading import UNCONVERTIBLE, claim_table, document_key
 from etl.models import DocumentResult
+from etl.refusals import reason
 
 
 def claim_rows(result: DocumentResult, path: Path) -> pa.Table:
@@ -45,5 +46,6 @@ def write_document(root: Path, path: Path, result: DocumentResult) -> None:
     try:
         rows = claim_rows(result, path)
     except UNCONVERTIBLE as exc:
-        raise DocumentRefused(f"its rows cannot be stored ({type(exc).__name__}: {exc})") from exc
+        why = reason("rows_not_stored", detail=f"{type(exc).__name__}: {exc}")
+        raise DocumentRefused(why.en, why.zh) from exc
     write_rows(root, document_key(path), rows, result.document.sha256)

@@ -46,15 +46,24 @@ from charset_normalizer import from_bytes
 
 from etl.models import SourceText
 from etl.numbers import QuantityGrammar
+from etl.refusals import Reason, Words, named, reason, word
 
 
 class ReadError(Exception):
-    """A file that cannot be read as a report; the message is ``<file>: <reason>``."""
+    """A file that cannot be read as a report; the message is ``<file>: <reason>``.
 
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"{name}: {reason}")
+    ``why`` says it in both languages (``etl.refusals``): ``reason`` and the message in
+    English for the command line, ``chinese`` (``<文件>：<原因>``) for the 导入 page."""
+
+    def __init__(self, name: str, why: Reason) -> None:
+        super().__init__(named(name, why, "en"))
         self.name = name
-        self.reason = reason
+        self.why = why
+        self.reason = why.en
+
+    @property
+    def chinese(self) -> str:
+        return named(self.name, self.why, "zh")
 
 
 # ---------------------------------------------------------------------------------------
@@ -103,7 +112,9 @@ def _bom_decode(data: bytes, name: str) -> tuple[str, str] | None:
             try:
                 return data[len(bom) :].decode(codec), label
             except UnicodeDecodeError as exc:
-                raise ReadError(name, f"cannot decode as text ({label} BOM, {exc.reason})") from exc
+                raise ReadError(
+                    name, reason("bom_undecodable", bom=label, detail=exc.reason)
+                ) from exc
     return None
 
 
@@ -167,10 +178,10 @@ def _detect_decode(data: bytes, name: str) -> tuple[str, str]:
         text = str(best)
         scored.append((_plausibility(text), text, _normalise_codec(best.encoding)))
     if not scored:
-        raise ReadError(name, "cannot decode as text (tried utf-8, gb18030, charset-normalizer)")
+        raise ReadError(name, reason("undecodable"))
     score, text, codec = max(scored, key=lambda s: s[0])  # first wins ties: gb18030
     if score < _MIN_PLAUSIBILITY and _HAN_RE.search(text):
-        raise ReadError(name, f"cannot decode as text (best guess {codec} gives garbled text)")
+        raise ReadError(name, reason("garbled", codec=codec))
     return text, codec
 
 
@@ -213,18 +224,18 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     GBK/GB2312), or the detector's codec.
     """
     if not data:
-        raise ReadError(name, "empty file")
+        raise ReadError(name, reason("empty"))
     decoded = _bom_decode(data, name) or _utf16_without_bom(data)
     if decoded is None:
         if b"\x00" in data:
-            raise ReadError(name, "binary file (NUL bytes)")
+            raise ReadError(name, reason("binary"))
         try:
             decoded = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             decoded = _utf8_with_strays(data) or _detect_decode(data, name)
     text, encoding = decoded
     if "\x00" in text:
-        raise ReadError(name, "binary file (NUL bytes)")
+        raise ReadError(name, reason("binary"))
     return text, encoding
 
 
@@ -550,9 +561,9 @@ def repair(raw: str) -> tuple[str, Sequence[int], int]:
 def check_text(raw: str, name: str) -> None:
     """Refuse text that holds no report: blank, or without a Chinese character."""
     if not raw.strip():
-        raise ReadError(name, "empty file (whitespace only)")
+        raise ReadError(name, reason("blank"))
     if not _HAN_RE.search(raw):
-        raise ReadError(name, "not a report (no Chinese text)")
+        raise ReadError(name, reason("no_chinese"))
 
 
 def repair_text(raw: str) -> tuple[str, Sequence[int], int, bool]:
@@ -590,17 +601,18 @@ def read_bytes(data: bytes, name: str) -> SourceText:
 # rather than read whole into memory.
 MAX_DOCUMENT_BYTES: Final[int] = 64 * 1024 * 1024
 _READ_BLOCK: Final[int] = 1 << 20
+# What a path that is no regular file is (words of etl/rules/refusals.yml).
 _KINDS: Final[tuple[tuple[Callable[[int], bool], str], ...]] = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "folder"),
+    (stat.S_ISFIFO, "named_pipe"),
+    (stat.S_ISCHR, "character_device"),
+    (stat.S_ISBLK, "block_device"),
+    (stat.S_ISSOCK, "socket"),
 )
 
 
-def _kind(mode: int) -> str:
-    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+def _kind(mode: int) -> Words:
+    return word(next((key for test, key in _KINDS if test(mode)), "special_file"))
 
 
 def _read_blocks(fd: int, limit: int) -> Iterator[bytes]:
@@ -636,17 +648,17 @@ def read_file_bytes(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise ReadError(name, f"cannot read ({exc.strerror or exc})") from exc
+        raise ReadError(name, reason("unreadable", detail=exc.strerror or exc)) from exc
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
-            raise ReadError(name, f"cannot read: {_kind(before.st_mode)}, not a file")
+            raise ReadError(name, reason("not_a_file", kind=_kind(before.st_mode)))
         if before.st_size > MAX_DOCUMENT_BYTES:
             raise ReadError(name, too_large(before.st_size))
         data = b"".join(_read_blocks(fd, MAX_DOCUMENT_BYTES))
         after = os.fstat(fd)
     except OSError as exc:
-        raise ReadError(name, f"cannot read ({exc.strerror or exc})") from exc
+        raise ReadError(name, reason("unreadable", detail=exc.strerror or exc)) from exc
     finally:
         os.close(fd)
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -657,13 +669,13 @@ def read_file_bytes(path: Path) -> bytes:
     except OSError:
         changed = True
     if changed:
-        raise ReadError(name, "changed while being read (still being written?); try again")
+        raise ReadError(name, reason("changed_while_read"))
     return data
 
 
-def too_large(size: int) -> str:
+def too_large(size: int) -> Reason:
     mib = 1024 * 1024
-    return f"too large ({size / mib:.1f} MB; the limit is {MAX_DOCUMENT_BYTES // mib} MB)"
+    return reason("too_large", size=f"{size / mib:.1f}", limit=MAX_DOCUMENT_BYTES // mib)
 
 
 def read_document(path: Path) -> SourceText:
@@ -678,7 +690,7 @@ def read_document(path: Path) -> SourceText:
 
     found = read_path(Path(path))
     if len(found) != 1:
-        raise ReadError(str(path), f"holds {len(found)} documents; read it with etl.formats")
+        raise ReadError(str(path), reason("several_documents", count=len(found)))
     if isinstance(found[0], ReadError):
         raise found[0]
     return found[0]

@@ -67,7 +67,7 @@ class Upload:
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What became of one uploaded file."""
+    """What became of one uploaded file; ``reason`` is said to the user, in Chinese."""
 
     name: str
     status: str
@@ -184,7 +184,8 @@ def _read(
         rows = decided.setdefault(item.index, [])
         on_progress(item.index, STAGES["extracted"], "extracted")
         if outcome.error or outcome.result is None:
-            reason = str(outcome.error).replace(staged, item.upload.name)
+            # The page's users read the reason in Chinese, naming the file as they uploaded it.
+            reason = str(outcome.chinese or outcome.error).replace(staged, item.upload.name)
             rows.append(FileOutcome(name, REFUSED, reason))
             continue
         earlier = known.get(upload_key(name))
@@ -256,7 +257,7 @@ def _write(db: Path, extracted: list[_Extracted]) -> list[FileOutcome]:
                     original=kept,
                 )
             except DocumentRefused as exc:
-                written.append(FileOutcome(doc.name, REFUSED, str(exc)))
+                written.append(FileOutcome(doc.name, REFUSED, exc.chinese))
                 continue
             originals.store(db, kept, doc.data)
             articles, claims, regions = _found(doc.result)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.models import SourceText
+from etl.refusals import Reason, Words, joined, named, reason, word
 from etl.rulebook import load_yaml, rule_file
 
 _SPACE = re.compile(r"\s+")
@@ -39,6 +40,8 @@ class ReportGate:
     """
 
     families: dict[str, tuple[float, frozenset[str]]]
+    # How a refusal names each family to a user (``label``; the family's key if none).
+    labels: dict[str, str]
     term_family: dict[str, str]
     terms: re.Pattern[str]
     register: re.Pattern[str]
@@ -62,6 +65,7 @@ class ReportGate:
         term_family = {t: name for name, (_, terms) in families.items() for t in terms}
         return cls(
             families=families,
+            labels={name: str(spec.get("label", name)) for name, spec in data["families"].items()},
             term_family=term_family,
             terms=_alternation(list(term_family)),
             register=_alternation(data["register"]),
@@ -91,7 +95,17 @@ def _shipped_gate() -> ReportGate:
 
 
 class NotAReportError(ValueError):
-    """The file decodes as Chinese text but says nothing about 双拥 work."""
+    """The file decodes as Chinese text but says nothing about 双拥 work; ``why`` says which
+    measures fell short in both languages (``etl.refusals``)."""
+
+    def __init__(self, name: str, why: Reason) -> None:
+        super().__init__(named(name, why, "en"))
+        self.name = name
+        self.why = why
+
+    @property
+    def chinese(self) -> str:
+        return named(self.name, self.why, "zh")
 
 
 @dataclass(frozen=True)
@@ -120,18 +134,21 @@ class GateEvidence:
             and self.register >= self.min_register
         )
 
-    def reason(self) -> str:
+    def reason(self) -> Reason:
         """Which measures fell short, in words a user can act on."""
         gate = self.gate
         short = []
         if self.breadth < gate.min_breadth:
-            named = "、".join(self.families) or "none"
-            short.append(f"too few kinds of 双拥 terms ({named})")
+            found = Words(
+                "、".join(self.families) or word("none").en,
+                "、".join(gate.labels[f] for f in self.families) or word("none").zh,
+            )
+            short.append(reason("few_kinds_of_terms", families=found))
         if self.density < gate.min_density:
-            short.append(f"such terms too rare ({self.density:.1f} per 1000 characters)")
+            short.append(reason("terms_too_rare", density=f"{self.density:.1f}"))
         if self.register < self.min_register:
-            short.append("not written as a report (no 召开, 部署, 全市 …)")
-        return "; ".join(short)
+            short.append(reason("not_report_register"))
+        return reason("not_a_report", why=joined(short))
 
 
 def weigh(text: str, gate: ReportGate | None = None) -> GateEvidence:
@@ -161,4 +178,4 @@ def check_is_report(doc: SourceText, gate: ReportGate | None = None) -> None:
     ``gate``, the shipped one by default)."""
     evidence = weigh(doc.clean, gate)
     if not evidence.passes:
-        raise NotAReportError(f"{doc.name}: not a 双拥 report: {evidence.reason()}")
+        raise NotAReportError(doc.name, evidence.reason())

@@ -19,6 +19,7 @@ from etl.formats import legacy, read_path
 from etl.ingest import run_ingest
 from etl.pipeline import process
 from etl.reading import read_bytes
+from etl.refusals import reason
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPORT = CORPUS / "000_2a9cdd382f62b7c7.txt"
@@ -110,7 +111,7 @@ REFUSED = [
         "not a supported format: an RTF file (save it as .docx)", id="rtf-named-itself",
     ),
     pytest.param(
-        "旧文件.doc", _bytes(_ole_doc), _no_libreoffice, legacy.NOT_INSTALLED,
+        "旧文件.doc", _bytes(_ole_doc), _no_libreoffice, reason("libreoffice_missing").en,
         id="doc-without-libreoffice",
     ),
     pytest.param(

@@ -86,7 +86,7 @@ def test_upload_shows_each_outcome_and_the_documents_then_removal_needs_confirmi
     assert _records(_frame(at, 0)) == [
         {"文件": "洛阳.txt", "结果": "已导入", "文章": 1, "数据": 6, "地区": "洛阳市", "说明": ""},
         {"文件": "空.txt", "结果": "拒绝", "文章": None, "数据": None, "地区": "",
-         "说明": "空.txt: empty file"},
+         "说明": "空.txt：空文件"},
     ]  # fmt: skip
     assert "已导入 1 个 · 拒绝 1 个" in [c.value for c in at.caption]
     assert [s.value for s in at.success] == ["数据已更新，各页面现在显示新导入的数据。"]
@@ -141,7 +141,7 @@ def test_the_result_table_words_every_outcome() -> None:
         importing.FileResult("a.txt", "loaded", "", 2, 13, ("洛阳市", "许昌市")),
         importing.FileResult("b.txt", "unchanged", "内容与已导入的版本相同"),
         importing.FileResult("c.txt", "replaced", "", 1, 4, ("许昌市",)),
-        importing.FileResult("d.txt", "refused", "d.txt: empty file"),
+        importing.FileResult("d.txt", "refused", "d.txt：空文件"),
     ]
     assert _records(importing.result_table(results)) == [
         {"文件": "a.txt", "结果": "已导入", "文章": 2, "数据": 13, "地区": "洛阳市、许昌市",
@@ -151,7 +151,7 @@ def test_the_result_table_words_every_outcome() -> None:
         {"文件": "c.txt", "结果": "已替换旧版本", "文章": 1, "数据": 4, "地区": "许昌市",
          "说明": ""},
         {"文件": "d.txt", "结果": "拒绝", "文章": None, "数据": None, "地区": "",
-         "说明": "d.txt: empty file"},
+         "说明": "d.txt：空文件"},
     ]  # fmt: skip
     assert (
         importing.summary(results)

@@ -105,38 +105,37 @@ def test_same_named_files_in_one_upload_are_one_document_or_refused(db: Path) ->
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        pytest.param("empty.txt", b"", "empty.txt: empty file", id="empty"),
+        pytest.param("empty.txt", b"", "empty.txt：空文件", id="empty"),
         pytest.param(
             "image.txt",
             PNG_HEADER * 20,
-            "image.txt: damaged image (it cannot be opened)",
+            "image.txt：图片已损坏（无法打开）",
             id="damaged-image",
         ),
         pytest.param(
             "noise.txt",
             bytes(range(128, 256)) * 8,
-            "noise.txt: cannot decode as text (tried utf-8, gb18030, charset-normalizer)",
+            "noise.txt：无法按文本解码（已试 UTF-8、GB18030 和自动识别编码）",
             id="undecodable",
         ),
         pytest.param(
             "诗.txt",
             POEM.encode(),
-            "诗.txt: not a 双拥 report: too few kinds of 双拥 terms (none); such terms too rare"
-            " (0.0 per 1000 characters); not written as a report (no 召开, 部署, 全市 …)",
+            "诗.txt：不是双拥工作报告：双拥用语种类太少（无）；这类用语太少（每千字 0.0 个）；"
+            "不像工作报告的写法（没有“召开”“部署”“全市”等词）",
             id="not-a-report",
         ),
         pytest.param(
             "扫描.pdf",
             make_png("洛阳市双拥工作"),
-            "扫描.pdf: named .pdf but its content is an image, not a PDF: rename it or export"
-            " it again",
+            "扫描.pdf：文件名是 .pdf，内容却是图片，不是PDF：请改名或重新导出",
             id="renamed-png",
         ),
-        pytest.param("空.zip", make_zip({}), "空.zip: empty zip (no file inside)", id="empty-zip"),
+        pytest.param("空.zip", make_zip({}), "空.zip：空压缩包（里面没有文件）", id="empty-zip"),
         pytest.param(
             "big.txt",
             b"a" * (65 * 1024 * 1024),
-            "big.txt: too large (65.0 MB; the limit is 64 MB)",
+            "big.txt：文件太大（65.0 MB，上限 64 MB）",
             id="too-large",
         ),
     ],
@@ -155,7 +154,7 @@ def test_a_refused_file_says_why_and_leaves_the_database_as_it_was(
 
 def test_a_refused_only_upload_creates_no_database(db: Path) -> None:
     assert ingest_uploads([Upload("empty.txt", b"")], db) == [
-        FileOutcome("empty.txt", REFUSED, "empty.txt: empty file")
+        FileOutcome("empty.txt", REFUSED, "empty.txt：空文件")
     ]
     assert sorted(p.name for p in db.parent.iterdir()) == []
 
@@ -163,7 +162,7 @@ def test_a_refused_only_upload_creates_no_database(db: Path) -> None:
 def test_a_refused_file_beside_a_good_one_stops_only_itself(db: Path) -> None:
     outcomes = ingest_uploads([Upload("empty.txt", b""), Upload("报告.txt", LUOYANG)], db)
     assert outcomes == [
-        FileOutcome("empty.txt", REFUSED, "empty.txt: empty file"),
+        FileOutcome("empty.txt", REFUSED, "empty.txt：空文件"),
         replace(LUOYANG_LOADED, index=1),
     ]
 
@@ -236,7 +235,7 @@ def test_a_zip_gives_a_row_per_member_and_again_skips_what_did_not_change(db: Pa
     members = {"一/洛阳.txt": LUOYANG, "二/许昌.docx": make_docx(XUCHANG.decode()), "说明.md": b"x"}
     first = ingest_uploads([Upload("材料.zip", make_zip(members))], db)
     unsupported = FileOutcome(
-        "材料.zip!/说明.md", REFUSED, "材料.zip!/说明.md: skipped: not a supported format (.md)"
+        "材料.zip!/说明.md", REFUSED, "材料.zip!/说明.md：已跳过：不支持的格式（.md）"
     )
     assert [(o.name, o.status, o.regions) for o in first] == [
         ("材料.zip!/一/洛阳.txt", LOADED, ("洛阳市",)),

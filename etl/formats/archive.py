@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from typing import Final
 
 from etl.reading import MAX_DOCUMENT_BYTES, ReadError
+from etl.refusals import reason
 
 SEPARATOR: Final[str] = "!/"
 MAX_MEMBERS: Final[int] = 2000
@@ -49,20 +50,20 @@ def _skipped(path: str) -> bool:
 
 def _check(infos: list[zipfile.ZipInfo], name: str) -> None:
     if not infos:
-        raise ReadError(name, "empty zip (no file inside)")
+        raise ReadError(name, reason("empty_zip"))
     if len(infos) > MAX_MEMBERS:
-        raise ReadError(name, f"zip of {len(infos)} files (the limit is {MAX_MEMBERS})")
+        raise ReadError(name, reason("zip_too_many", count=len(infos), limit=MAX_MEMBERS))
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED_BYTES:
         raise ReadError(
             name,
-            f"zip unpacks to {total / _MIB:.0f} MB (the limit is {MAX_UNPACKED_BYTES // _MIB} MB)",
+            reason("zip_too_big", size=f"{total / _MIB:.0f}", limit=MAX_UNPACKED_BYTES // _MIB),
         )
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_MIN_BYTES and ratio > MAX_RATIO:
             raise ReadError(
-                name, f"zip bomb? {_member_name(info)} would grow {ratio:.0f}-fold when unpacked"
+                name, reason("zip_bomb_member", member=_member_name(info), ratio=f"{ratio:.0f}")
             )
 
 
@@ -72,22 +73,22 @@ def members(data: bytes, name: str) -> Iterator[tuple[str, bytes | ReadError]]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in archive.infolist() if not _skipped(_member_name(i))]
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ReadError(name, f"corrupt zip ({exc})") from exc
+        raise ReadError(name, reason("corrupt_zip", detail=exc)) from exc
     _check(infos, name)
     unpacked = 0
     for info in infos:
         path = _member_name(info)
         label = f"{name}{SEPARATOR}{path}"
         if info.flag_bits & _ENCRYPTED:
-            yield path, ReadError(label, "encrypted inside the zip: unpack it with its password")
+            yield path, ReadError(label, reason("zip_member_encrypted"))
             continue
         try:
             with archive.open(info) as handle:
                 content = handle.read(info.file_size + 1)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            yield path, ReadError(label, f"corrupt inside the zip ({exc})")
+            yield path, ReadError(label, reason("zip_member_corrupt", detail=exc))
             continue
         unpacked += len(content)
         if len(content) > info.file_size or unpacked > MAX_UNPACKED_BYTES:
-            raise ReadError(name, "zip bomb? its members are larger than its directory says")
+            raise ReadError(name, reason("zip_bomb_size"))
         yield path, content

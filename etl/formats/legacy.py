@@ -19,14 +19,11 @@ from etl.formats import word
 from etl.formats.layout import build
 from etl.models import SourceText
 from etl.reading import ReadError
+from etl.refusals import reason
 
 KIND: Final[str] = "doc"
 _PROGRAMS: Final[tuple[str, ...]] = ("soffice", "libreoffice")
 _TIMEOUT_S: Final[int] = 180
-NOT_INSTALLED: Final[str] = (
-    "an old Word/WPS file (.doc/.wps) and LibreOffice is not installed to convert it: "
-    "open it in Word or WPS and save it as .docx"
-)
 
 
 def converter() -> str | None:
@@ -49,17 +46,17 @@ def _convert(data: bytes, name: str, program: str) -> bytes:
                 check=False,
             )
         except subprocess.TimeoutExpired as exc:
-            raise ReadError(name, f"LibreOffice took longer than {_TIMEOUT_S} s") from exc
+            raise ReadError(name, reason("libreoffice_timeout", seconds=_TIMEOUT_S)) from exc
         converted = folder / "document.docx"
         if not converted.is_file():
-            raise ReadError(name, "LibreOffice could not convert it: open it and save as .docx")
+            raise ReadError(name, reason("libreoffice_failed"))
         return converted.read_bytes()
 
 
 def read(data: bytes, name: str) -> SourceText:
     program = converter()
     if program is None:
-        raise ReadError(name, NOT_INSTALLED)
+        raise ReadError(name, reason("libreoffice_missing"))
     converted = _convert(data, name, program)
     pieces = word.pieces_of(word.open_docx(converted, name))
     doc = build(name, data, pieces, kind=KIND, encoding="doc")

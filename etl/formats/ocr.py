@@ -20,6 +20,7 @@ from etl.formats.layout import Pieces, build
 from etl.formats.lines import Line, add_lines, finish, runs_on
 from etl.models import Place, SourceText
 from etl.reading import ReadError
+from etl.refusals import reason
 
 KIND: Final[str] = "image-ocr"
 TESSERACT: Final[str] = "tesseract"
@@ -40,7 +41,7 @@ def available() -> bool:
 
 def _tesseract(png: bytes, name: str) -> str:
     if not available():
-        raise ReadError(name, f"a scan needs OCR, and Tesseract is not installed ({INSTALL_HINT})")
+        raise ReadError(name, reason("tesseract_missing", hint=INSTALL_HINT))
     try:
         done = subprocess.run(
             [TESSERACT, "stdin", "stdout", "-l", LANGUAGES, "--psm", _PAGE_SEGMENTATION],
@@ -51,10 +52,10 @@ def _tesseract(png: bytes, name: str) -> str:
             env={**os.environ, **_ENV},
         )
     except subprocess.TimeoutExpired as exc:
-        raise ReadError(name, f"OCR took longer than {_TIMEOUT_S} s") from exc
+        raise ReadError(name, reason("ocr_timeout", seconds=_TIMEOUT_S)) from exc
     if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", errors="replace").strip().splitlines()[-1:]
-        raise ReadError(name, f"OCR failed ({' '.join(reason) or done.returncode})")
+        said = done.stderr.decode("utf-8", errors="replace").strip().splitlines()[-1:]
+        raise ReadError(name, reason("ocr_failed", detail=" ".join(said) or done.returncode))
     return done.stdout.decode("utf-8", errors="replace")
 
 
@@ -85,11 +86,11 @@ def read_image(data: bytes, name: str) -> SourceText:
         image = Image.open(io.BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ReadError(name, "damaged image (it cannot be opened)") from exc
+        raise ReadError(name, reason("damaged_image")) from exc
     pieces = Pieces()
     add_lines(pieces, image_lines(image.convert("L"), 1, name), joined=False)
     finish(pieces)
     try:
         return build(name, data, pieces, kind=KIND, encoding="ocr", pages=1, ocr=True)
     except ReadError as exc:
-        raise ReadError(name, f"image in which OCR found no report: {exc.reason}") from exc
+        raise ReadError(name, reason("image_no_report", why=exc.why)) from exc

@@ -24,6 +24,7 @@ from etl.formats.layout import Pieces, build
 from etl.formats.lines import Line, add_lines, finish
 from etl.models import Place, SourceText
 from etl.reading import ReadError
+from etl.refusals import reason, word
 
 KIND: Final[str] = "pdf"
 KIND_OCR: Final[str] = "pdf-ocr"
@@ -55,10 +56,8 @@ def _open(data: bytes, name: str) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise ReadError(
-                name, "encrypted PDF (password-protected): save a copy without the password"
-            ) from exc
-        raise ReadError(name, f"corrupt PDF ({exc})") from exc
+            raise ReadError(name, reason("encrypted_pdf")) from exc
+        raise ReadError(name, reason("corrupt_pdf", detail=exc)) from exc
 
 
 _Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF points, y up)
@@ -171,13 +170,13 @@ def read(data: bytes, name: str) -> SourceText:
         pdf.close()
     if pieces.size <= 1:
         if scanned:
-            raise ReadError(name, "scanned PDF in which OCR found no text")
-        raise ReadError(name, "PDF with no text layer and no scanned page to read")
+            raise ReadError(name, reason("scan_no_text"))
+        raise ReadError(name, reason("pdf_no_text"))
     try:
         return build(
             name, data, pieces, kind=KIND_OCR if scanned else KIND, encoding="pdf",
             pages=n_pages, ocr=bool(scanned),
         )  # fmt: skip
     except ReadError as exc:
-        what = "scan (OCR found no Chinese text)" if scanned else "text layer"
-        raise ReadError(name, f"PDF whose {what} holds no report: {exc.reason}") from exc
+        part = word("scan" if scanned else "text_layer")
+        raise ReadError(name, reason("pdf_no_report", part=part, why=exc.why)) from exc

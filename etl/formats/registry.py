@@ -19,6 +19,7 @@ from typing import Final
 from etl.formats.archive import SEPARATOR, members
 from etl.models import SourceText
 from etl.reading import MAX_DOCUMENT_BYTES, ReadError, read_file_bytes, too_large
+from etl.refusals import reason, word
 
 # A document read, or why one could not be: a zip's members each get one of these.
 Document = SourceText | ReadError
@@ -32,9 +33,8 @@ _READERS: Final[dict[str, str]] = {
     OLE: "etl.formats.legacy:read",
     IMAGE: "etl.formats.ocr:read_image",
 }
-_CONTENT_NAMES: Final[dict[str, str]] = {
-    TEXT: "text", PDF: "a PDF", DOCX: "a Word .docx file", ZIP: "a zip archive",
-    OLE: "an old Office file (.doc/.wps/.xls)", IMAGE: "an image",
+_CONTENT_WORDS: Final[dict[str, str]] = {
+    TEXT: "text", PDF: "pdf", DOCX: "docx", ZIP: "zip", OLE: "old_office", IMAGE: "image",
 }  # fmt: skip
 # Suffix → the content it promises. Text suffixes promise nothing: content decides.
 SUFFIXES: Final[dict[str, str | None]] = {
@@ -91,13 +91,18 @@ def _content_kind(name: str, data: bytes) -> str:
     if content == TEXT:
         other = next((what for magic, what in _OTHER_MAGIC if data.startswith(magic)), None)
         if other:
-            raise ReadError(name, f"not a supported format: {other}")
+            raise ReadError(name, reason("unsupported", what=other))
     if promised is not None and promised != content and {promised, content} != {ZIP, DOCX}:
         suffix = PurePosixPath(name).suffix.lower()
         raise ReadError(
-            name, f"named {suffix} but its content is {_CONTENT_NAMES[content]}, not "
-            f"{_CONTENT_NAMES[promised]}: rename it or export it again",
-        )  # fmt: skip
+            name,
+            reason(
+                "misnamed",
+                suffix=suffix,
+                content=word(_CONTENT_WORDS[content]),
+                promised=word(_CONTENT_WORDS[promised]),
+            ),
+        )
     return content
 
 
@@ -111,7 +116,7 @@ def read_one(name: str, data: bytes) -> SourceText:
     """One document that is not a zip, read by the reader its content calls for."""
     kind = _content_kind(name, data)
     if kind == ZIP:
-        raise ReadError(name, "a zip inside a zip is not unpacked: unpack the inner one first")
+        raise ReadError(name, reason("zip_in_zip"))
     return _reader(kind)(data, name)
 
 
@@ -126,7 +131,7 @@ def read_upload(name: str, data: bytes) -> list[Document]:
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ReadError(name, too_large(len(data)))
     if not data:
-        raise ReadError(name, "empty file")
+        raise ReadError(name, reason("empty"))
     if _content_kind(name, data) != ZIP:
         return [read_one(name, data)]
     out: list[Document] = []
@@ -135,7 +140,7 @@ def read_upload(name: str, data: bytes) -> list[Document]:
         if isinstance(content, ReadError):
             out.append(content)
         elif not supported(path):
-            out.append(ReadError(label, f"skipped: not a supported format ({_suffix(path)})"))
+            out.append(ReadError(label, reason("skipped_unsupported", suffix=_suffix(path))))
         else:
             try:
                 out.append(read_one(label, content))

@@ -19,6 +19,7 @@ import trafilatura
 from etl.formats.layout import Pieces, build
 from etl.models import Place, SourceText
 from etl.reading import ReadError, decode
+from etl.refusals import reason
 
 KIND: Final[str] = "html"
 # The start of an HTML document (after a BOM, blanks or comments).
@@ -54,10 +55,10 @@ def read_text(html: str, data: bytes, name: str, encoding: str) -> SourceText:
         date_extraction_params=_DATE_PARAMS,
     )
     if extracted is None:
-        raise ReadError(name, "web page with no article text")
+        raise ReadError(name, reason("web_no_text"))
     found = extracted if isinstance(extracted, dict) else extracted.as_dict()
     if not (found.get("text") or "").strip():
-        raise ReadError(name, "web page with no article text")
+        raise ReadError(name, reason("web_no_text"))
     lines = [line for line in str(found["text"]).split("\n") if line.strip()]
     title = (found.get("title") or "").strip()
     pieces = Pieces()

@@ -22,6 +22,7 @@ from lxml.etree import XMLSyntaxError
 from etl.formats.layout import Pieces, build
 from etl.models import Place, SourceText
 from etl.reading import ReadError
+from etl.refusals import reason
 
 KIND: Final[str] = "docx"
 CELL_SEPARATOR: Final[str] = " | "
@@ -61,9 +62,7 @@ def open_docx(data: bytes, name: str) -> docx.document.Document:
     try:
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
-        raise ReadError(
-            name, f"corrupt Word file ({type(exc).__name__}); open it in Word and save it again"
-        ) from exc
+        raise ReadError(name, reason("corrupt_word", detail=type(exc).__name__)) from exc
 
 
 def read(data: bytes, name: str) -> SourceText:
