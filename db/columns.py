@@ -133,10 +133,13 @@ RULE_ROW = tuple(f for f in CLAIM_ROW if name(f) in RULE_INPUTS)
 RANKED_ROW = tuple(f for f in RULE_ROW if name(f) not in SCOPE_INPUTS)
 
 
-def claims_from(source: str = "claims", *, documents: bool = True) -> str:
+def claims_from(
+    source: str = "claims", *, documents: bool = True, articles: str = "articles"
+) -> str:
     """``FROM`` each claim (``c``, read from ``source``: the table or a CTE of picked
-    claims) with its article (``a``) and, unless not needed, its document (``d``)."""
-    joined = f" FROM {source} c JOIN articles a ON a.article_id = c.article_id"
+    claims) with its article (``a``, from ``articles``: the table or a CTE of the picked
+    claims' articles) and, unless not needed, its document (``d``)."""
+    joined = f" FROM {source} c JOIN {articles} a ON a.article_id = c.article_id"
     return joined + (" LEFT JOIN documents d ON d.doc_id = c.doc_id" if documents else "")
 
 
