@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -266,9 +266,11 @@ class ArticleRecord:
         }
 
 
-@dataclass(frozen=True)
-class ClaimRecord:
-    """One claim: the article's identity and the number, with spans into the article text."""
+class ClaimRecord(NamedTuple):
+    """One claim: the article's identity and the number, with spans into the article text.
+
+    A tuple, like ``ClaimMatch``: a document makes one for every claim, and building a
+    frozen dataclass of these 34 fields was the costliest single line of extraction."""
 
     article_seq: int
     source: str
@@ -312,7 +314,7 @@ class ClaimRecord:
 
     def spec_dict(self) -> dict[str, Any]:
         """The fields of SPEC.md's Claim, as ``python -m etl extract`` prints."""
-        out = asdict(self)
+        out = self._asdict()
         out.pop("article_seq")
         value = self.value
         out["value"] = int(value) if float(value).is_integer() else value
