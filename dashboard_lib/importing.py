@@ -32,6 +32,7 @@ from db.location import PROJECT_ROOT
 UPLOAD_COMMAND = (sys.executable, "-m", "etl", "upload", "--events")
 UNNAMED = "未命名文件"
 BROKEN_RUN = "导入未完成：{detail}"
+EXITED = "导入进程意外退出（退出码 {status}）"
 STDERR_TAIL = 600
 RESULT_COLUMNS = ("文件", "结果", "文章", "数据", "地区", "说明")
 UPLOADED = "上传"
@@ -143,7 +144,7 @@ def run_import(
     detail = errors.read_text(encoding="utf-8", errors="replace").strip()[-STDERR_TAIL:]
     shutil.rmtree(staging, ignore_errors=True)
     if not run.finished or status not in (0, 1):
-        run.error = BROKEN_RUN.format(detail=detail or f"exit status {status}")
+        run.error = BROKEN_RUN.format(detail=detail or EXITED.format(status=status))
         reported = set(run.of_upload)
         for index, name in enumerate(names):
             if index not in reported:
