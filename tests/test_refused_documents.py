@@ -32,7 +32,7 @@ KEPT, GOOD, BAD = (
 
 def _first_claim(**changes: object) -> Callable[[DocumentResult], None]:
     def spoil(result: DocumentResult) -> None:
-        result.claims[0] = dataclasses.replace(result.claims[0], **changes)  # type: ignore[arg-type]
+        result.claims[0] = result.claims[0]._replace(**changes)  # type: ignore[arg-type]
 
     return spoil
 
