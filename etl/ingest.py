@@ -36,7 +36,7 @@ from etl.loading import IdCounter, document_key, write_document
 from etl.models import DocumentResult
 from etl.pipeline import process
 from etl.reading import ReadError, file_sha256
-from etl.refusals import Reason, named, reason
+from etl.refusals import FileRefused, Words, named, reason
 from etl.validation import NotAReportError, check_is_report
 from valuation.stored import RULE_VERSION
 
@@ -63,19 +63,19 @@ class Outcome:
     chinese: str | None = None
 
 
-def refused(path: Path | str, why: Reason) -> Outcome:
+def refused(path: Path | str, why: Words) -> Outcome:
     """The outcome of a file refused for ``why`` (``etl.refusals``)."""
     return Outcome(
         Path(path), error=named(str(path), why, "en"), chinese=named(str(path), why, "zh")
     )
 
 
-def _refused_by(path: Path, exc: ReadError | NotAReportError) -> Outcome:
+def _refused_by(path: Path, exc: FileRefused) -> Outcome:
     return Outcome(path, error=str(exc), chinese=exc.chinese)
 
 
 def _not_stored(path: Path, exc: DocumentRefused) -> Outcome:
-    return Outcome(path, error=f"{path}: {exc}", chinese=f"{path}：{exc.chinese}")
+    return refused(path, Words(str(exc), exc.chinese))
 
 
 def expand_paths(paths: Iterable[Path], on_skip: Callable[[str], None] | None = None) -> list[Path]:

@@ -46,24 +46,16 @@ from charset_normalizer import from_bytes
 
 from etl.models import SourceText
 from etl.numbers import QuantityGrammar
-from etl.refusals import Reason, Words, named, reason, word
+from etl.refusals import FileRefused, Reason, Words, reason, word
 
 
-class ReadError(Exception):
-    """A file that cannot be read as a report; the message is ``<file>: <reason>``.
+class ReadError(FileRefused):
+    """A file that cannot be read as a report (``etl.refusals.FileRefused``); ``reason`` is
+    the reason alone, in English."""
 
-    ``why`` says it in both languages (``etl.refusals``): ``reason`` and the message in
-    English for the command line, ``chinese`` (``<文件>：<原因>``) for the 导入 page."""
-
-    def __init__(self, name: str, why: Reason) -> None:
-        super().__init__(named(name, why, "en"))
-        self.name = name
-        self.why = why
+    def __init__(self, name: str, why: Words) -> None:
+        super().__init__(name, why)
         self.reason = why.en
-
-    @property
-    def chinese(self) -> str:
-        return named(self.name, self.why, "zh")
 
 
 # ---------------------------------------------------------------------------------------

@@ -39,19 +39,24 @@ class Words:
 
 
 @dataclass(frozen=True)
-class Reason:
-    """Why a file was refused: its key in the table, and the reason in both languages."""
+class Reason(Words):
+    """Why a file was refused: the reason in both languages, and its key in the table."""
 
     code: str
-    en: str
-    zh: str
 
-    def said(self, language: str) -> str:
-        return self.en if language == "en" else self.zh
 
-    def words(self) -> Words:
-        """The reason as a phrase another reason can name (PDF 的文字层不是报告：…)."""
-        return Words(self.en, self.zh)
+class FileRefused(Exception):
+    """A file refused for ``why``; the message is ``<file>: <reason>`` in English (the
+    command line), ``chinese`` the same as ``<文件>：<原因>`` (the 导入 page)."""
+
+    def __init__(self, name: str, why: Words) -> None:
+        super().__init__(named(name, why, "en"))
+        self.name = name
+        self.why = why
+
+    @property
+    def chinese(self) -> str:
+        return named(self.name, self.why, "zh")
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def reason(code: str, **args: Any) -> Reason:
     for lang in LANGUAGES:
         filled = {k: v.said(lang) if isinstance(v, (Words, Reason)) else v for k, v in args.items()}
         said[lang] = templates[lang].format(**filled)
-    return Reason(code, said["en"], said["zh"])
+    return Reason(en=said["en"], zh=said["zh"], code=code)
 
 
 def joined(parts: list[Reason]) -> Words:
@@ -117,6 +122,6 @@ def joined(parts: list[Reason]) -> Words:
     )
 
 
-def named(name: str, why: Reason, language: str) -> str:
+def named(name: str, why: Words, language: str) -> str:
     """``<file>: <reason>`` (``<文件>：<原因>``): a refusal as one line."""
     return f"{name}{NAME_SEPARATORS[language]}{why.said(language)}"

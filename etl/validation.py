@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.models import SourceText
-from etl.refusals import Reason, Words, joined, named, reason, word
+from etl.refusals import FileRefused, Reason, Words, joined, reason, word
 from etl.rulebook import load_yaml, rule_file
 
 _SPACE = re.compile(r"\s+")
@@ -94,18 +94,9 @@ def _shipped_gate() -> ReportGate:
     return ReportGate.from_rules(rule_file("report_gate"))
 
 
-class NotAReportError(ValueError):
+class NotAReportError(FileRefused, ValueError):
     """The file decodes as Chinese text but says nothing about 双拥 work; ``why`` says which
     measures fell short in both languages (``etl.refusals``)."""
-
-    def __init__(self, name: str, why: Reason) -> None:
-        super().__init__(named(name, why, "en"))
-        self.name = name
-        self.why = why
-
-    @property
-    def chinese(self) -> str:
-        return named(self.name, self.why, "zh")
 
 
 @dataclass(frozen=True)
