@@ -242,8 +242,7 @@ def ranking_roles(src: Source, f: Filters, region_key: str) -> pd.DataFrame:
     f = ranking_filters(src, f)
     year = _stored_year_of(src, f, f.scope)
     if year is None:
-        roles = src.computed_ranking(f).roles
-        return roles[roles["region_key"] == region_key].reset_index(drop=True)
+        return src.computed_ranking(f).region_roles(region_key)
     return _stored_roles(src, f.metric, f.category, year, region_key, f.scope)
 
 

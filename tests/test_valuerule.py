@@ -278,6 +278,27 @@ def test_ranks_are_sorted_and_ties_share_a_rank() -> None:
     assert list(table["rank"]) == [1, 1, 3, 4]
 
 
+def test_one_regions_roles_are_its_rows_of_every_region_s_roles() -> None:
+    """A click on a bar reads one region's roles; they are that region's rows of the
+    whole table, in its order, with its dtypes, and none for a region not ranked."""
+    claims = frame(
+        claim(value=1e7, article_id=1),
+        claim(value=2e6, article_id=1, rate=True),
+        claim(value=3e6, article_id=2, region="洛阳市", region_code="410300"),
+        claim(value=1e7, article_id=3, doc_id=2),  # a reprint of the first
+        claim(value=4e6, article_id=4, region="开封市", region_code="410200"),
+    )
+    result = vr.rank(claims, "funds")
+    every = result.roles
+    assert set(every["region_key"]) == {"620700", "410300", "410200"}
+    for key in ("620700", "410300", "410200", "340200"):
+        expected = every[every["region_key"] == key].reset_index(drop=True)
+        pd.testing.assert_frame_equal(result.region_roles(key), expected)
+    assert sorted(every.loc[every["region_key"] == "620700", "role"]) == [
+        "counted", "duplicate", "rate",
+    ]  # fmt: skip
+
+
 def test_empty_input_gives_an_empty_table_with_the_columns() -> None:
     empty = frame(claim()).iloc[0:0]
     result = vr.rank(empty, "funds")

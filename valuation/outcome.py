@@ -9,7 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from valuation.registry import RANKABLE_STATUSES
+from valuation.registry import RANKABLE_STATUSES, ROLE_ORDER
+
+# The role names as pandas infers a column of them (``str`` from pandas 3 on).
+_ROLE_NAMES = pd.Series(list(ROLE_ORDER)).array
 
 TABLE_COLUMNS = [
     "rank", "region_key", "region", "region_code", "province", "tier", "metric", "value",
@@ -34,18 +37,74 @@ SCOPE_INPUTS = frozenset({"period_kind", "covers_start", "covers_end"})
 
 
 @dataclass(frozen=True)
+class RoleCodes:
+    """The roles of a ranking's claims as the kernel works them out: codes, made a frame
+    only when read.
+
+    A two-year ranking of a million-claim database gives 81,000 roles; making them a frame
+    of text (and pickling it into the dashboard's cache) took a tenth of the ranking's
+    time, for a table that is read only when a bar is clicked, and then for one region
+    (:meth:`of_region`). ``claim_id`` and each ``by`` column are the claims' own values in
+    group-major order; ``group`` indexes ``keys`` (each group's region key) and ``role``
+    indexes ``ROLE_ORDER``.
+    """
+
+    claim_id: pd.Series
+    group: np.ndarray
+    keys: pd.Series
+    role: np.ndarray
+    by: tuple[tuple[str, pd.Series], ...] = ()
+
+    def frame(self) -> pd.DataFrame:
+        """claim_id, region_key, the ``by`` columns, role: one row per ranked claim."""
+        return self._rows(np.arange(self.group.size))
+
+    def of_region(self, region_key: str) -> pd.DataFrame:
+        """:meth:`frame`'s rows of one region, in the same order."""
+        groups = np.flatnonzero((self.keys == region_key).to_numpy(dtype=bool, na_value=False))
+        return self._rows(np.flatnonzero(np.isin(self.group, groups)))
+
+    def _rows(self, at: np.ndarray) -> pd.DataFrame:
+        keys = self.keys.take(self.group[at]).reset_index(drop=True)
+        if keys.dtype == object:  # typed as a key broadcast into each region's part would be
+            keys = pd.Series(keys.tolist())
+        return pd.DataFrame(
+            {
+                "claim_id": self.claim_id.take(at).reset_index(drop=True),
+                "region_key": keys,
+                **{name: column.take(at).reset_index(drop=True) for name, column in self.by},
+                "role": _ROLE_NAMES.take(self.role[at].astype(np.intp)),
+            }
+        )
+
+
+@dataclass(frozen=True)
 class Ranking:
     """The outcome of the rule for one metric.
 
     ``table``: one row per region (columns ``TABLE_COLUMNS``), sorted by value, largest
     first. ``roles``: claim_id → region_key, role for every claim of a ranked region; the
     claims behind a value (its evidence) are those whose role is counted or duplicate.
-    ``n_unplaced``: claims left out because their region is unknown.
+    ``n_unplaced``: claims left out because their region is unknown. The roles are held
+    as given: a frame (``valuation.reference``) or the kernel's codes, made a frame when
+    read.
     """
 
     table: pd.DataFrame
-    roles: pd.DataFrame
+    held_roles: pd.DataFrame | RoleCodes
     n_unplaced: int
+
+    @property
+    def roles(self) -> pd.DataFrame:
+        held = self.held_roles
+        return held.frame() if isinstance(held, RoleCodes) else held
+
+    def region_roles(self, region_key: str) -> pd.DataFrame:
+        """The roles of one region's claims (what a click on its bar reads)."""
+        held = self.held_roles
+        if isinstance(held, RoleCodes):
+            return held.of_region(region_key)
+        return held[held["region_key"] == region_key].reset_index(drop=True)
 
 
 def placed_mask(claims: pd.DataFrame) -> pd.Series:

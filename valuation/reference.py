@@ -243,4 +243,6 @@ def rank(claims: pd.DataFrame, metric: str) -> Ranking:
         if summaries
         else pd.DataFrame(columns=TABLE_COLUMNS[1:]).assign(rank=pd.Series(dtype="int64"))
     )
-    return Ranking(table=table[TABLE_COLUMNS], roles=roles_df, n_unplaced=len(rows) - len(placed))
+    return Ranking(
+        table=table[TABLE_COLUMNS], held_roles=roles_df, n_unplaced=len(rows) - len(placed)
+    )

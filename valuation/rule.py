@@ -43,7 +43,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from valuation import kernel
-from valuation.outcome import TABLE_COLUMNS, Ranking, period_key, placed_mask
+from valuation.outcome import TABLE_COLUMNS, Ranking, RoleCodes, period_key, placed_mask
 from valuation.registry import RANKED_METRICS
 
 __all__ = [
@@ -70,7 +70,7 @@ def scoped(
     unsorted and without ranks (``valuation.stored`` prepares them for ingest to store).
     """
     table, roles, _ = kernel.apply(claims, metric, by)
-    return table, roles
+    return table, _frame(roles)
 
 
 def rank(claims: pd.DataFrame, metric: str) -> Ranking:
@@ -90,7 +90,7 @@ def rank_each(claims: pd.DataFrame, metrics: Sequence[str]) -> list[Ranking]:
 
 def _each(
     claims: pd.DataFrame, metrics: Sequence[str]
-) -> list[tuple[pd.DataFrame, pd.DataFrame, int]]:
+) -> list[tuple[pd.DataFrame, pd.DataFrame | RoleCodes, int]]:
     """The kernel's (table, roles, unplaced) of each metric: one pass when they are
     distinct."""
     if len(set(metrics)) < len(metrics):
@@ -98,7 +98,11 @@ def _each(
     return kernel.apply_each(claims, metrics)
 
 
-def _ranked(table: pd.DataFrame, roles: pd.DataFrame, n_unplaced: int) -> Ranking:
+def _frame(roles: pd.DataFrame | RoleCodes) -> pd.DataFrame:
+    return roles.frame() if isinstance(roles, RoleCodes) else roles
+
+
+def _ranked(table: pd.DataFrame, roles: pd.DataFrame | RoleCodes, n_unplaced: int) -> Ranking:
     """The kernel's table sorted and ranked (see :func:`rank`)."""
     if not table.empty:
         table = table.sort_values(
@@ -108,7 +112,7 @@ def _ranked(table: pd.DataFrame, roles: pd.DataFrame, n_unplaced: int) -> Rankin
         table = table.reset_index(drop=True)
     else:
         table.insert(0, "rank", pd.Series(dtype="int64"))
-    return Ranking(table=table, roles=roles, n_unplaced=n_unplaced)
+    return Ranking(table=table, held_roles=roles, n_unplaced=n_unplaced)
 
 
 def compare(
@@ -121,7 +125,8 @@ def compare(
     parts: list[pd.DataFrame] = []
     roles: list[pd.DataFrame] = []
     # The values are placed on the grid by region and metric, so they need no ranks.
-    for metric, (table, metric_roles, _) in zip(metrics, _each(claims, metrics), strict=True):
+    for metric, (table, held, _) in zip(metrics, _each(claims, metrics), strict=True):
+        metric_roles = _frame(held)
         if not table.empty:
             parts.append(table)
         if not metric_roles.empty:

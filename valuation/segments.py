@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 _RADIX_LIMIT = 1 << 16  # codes below this fit numpy's radix sort (16-bit integers)
 
@@ -107,3 +108,17 @@ def floats(series: pd.Series) -> np.ndarray:
 def flags(series: pd.Series) -> np.ndarray:
     """The column as booleans, False where missing."""
     return series.to_numpy(dtype=bool, na_value=False)
+
+
+def values_at(series: pd.Series, at: np.ndarray) -> list:
+    """``series.take(at).tolist()``, sooner for a column held in Arrow (text from the
+    database): Arrow takes the few rows itself, where pandas' take wraps a copy of them in
+    a new array first (a third of a millisecond a column for the 456 heads of a ranking,
+    read for seven columns). Missing values are the column's own missing value, as
+    ``tolist`` gives them."""
+    array = series.array
+    if not isinstance(array, pd.arrays.ArrowStringArray):
+        return series.take(at).tolist()
+    values = pa.array(array).take(pa.array(at, type=pa.int64())).to_pylist()
+    na = array.dtype.na_value
+    return [na if v is None else v for v in values]
