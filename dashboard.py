@@ -8,8 +8,9 @@ ships: emoji would need a colour-emoji font the servers do not have.
 
 import streamlit as st
 
-from dashboard_lib import widgets
+from dashboard_lib import allocator, widgets
 
+allocator.keep_freed_memory()  # a cache miss reuses the memory the last one freed
 st.set_page_config(page_title="双拥工作指标对比", layout="wide")
 
 PAGES = [

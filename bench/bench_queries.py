@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.results_block import write_block  # noqa: E402
+from dashboard_lib import allocator  # noqa: E402
 from db import floors, synthetic  # noqa: E402
 from db.connection import connect_readonly  # noqa: E402
 from db.filters import Filters  # noqa: E402
@@ -546,6 +547,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="time only interactions naming this")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
+    allocator.keep_freed_memory()  # the dashboard's process does (dashboard.py)
 
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "bench.duckdb"
