@@ -8,9 +8,9 @@ ships: emoji would need a colour-emoji font the servers do not have.
 
 import streamlit as st
 
-from dashboard_lib import allocator, widgets
+from dashboard_lib import process, widgets
 
-allocator.keep_freed_memory()  # a cache miss reuses the memory the last one freed
+process.keep_freed_memory()  # a cache miss reuses the memory the last one freed
 st.set_page_config(page_title="双拥工作指标对比", layout="wide")
 
 PAGES = [
@@ -31,4 +31,7 @@ PAGES = [
 
 page = st.navigation(PAGES)
 widgets.sync_url()
-page.run()
+try:
+    page.run()
+finally:  # a page that stops (st.stop) or reruns has loaded its modules too
+    process.freeze_loaded_objects()  # once, when the first page has loaded its modules

@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.results_block import write_block  # noqa: E402
-from dashboard_lib import allocator  # noqa: E402
+from dashboard_lib import process  # noqa: E402
 from db import floors, synthetic  # noqa: E402
 from db.connection import connect_readonly  # noqa: E402
 from db.filters import Filters  # noqa: E402
@@ -546,8 +546,17 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="reuse (or first create) this database file")
     parser.add_argument("--only", default="", help="time only interactions naming this")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--default-process",
+        action="store_true",
+        help="leave the allocator and the garbage collector as Python starts them (what"
+        " dashboard.py's settings of its process save); print only",
+    )
     args = parser.parse_args()
-    allocator.keep_freed_memory()  # the dashboard's process does (dashboard.py)
+    tuned = not args.default_process
+    args.no_write = args.no_write or not tuned
+    if tuned:
+        process.keep_freed_memory()  # as dashboard.py sets the dashboard's process
 
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "bench.duckdb"
@@ -560,7 +569,10 @@ def main() -> None:
         counts = synthetic.counts(path)
         size_mb = path.stat().st_size / 2**20
         timings = []
-        for case in cases(path):
+        every_case = cases(path)  # the dashboard's modules loaded, as after its first page
+        if tuned:
+            process.freeze_loaded_objects()
+        for case in every_case:
             if args.only not in f"{case.page} {case.name}":
                 continue
             timing = measure(case, args.repeats)

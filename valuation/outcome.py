@@ -126,6 +126,14 @@ def trusted_mask(claims: pd.DataFrame) -> pd.Series:
 
 def period_key(df: pd.DataFrame) -> pd.Series:
     """(start, end) as a hashable pair, with None for missing ends."""
-    start = df["period_start"].astype("object").where(df["period_start"].notna(), None)
-    end = df["period_end"].astype("object").where(df["period_end"].notna(), None)
+    start, end = (_stated_ends(df[column]) for column in ("period_start", "period_end"))
     return pd.Series(list(zip(start, end, strict=True)), index=df.index, dtype="object")
+
+
+def _stated_ends(column: pd.Series) -> list:
+    """The column's values as Python objects, None where missing: read as one list (a
+    chart's labels and its table each ask for the periods of every bar)."""
+    return [
+        None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
+        for v in column.astype("object").tolist()
+    ]
