@@ -201,7 +201,13 @@ def conflicts(src: Source, claim_ids: Sequence[int]) -> pd.DataFrame:
 
 
 def computed_ranking(src: Source, f: Filters) -> Ranking:
-    claims_ = src.run(ranking.ranking_claims, f, statuses=RANKABLE_STATUSES, rule_columns=True)
+    claims_ = src.run(
+        ranking.ranking_claims,
+        f,
+        statuses=RANKABLE_STATUSES,
+        rule_columns=True,
+        stored_copy=_stored(src),
+    )
     return rule.rank(claims_, f.metric)
 
 
@@ -292,10 +298,13 @@ def _scope_of(f: Filters, metric: str) -> Filters:
 def computed_comparison(src: Source, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     f = comparison_filters(src, f)
     places = _places(src, f.regions)
+    stored_copy = _stored(src)
     values, roles = [], []
     for scope, metrics in _metric_scopes(f).items():
         g = replace(f, scope=scope)
-        claims_ = src.run(ranking.region_claims, g, metrics=metrics, rule_columns=True)
+        claims_ = src.run(
+            ranking.region_claims, g, metrics=metrics, rule_columns=True, stored_copy=stored_copy
+        )
         long, metric_roles = rule.compare(claims_, places, metrics)
         values.append(long[long["reported"]][[c for c in TABLE_COLUMNS if c in long]])
         roles.append(metric_roles)

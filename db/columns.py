@@ -70,6 +70,14 @@ UNPLACED_ARTICLE_COLUMNS = (
 )  # fmt: skip
 ARTICLE_DECISION_COLUMNS = ("kind", "basis", "confidence", "articles")
 REGION_CLAIM_COLUMNS = ("region_key", "region", "province", "tier", "claims")
+# The claims as the value rule reads them (``RULE_ROW``'s columns) and whether OCR read
+# them, with their article's status and date: ``rule_claims``, stored at ingest.
+RULE_CLAIM_COLUMNS = (
+    "claim_id", "article_id", "doc_id", "region_key", "region", "region_code", "province",
+    "tier", "region_status", "year", "metric", "category", "value", "unit", "approx", "rate",
+    "is_part", "period_start", "period_end", "suspect", "date", "period_kind", "covers_start",
+    "covers_end", "ocr",
+)  # fmt: skip
 
 TABLES: dict[str, tuple[str, ...]] = {
     "regions": REGION_COLUMNS,
@@ -88,6 +96,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "unplaced_articles": UNPLACED_ARTICLE_COLUMNS,
     "article_decisions": ARTICLE_DECISION_COLUMNS,
     "region_claims": REGION_CLAIM_COLUMNS,
+    "rule_claims": RULE_CLAIM_COLUMNS,
 }
 
 
@@ -131,6 +140,10 @@ RULE_ROW = tuple(f for f in CLAIM_ROW if name(f) in RULE_INPUTS)
 # The same less the columns that place a claim in a 统计口径: what the dashboard fetches to
 # rank on the fly, its 口径 and years already applied by the WHERE clause.
 RANKED_ROW = tuple(f for f in RULE_ROW if name(f) not in SCOPE_INPUTS)
+# ``rule_claims`` is written from RULE_ROW (and ``c.ocr``, which a filter tests); the same
+# fetch as RANKED_ROW, read from it (``c``: one table, no join).
+RULE_CLAIM_FIELDS = (*RULE_ROW, "c.ocr")
+RANKED_STORED_ROW = tuple(f"c.{name(f)}" for f in RANKED_ROW)
 
 
 def claims_from(

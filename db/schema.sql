@@ -300,6 +300,39 @@ CREATE TABLE IF NOT EXISTS region_claims (
     claims     BIGINT NOT NULL
 );
 
+-- One row = a trusted claim as the value rule reads it, with its article's status and date
+-- (db/ranking.py RULE_CLAIMS_SQL), in the order of metric, covers_end and region key: what
+-- a ranking or a comparison formed from the claims (several years) scans when the stored
+-- tables are current, skipping the row groups of other metrics and years and joining
+-- nothing. Rebuilt with the tables above.
+CREATE TABLE IF NOT EXISTS rule_claims (
+    claim_id      INTEGER NOT NULL,      -- → claims.claim_id
+    article_id    INTEGER NOT NULL,
+    doc_id        INTEGER NOT NULL,
+    region_key    VARCHAR,
+    region        VARCHAR,
+    region_code   VARCHAR,
+    province      VARCHAR,
+    tier          VARCHAR,
+    region_status VARCHAR,               -- the article's
+    year          INTEGER,
+    metric        VARCHAR NOT NULL,
+    category      VARCHAR,
+    value         DOUBLE NOT NULL,
+    unit          VARCHAR NOT NULL,
+    approx        VARCHAR NOT NULL,
+    rate          BOOLEAN NOT NULL,
+    is_part       BOOLEAN NOT NULL,
+    period_start  INTEGER,
+    period_end    INTEGER,
+    suspect       BOOLEAN,
+    date          DATE,                  -- the article's
+    period_kind   VARCHAR,
+    covers_start  INTEGER,
+    covers_end    INTEGER,
+    ocr           BOOLEAN
+);
+
 -- Columns added after a database may already exist: an older file gains them on its next
 -- ingest instead of refusing every insert.
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS region_basis VARCHAR;

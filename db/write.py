@@ -46,12 +46,13 @@ from db.columns import (
     REGION_CLAIM_COLUMNS,
     REGION_COLUMNS,
     REGION_VALUE_COLUMNS,
+    RULE_CLAIM_COLUMNS,
     UNPLACED_COLUMNS,
     listed,
 )
 from db.errors import DatabaseBroken, DatabaseBusy, DocumentRefused
 from db.overview import REGION_CLAIMS_SQL, SUMMARIES
-from db.ranking import CONFLICT_PAIRS_SQL, UNPLACED_CLAIMS_SQL, rule_inputs
+from db.ranking import CONFLICT_PAIRS_SQL, RULE_CLAIMS_SQL, UNPLACED_CLAIMS_SQL, rule_inputs
 from db.sql import Con, scalar
 from valuation import stored
 from valuation.registry import CONFLICT, RANKABLE_STATUSES, RANKED_METRICS
@@ -66,6 +67,7 @@ DERIVED_TABLES = (
     *SUMMARIES,
     "region_claims",
     "conflict_pairs",
+    "rule_claims",
     "rankings_state",
 )
 # Larger than any ingest here: the copy is checkpointed once, when ingest ends.
@@ -309,6 +311,7 @@ def rebuild_derived(con: Con) -> RebuildStats:
             f"INSERT INTO conflict_pairs ({listed(CONFLICT_PAIR_COLUMNS)}) " + CONFLICT_PAIRS_SQL,
             {"conflict": CONFLICT},
         )
+        con.execute(f"INSERT INTO rule_claims ({listed(RULE_CLAIM_COLUMNS)}) " + RULE_CLAIMS_SQL)
         con.execute(
             "INSERT INTO rankings_state (rule_version, built_at) VALUES (?, ?)",
             [stored.RULE_VERSION, datetime.now()],

@@ -185,6 +185,88 @@ def test_the_stored_metric_summary_equals_the_claims(ro: duckdb.DuckDBPyConnecti
     assert len(expected) >= 5
 
 
+def _fetched_filters(con: duckdb.DuckDBPyConnection) -> Iterator[Filters]:
+    """Rankings formed from the claims as the pages ask for them: several years in each 口径,
+    one stored scope, a fund category, a province, OCR-read claims left out."""
+    options = overview.options(con, CATEGORISED_METRICS)
+    years = options.years
+    last_two = tuple(years[-2:])
+    for metric in RANKED_METRICS:
+        for tier in TIERS:
+            yield flt(metric=metric, tier=tier, years=last_two)
+            yield flt(metric=metric, tier=tier, scope=registry.SCOPE_SINGLE, years=last_two)
+            yield flt(metric=metric, tier=tier, scope=registry.SCOPE_SPAN, years=years[-1:])
+        yield flt(metric=metric, tier="prefecture", provinces=options.provinces[:1])
+        yield flt(metric=metric, tier="county", years=years[:1], no_ocr=True)
+    for category in options.categories[:2]:
+        yield flt(metric="funds", tier="prefecture", category=category, years=last_two)
+
+
+def _by_claim(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values("claim_id", ignore_index=True)
+
+
+def test_the_stored_copy_of_the_claims_gives_a_ranking_the_rows_the_claims_give(
+    ro: duckdb.DuckDBPyConnection,
+) -> None:
+    """``rule_claims`` (the claims as the rule reads them, stored in metric and year order)
+    answers every filter of a ranking with the same rows, values and types as the claims
+    joined to their articles: the rule cannot tell which it was handed."""
+    fetched = 0
+    for f in _fetched_filters(ro):
+        read = {
+            copy: _by_claim(
+                ranking.ranking_claims(
+                    ro, f, statuses=RANKABLE_STATUSES, rule_columns=True, stored_copy=copy
+                )
+            )
+            for copy in (False, True)
+        }
+        pd.testing.assert_frame_equal(read[True], read[False], check_exact=True, obj=str(f))
+        fetched += len(read[True])
+    assert fetched > 200
+
+
+def test_the_stored_copy_gives_a_comparison_the_rows_the_claims_give(
+    ro: duckdb.DuckDBPyConnection,
+) -> None:
+    keys = ranking.sql.column(
+        ro, "SELECT region_key FROM region_claims ORDER BY claims DESC, region_key LIMIT 8"
+    )
+    years = overview.options(ro, CATEGORISED_METRICS).years
+    for f in (
+        flt(regions=keys),
+        flt(regions=keys[:2], years=tuple(years[-2:])),
+        flt(regions=keys, years=tuple(years[-2:]), scope=registry.SCOPE_SINGLE),
+        flt(regions=(*keys[:3], "甘肃省/陇东市"), scope=registry.SCOPE_SPAN),
+    ):
+        read = {
+            copy: _by_claim(
+                ranking.region_claims(
+                    ro, f, metrics=RANKED_METRICS, rule_columns=True, stored_copy=copy
+                )
+            )
+            for copy in (False, True)
+        }
+        assert len(read[False]) > 0, f
+        pd.testing.assert_frame_equal(read[True], read[False], check_exact=True, obj=str(f))
+
+
+def test_the_stored_copy_holds_every_trusted_claim_once_in_metric_and_year_order(
+    ro: duckdb.DuckDBPyConnection,
+) -> None:
+    trusted = ro.execute(
+        "SELECT count(*) FROM claims WHERE suspect IS NOT TRUE AND isfinite(value)"
+    ).fetchone()
+    copied = ro.execute("SELECT count(*), count(DISTINCT claim_id) FROM rule_claims").fetchone()
+    assert copied == (trusted[0], trusted[0])
+    stored_order = [
+        (r[0], math.inf if r[1] is None else r[1])  # NULLS LAST, DuckDB's default
+        for r in ro.execute("SELECT metric, covers_end FROM rule_claims").fetchall()
+    ]
+    assert stored_order == sorted(stored_order)  # what lets a read skip row groups
+
+
 def test_a_document_write_marks_the_stored_values_stale(tmp_path: Path) -> None:
     """Writing a document through ingest's own path (etl.loading → db.write) makes the
     stored values untrusted until the rebuild; the pages then count from the claims."""

@@ -36,8 +36,9 @@ from valuation.registry import (
 # 4: 统计口径 stored (single year, spans), 数据冲突 (later wins); 5: both quotes of each
 # 数据冲突 stored (``conflict_pairs``); 6: the 总览 page's summaries and the filter
 # options stored beside them (db.overview); 7: the places each page's region picker offers
-# (``region_claims``); 8: the 总览 page's list of unplaced articles stored whole.
-RULE_VERSION = 8
+# (``region_claims``); 8: the 总览 page's list of unplaced articles stored whole; 9: the
+# claims as the rule reads them stored in metric and year order (``rule_claims``).
+RULE_VERSION = 9
 
 EVERY_CATEGORY = ""
 EVERY_YEAR = 0
