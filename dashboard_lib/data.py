@@ -30,7 +30,7 @@ from db.filters import Filters
 from db.location import db_path, ingest_command
 from db.overview import Options
 from db.sql import Con
-from valuation.outcome import Ranking
+from valuation.outcome import HeldRoles, Ranking
 
 __all__ = ["EXCEL_MAX_ROWS", "PAGE_SIZE", "DbKey", "Overview", "RankingData", "TrendData"]
 
@@ -76,7 +76,7 @@ class _Source:
     def computed_ranking(self, f: Filters) -> Ranking:
         return _computed_ranking(self.key, f)
 
-    def computed_comparison(self, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def computed_comparison(self, f: Filters) -> tuple[pd.DataFrame, dict[str, HeldRoles]]:
         return _computed_comparison(self.key, f)
 
 
@@ -170,7 +170,7 @@ def _computed_ranking(key: DbKey, f: Filters) -> Ranking:
 
 
 @_cached(32)
-def _computed_comparison(key: DbKey, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _computed_comparison(key: DbKey, f: Filters) -> tuple[pd.DataFrame, dict[str, HeldRoles]]:
     return service.computed_comparison(_Source(key), f)
 
 

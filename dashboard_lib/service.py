@@ -26,7 +26,7 @@ from db import claims, documents, overview, ranking, trend
 from db.filters import COMPARE, EVERY_START, RANKING, TREND, Filters
 from db.sql import Con
 from valuation import rule, stored
-from valuation.outcome import TABLE_COLUMNS, Ranking
+from valuation.outcome import HeldRoles, Ranking, region_rows
 from valuation.registry import (
     CATEGORISED_METRICS,
     RANKABLE_STATUSES,
@@ -61,7 +61,7 @@ class Source(Protocol):
         """:func:`computed_ranking` of this database."""
         ...
 
-    def computed_comparison(self, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def computed_comparison(self, f: Filters) -> tuple[pd.DataFrame, dict[str, HeldRoles]]:
         """:func:`computed_comparison` of this database."""
         ...
 
@@ -295,21 +295,25 @@ def _scope_of(f: Filters, metric: str) -> Filters:
     return replace(f, scope=scope)
 
 
-def computed_comparison(src: Source, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+def computed_comparison(src: Source, f: Filters) -> tuple[pd.DataFrame, dict[str, HeldRoles]]:
+    """The comparison's grid formed from the claims, and each metric's roles as the rule
+    holds them (made a frame only for the cell clicked: :func:`comparison_roles`)."""
     f = comparison_filters(src, f)
     places = _places(src, f.regions)
     stored_copy = _stored(src)
-    values, roles = [], []
+    values: list[pd.DataFrame] = []
+    roles: dict[str, HeldRoles] = {}
     for scope, metrics in _metric_scopes(f).items():
         g = replace(f, scope=scope)
         claims_ = src.run(
             ranking.region_claims, g, metrics=metrics, rule_columns=True, stored_copy=stored_copy
         )
-        long, metric_roles = rule.compare(claims_, places, metrics)
-        values.append(long[long["reported"]][[c for c in TABLE_COLUMNS if c in long]])
-        roles.append(metric_roles)
-    found = pd.concat(values, ignore_index=True)
-    return rule.comparison_grid(places, found), pd.concat(roles, ignore_index=True)
+        found, held = rule.compared(claims_, metrics)
+        if found is not None:
+            values.append(found)
+        roles.update(held)
+    found = pd.concat(values, ignore_index=True) if values else None
+    return rule.comparison_grid(places, found), roles
 
 
 def read_comparison(src: Source, f: Filters) -> pd.DataFrame:
@@ -341,9 +345,10 @@ def comparison_roles(src: Source, f: Filters, region_key: str, metric: str) -> p
     g = _scope_of(f, metric)
     year = _stored_year_of(src, g, g.scope)
     if year is None:
-        roles = src.computed_comparison(f)[1]
-        chosen = (roles["region_key"] == region_key) & (roles["metric"] == metric)
-        return roles[chosen].drop(columns=["metric"]).reset_index(drop=True)
+        held = src.computed_comparison(f)[1].get(metric)
+        if held is None:
+            return pd.DataFrame({"claim_id": [], "region_key": [], "role": []})
+        return region_rows(held, region_key)
     return _stored_roles(src, metric, "", year, region_key, g.scope)
 
 

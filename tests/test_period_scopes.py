@@ -79,7 +79,7 @@ class _Source:
     def computed_ranking(self, f: Filters) -> Ranking:
         return service.computed_ranking(self, f)
 
-    def computed_comparison(self, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def computed_comparison(self, f: Filters) -> Any:
         return service.computed_comparison(self, f)
 
 

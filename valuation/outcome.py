@@ -78,6 +78,22 @@ class RoleCodes:
         )
 
 
+# Roles as the rule hands them over: a frame, or the kernel's codes made a frame on read.
+HeldRoles = pd.DataFrame | RoleCodes
+
+
+def frame_of(held: HeldRoles) -> pd.DataFrame:
+    """Every row of ``held`` as a frame."""
+    return held.frame() if isinstance(held, RoleCodes) else held
+
+
+def region_rows(held: HeldRoles, region_key: str) -> pd.DataFrame:
+    """The rows of ``held`` of one region (what a click on its bar or cell reads)."""
+    if isinstance(held, RoleCodes):
+        return held.of_region(region_key)
+    return held[held["region_key"] == region_key].reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class Ranking:
     """The outcome of the rule for one metric.
@@ -91,20 +107,16 @@ class Ranking:
     """
 
     table: pd.DataFrame
-    held_roles: pd.DataFrame | RoleCodes
+    held_roles: HeldRoles
     n_unplaced: int
 
     @property
     def roles(self) -> pd.DataFrame:
-        held = self.held_roles
-        return held.frame() if isinstance(held, RoleCodes) else held
+        return frame_of(self.held_roles)
 
     def region_roles(self, region_key: str) -> pd.DataFrame:
         """The roles of one region's claims (what a click on its bar reads)."""
-        held = self.held_roles
-        if isinstance(held, RoleCodes):
-            return held.of_region(region_key)
-        return held[held["region_key"] == region_key].reset_index(drop=True)
+        return region_rows(self.held_roles, region_key)
 
 
 def placed_mask(claims: pd.DataFrame) -> pd.Series:

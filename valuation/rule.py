@@ -43,13 +43,22 @@ from collections.abc import Sequence
 import pandas as pd
 
 from valuation import kernel
-from valuation.outcome import TABLE_COLUMNS, Ranking, RoleCodes, period_key, placed_mask
+from valuation.outcome import (
+    TABLE_COLUMNS,
+    HeldRoles,
+    Ranking,
+    RoleCodes,
+    frame_of,
+    period_key,
+    placed_mask,
+)
 from valuation.registry import RANKED_METRICS
 
 __all__ = [
     "TABLE_COLUMNS",
     "Ranking",
     "compare",
+    "compared",
     "comparison_grid",
     "period_outliers",
     "placed_mask",
@@ -70,7 +79,7 @@ def scoped(
     unsorted and without ranks (``valuation.stored`` prepares them for ingest to store).
     """
     table, roles, _ = kernel.apply(claims, metric, by)
-    return table, _frame(roles)
+    return table, frame_of(roles)
 
 
 def rank(claims: pd.DataFrame, metric: str) -> Ranking:
@@ -98,10 +107,6 @@ def _each(
     return kernel.apply_each(claims, metrics)
 
 
-def _frame(roles: pd.DataFrame | RoleCodes) -> pd.DataFrame:
-    return roles.frame() if isinstance(roles, RoleCodes) else roles
-
-
 def _ranked(table: pd.DataFrame, roles: pd.DataFrame | RoleCodes, n_unplaced: int) -> Ranking:
     """The kernel's table sorted and ranked (see :func:`rank`)."""
     if not table.empty:
@@ -122,22 +127,35 @@ def compare(
 
     ``regions`` as in :func:`comparison_grid`. Returns (long table, roles with ``metric``).
     """
-    parts: list[pd.DataFrame] = []
-    roles: list[pd.DataFrame] = []
-    # The values are placed on the grid by region and metric, so they need no ranks.
-    for metric, (table, held, _) in zip(metrics, _each(claims, metrics), strict=True):
-        metric_roles = _frame(held)
-        if not table.empty:
-            parts.append(table)
-        if not metric_roles.empty:
-            roles.append(metric_roles.assign(metric=metric))
-    found = pd.concat(parts, ignore_index=True) if parts else None
+    found, held = compared(claims, metrics)
+    roles = [
+        frame_of(roles).assign(metric=metric)
+        for metric, roles in held.items()
+        if len(frame_of(roles))
+    ]
     roles_df = (
         pd.concat(roles, ignore_index=True)
         if roles
         else pd.DataFrame({"claim_id": [], "region_key": [], "role": [], "metric": []})
     )
     return comparison_grid(regions, found, metrics), roles_df
+
+
+def compared(
+    claims: pd.DataFrame, metrics: Sequence[str] = RANKED_METRICS
+) -> tuple[pd.DataFrame | None, dict[str, HeldRoles]]:
+    """What :func:`compare` places on its grid, for a caller that puts several passes on
+    one grid: the values (rows of ``TABLE_COLUMNS`` less the rank, for the region and
+    metric pairs that have one; None when none has) and each metric's roles as the rule
+    holds them (``outcome.region_rows`` reads one region's: a click on a cell)."""
+    parts: list[pd.DataFrame] = []
+    held: dict[str, HeldRoles] = {}
+    # The values are placed on the grid by region and metric, so they need no ranks.
+    for metric, (table, roles, _) in zip(metrics, _each(claims, metrics), strict=True):
+        if not table.empty:
+            parts.append(table)
+        held[metric] = roles
+    return (pd.concat(parts, ignore_index=True) if parts else None), held
 
 
 def comparison_grid(

@@ -22,15 +22,26 @@ HOME_HELP = "设置一次即可：排名中标出本地区并说明名次，对�
 
 def region_label(row: Mapping[Any, Any]) -> str:
     """张掖市（甘肃省·地级） — names repeat across provinces, so the province is shown."""
-    province = row.get("province") if isinstance(row.get("province"), str) else "省份不详"
-    return f"{row['region']}（{province}·{labels.tier_name(row.get('tier'))}）"
+    return _label(row["region"], row.get("province"), labels.tier_name(row.get("tier")))
+
+
+def _label(region: Any, province: Any, tier_name: str) -> str:
+    province = province if isinstance(province, str) else "省份不详"
+    return f"{region}（{province}·{tier_name}）"
 
 
 def region_labels(regions: pd.DataFrame) -> dict[str, str]:
-    """region_key → :func:`region_label` for every region (3,000 of them: columns are
-    read once as lists rather than row by row)."""
+    """region_key → :func:`region_label` for every region (3,000 of them, on every rerun of
+    a page with a region picker: columns are read once as lists, each tier named once)."""
+    tier_names: dict[Any, str] = {}
+
+    def tier_name(tier: Any) -> str:
+        if tier not in tier_names:
+            tier_names[tier] = labels.tier_name(tier)
+        return tier_names[tier]
+
     return {
-        key: region_label({"region": region, "province": province, "tier": tier})
+        key: _label(region, province, tier_name(tier))
         for key, region, province, tier in zip(
             regions["region_key"].tolist(),
             regions["region"].tolist(),
