@@ -300,19 +300,11 @@ def computed_comparison(src: Source, f: Filters) -> tuple[pd.DataFrame, dict[str
     holds them (made a frame only for the cell clicked: :func:`comparison_roles`)."""
     f = comparison_filters(src, f)
     places = _places(src, f.regions)
-    stored_copy = _stored(src)
-    values: list[pd.DataFrame] = []
-    roles: dict[str, HeldRoles] = {}
-    for scope, metrics in _metric_scopes(f).items():
-        g = replace(f, scope=scope)
-        claims_ = src.run(
-            ranking.region_claims, g, metrics=metrics, rule_columns=True, stored_copy=stored_copy
-        )
-        found, held = rule.compared(claims_, metrics)
-        if found is not None:
-            values.append(found)
-        roles.update(held)
-    found = pd.concat(values, ignore_index=True) if values else None
+    groups = [(replace(f, scope=scope), metrics) for scope, metrics in _metric_scopes(f).items()]
+    # One read and one pass of the rule for every 口径: each metric's claims are those of
+    # its own 口径, and the rule never looks across metrics.
+    claims_ = src.run(ranking.compared_claims, groups, stored_copy=_stored(src))
+    found, roles = rule.compared(claims_, [m for _, metrics in groups for m in metrics])
     return rule.comparison_grid(places, found), roles
 
 

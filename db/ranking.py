@@ -49,6 +49,7 @@ from valuation.outcome import TABLE_COLUMNS
 from valuation.registry import SCOPE_ALL, SCOPE_SINGLE, SCOPE_SPAN
 
 _CLAIM_COLUMN = re.compile(r"\bc\.(\w+)")
+_PARAM = re.compile(r"\$(\w+)")  # a bound parameter in a statement
 # Each claim with its article, and with its document (the rule needs no document).
 CLAIMS_JOINED = claims_from()
 CLAIMS_WITH_ARTICLE = claims_from(documents=False)
@@ -140,11 +141,37 @@ def rule_inputs(con: Con, *, metric: str, statuses: Sequence[str]) -> pd.DataFra
 
 
 def _region_where(f: Filters, metrics: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    clause, params = _region_condition(f, metrics)
+    return f" WHERE {clause}", params
+
+
+def _region_condition(f: Filters, metrics: Sequence[str]) -> tuple[str, dict[str, Any]]:
     clause, params = where(f.of(COMPARE), ("regions", "years", "scope", "since", "no_ocr"))
-    return f" WHERE {clause} AND {TRUSTED} AND list_contains($ranked, c.metric)", {
+    return f"{clause} AND {TRUSTED} AND list_contains($ranked, c.metric)", {
         **params,
         "ranked": _strs(metrics),
     }
+
+
+def _scopes_where(groups: Sequence[tuple[Filters, Sequence[str]]]) -> tuple[str, dict[str, Any]]:
+    """The claims of any of ``groups`` (each: the filters of one 口径 and the metrics read
+    in it): each group's condition with its parameters renamed apart, joined by OR."""
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    for i, (f, metrics) in enumerate(groups):
+        condition, bound = _region_condition(f, metrics)
+        conditions.append(_renamed(condition, bound, f"g{i}_"))
+        params.update({f"g{i}_{name}": value for name, value in bound.items()})
+    return " WHERE " + " OR ".join(f"({c})" for c in conditions), params
+
+
+def _renamed(condition: str, bound: dict[str, Any], prefix: str) -> str:
+    """``condition`` with each of its ``bound`` parameters ``$name`` written ``$prefixname``."""
+
+    def rename(match: re.Match[str]) -> str:
+        return f"${prefix}{match[1]}" if match[1] in bound else match[0]
+
+    return _PARAM.sub(rename, condition)
 
 
 def region_claims(
@@ -156,28 +183,45 @@ def region_claims(
     stored_copy: bool = False,
 ) -> pd.DataFrame:
     """All claims of the chosen regions for these metrics (the 对比 page);
-    ``rule_columns`` and ``stored_copy`` as in :func:`ranking_claims`.
-
-    The rule's fetch picks the claims first and joins only their articles: joined in one
-    step, DuckDB built its hash table from every article (400,000 at 10 M claims) to keep
-    the few thousand a comparison's claims are from."""
-    clause, params = _region_where(f, metrics)
-    if rule_columns and stored_copy:
-        return sql.df(con, select(RANKED_STORED_ROW) + " FROM rule_claims c" + clause, params)
+    ``rule_columns`` and ``stored_copy`` as in :func:`ranking_claims`."""
     if rule_columns:
-        picked = (
-            f"WITH picked AS MATERIALIZED (SELECT {_CLAIM_FIELDS_OF_RULE} FROM claims c{clause}),"
-            " picked_articles AS MATERIALIZED (SELECT article_id, region_status, date"
-            " FROM articles WHERE article_id IN (SELECT article_id FROM picked)) "
-        )
-        return sql.df(
-            con,
-            picked
-            + select(RANKED_ROW)
-            + claims_from("picked", documents=False, articles="picked_articles"),
-            params,
-        )
+        return _rule_claims(con, *_region_where(f, metrics), stored_copy=stored_copy)
+    clause, params = _region_where(f, metrics)
     return sql.df(con, select(CLAIM_ROW) + CLAIMS_JOINED + clause + _ORDER, params)
+
+
+def compared_claims(
+    con: Con, groups: Sequence[tuple[Filters, Sequence[str]]], *, stored_copy: bool = False
+) -> pd.DataFrame:
+    """The rule's columns of the chosen regions' claims for a comparison whose metrics are
+    read in different 口径 (honours in 全部, the others in the one chosen): ``groups`` pairs
+    each 口径's filters with its metrics, and the claims of all of them come in one read,
+    one scan instead of one a 口径. The metrics of two groups are apart, so each claim
+    belongs to one group: what :func:`region_claims` gives each, together."""
+    return _rule_claims(con, *_scopes_where(groups), stored_copy=stored_copy)
+
+
+def _rule_claims(
+    con: Con, clause: str, params: dict[str, Any], *, stored_copy: bool
+) -> pd.DataFrame:
+    """``RANKED_ROW`` of the claims matching ``clause`` (a WHERE on ``c``): from
+    ``rule_claims`` with ``stored_copy``, else picked from the claims first and joined to
+    only their articles (joined in one step, DuckDB built its hash table from every article,
+    400,000 at 10 M claims, to keep the few thousand a comparison's claims are from)."""
+    if stored_copy:
+        return sql.df(con, select(RANKED_STORED_ROW) + " FROM rule_claims c" + clause, params)
+    picked = (
+        f"WITH picked AS MATERIALIZED (SELECT {_CLAIM_FIELDS_OF_RULE} FROM claims c{clause}),"
+        " picked_articles AS MATERIALIZED (SELECT article_id, region_status, date"
+        " FROM articles WHERE article_id IN (SELECT article_id FROM picked)) "
+    )
+    return sql.df(
+        con,
+        picked
+        + select(RANKED_ROW)
+        + claims_from("picked", documents=False, articles="picked_articles"),
+        params,
+    )
 
 
 # --------------------------------------------------------------------------- stored values
