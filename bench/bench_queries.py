@@ -489,6 +489,12 @@ def cases(db_file: Path) -> list[Case]:
             two_years,
             SCOPE_ALL,
         ),
+        (  # the page's default 口径: honours in 全部, the other metrics in 单一年度
+            f"8 regions · 单一年度 {YEAR - 1}–{YEAR} (rule on the claims)",
+            eight,
+            two_years,
+            SCOPE_SINGLE,
+        ),
     )
     for label, chosen, span, scope in compared_sets:
         compared = Filters(regions=chosen, years=span, scope=scope)

@@ -141,28 +141,11 @@ def rule_inputs(con: Con, *, metric: str, statuses: Sequence[str]) -> pd.DataFra
 
 
 def _region_where(f: Filters, metrics: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    clause, params = _region_condition(f, metrics)
-    return f" WHERE {clause}", params
-
-
-def _region_condition(f: Filters, metrics: Sequence[str]) -> tuple[str, dict[str, Any]]:
     clause, params = where(f.of(COMPARE), ("regions", "years", "scope", "since", "no_ocr"))
-    return f"{clause} AND {TRUSTED} AND list_contains($ranked, c.metric)", {
+    return f" WHERE {clause} AND {TRUSTED} AND list_contains($ranked, c.metric)", {
         **params,
         "ranked": _strs(metrics),
     }
-
-
-def _scopes_where(groups: Sequence[tuple[Filters, Sequence[str]]]) -> tuple[str, dict[str, Any]]:
-    """The claims of any of ``groups`` (each: the filters of one 口径 and the metrics read
-    in it): each group's condition with its parameters renamed apart, joined by OR."""
-    conditions: list[str] = []
-    params: dict[str, Any] = {}
-    for i, (f, metrics) in enumerate(groups):
-        condition, bound = _region_condition(f, metrics)
-        conditions.append(_renamed(condition, bound, f"g{i}_"))
-        params.update({f"g{i}_{name}": value for name, value in bound.items()})
-    return " WHERE " + " OR ".join(f"({c})" for c in conditions), params
 
 
 def _renamed(condition: str, bound: dict[str, Any], prefix: str) -> str:
@@ -195,29 +178,48 @@ def compared_claims(
 ) -> pd.DataFrame:
     """The rule's columns of the chosen regions' claims for a comparison whose metrics are
     read in different 口径 (honours in 全部, the others in the one chosen): ``groups`` pairs
-    each 口径's filters with its metrics, and the claims of all of them come in one read,
-    one scan instead of one a 口径. The metrics of two groups are apart, so each claim
-    belongs to one group: what :func:`region_claims` gives each, together."""
-    return _rule_claims(con, *_scopes_where(groups), stored_copy=stored_copy)
+    each 口径's filters with its metrics, and the claims of all of them come in one
+    statement, one branch of a UNION ALL a 口径 (each its own parameters, renamed apart):
+    what :func:`region_claims` gives each group, together. A WHERE joining the groups by OR
+    instead kept DuckDB from filtering in the scan (200 ms against 19 at 10 M claims)."""
+    branches: list[str] = []
+    params: dict[str, Any] = {}
+    for i, (f, metrics) in enumerate(groups):
+        clause, bound = _region_where(f, metrics)
+        prefix = f"g{i}_"
+        branches.append(_renamed(clause, bound, prefix))
+        params.update({prefix + name: value for name, value in bound.items()})
+    if stored_copy:
+        read = select(RANKED_STORED_ROW) + " FROM rule_claims c"
+        return sql.df(con, " UNION ALL ".join(read + b for b in branches), params)
+    picked = " UNION ALL ".join(
+        f"SELECT {_CLAIM_FIELDS_OF_RULE} FROM claims c{b}" for b in branches
+    )
+    return _picked_rule_claims(con, picked, params)
 
 
 def _rule_claims(
     con: Con, clause: str, params: dict[str, Any], *, stored_copy: bool
 ) -> pd.DataFrame:
     """``RANKED_ROW`` of the claims matching ``clause`` (a WHERE on ``c``): from
-    ``rule_claims`` with ``stored_copy``, else picked from the claims first and joined to
-    only their articles (joined in one step, DuckDB built its hash table from every article,
-    400,000 at 10 M claims, to keep the few thousand a comparison's claims are from)."""
+    ``rule_claims`` with ``stored_copy``, else picked from the claims first."""
     if stored_copy:
         return sql.df(con, select(RANKED_STORED_ROW) + " FROM rule_claims c" + clause, params)
-    picked = (
-        f"WITH picked AS MATERIALIZED (SELECT {_CLAIM_FIELDS_OF_RULE} FROM claims c{clause}),"
+    return _picked_rule_claims(con, f"SELECT {_CLAIM_FIELDS_OF_RULE} FROM claims c{clause}", params)
+
+
+def _picked_rule_claims(con: Con, picked: str, params: dict[str, Any]) -> pd.DataFrame:
+    """``RANKED_ROW`` of the claims ``picked`` selects, joined to only their articles:
+    joined in one step, DuckDB built its hash table from every article (400,000 at 10 M
+    claims) to keep the few thousand a comparison's claims are from."""
+    cte = (
+        f"WITH picked AS MATERIALIZED ({picked}),"
         " picked_articles AS MATERIALIZED (SELECT article_id, region_status, date"
         " FROM articles WHERE article_id IN (SELECT article_id FROM picked)) "
     )
     return sql.df(
         con,
-        picked
+        cte
         + select(RANKED_ROW)
         + claims_from("picked", documents=False, articles="picked_articles"),
         params,
