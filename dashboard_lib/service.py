@@ -337,10 +337,7 @@ def comparison_roles(src: Source, f: Filters, region_key: str, metric: str) -> p
     g = _scope_of(f, metric)
     year = _stored_year_of(src, g, g.scope)
     if year is None:
-        held = src.computed_comparison(f)[1].get(metric)
-        if held is None:
-            return pd.DataFrame({"claim_id": [], "region_key": [], "role": []})
-        return region_rows(held, region_key)
+        return region_rows(src.computed_comparison(f)[1][metric], region_key)
     return _stored_roles(src, metric, "", year, region_key, g.scope)
 
 

@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from valuation import segments as seg
-from valuation.outcome import TABLE_COLUMNS, RoleCodes, placed_mask, trusted_mask
+from valuation.outcome import (
+    TABLE_COLUMNS,
+    HeldRoles,
+    RoleCodes,
+    missing_as_none,
+    placed_mask,
+    trusted_mask,
+)
 from valuation.registry import ROLE_ORDER, is_honour
 
 # The rule is applied to every region at once. One ranking may hold half a million claims
@@ -389,7 +396,7 @@ def _summaries(
 def _stated(column: pd.Series, at: np.ndarray) -> list:
     """The column's values at these input positions, None where missing: a period end as
     ``outcome.period_key`` states it."""
-    return [None if pd.isna(v) else v for v in seg.values_at(column, at)]
+    return missing_as_none(seg.values_at(column, at))
 
 
 def _role_codes(
@@ -411,9 +418,7 @@ def _role_codes(
     )
 
 
-def _empty(
-    by: Sequence[str], n_unplaced: int
-) -> tuple[pd.DataFrame, pd.DataFrame | RoleCodes, int]:
+def _empty(by: Sequence[str], n_unplaced: int) -> tuple[pd.DataFrame, HeldRoles, int]:
     columns = [c for c in TABLE_COLUMNS if c != "rank"] + list(by)
     roles = pd.DataFrame({"claim_id": [], "region_key": [], **{b: [] for b in by}, "role": []})
     return pd.DataFrame(columns=columns), roles, n_unplaced
@@ -421,7 +426,7 @@ def _empty(
 
 def apply(
     claims: pd.DataFrame, metric: str, by: Sequence[str] = ()
-) -> tuple[pd.DataFrame, pd.DataFrame | RoleCodes, int]:
+) -> tuple[pd.DataFrame, HeldRoles, int]:
     """(table without ranks, roles, unplaced count): the rule on every group at once.
 
     A group is a region, or a region within each value of the ``by`` columns; the table has
@@ -440,7 +445,7 @@ def apply(
 
 def apply_each(
     claims: pd.DataFrame, metrics: Sequence[str]
-) -> list[tuple[pd.DataFrame, pd.DataFrame | RoleCodes, int]]:
+) -> list[tuple[pd.DataFrame, HeldRoles, int]]:
     """:func:`apply` for each of ``metrics`` (distinct), in one pass over the claims: a
     comparison's five metrics over a few thousand claims spent most of its time in the
     fixed cost of five passes. Groups never mix metrics, and no step of the rule looks

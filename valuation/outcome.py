@@ -145,7 +145,11 @@ def period_key(df: pd.DataFrame) -> pd.Series:
 def _stated_ends(column: pd.Series) -> list:
     """The column's values as Python objects, None where missing: read as one list (a
     chart's labels and its table each ask for the periods of every bar)."""
+    return missing_as_none(column.astype("object").tolist())
+
+
+def missing_as_none(values: list) -> list:
+    """``values`` with every missing one (None, NA, NaN) as None."""
     return [
-        None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
-        for v in column.astype("object").tolist()
+        None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in values
     ]

@@ -47,7 +47,6 @@ from valuation.outcome import (
     TABLE_COLUMNS,
     HeldRoles,
     Ranking,
-    RoleCodes,
     frame_of,
     period_key,
     placed_mask,
@@ -99,7 +98,7 @@ def rank_each(claims: pd.DataFrame, metrics: Sequence[str]) -> list[Ranking]:
 
 def _each(
     claims: pd.DataFrame, metrics: Sequence[str]
-) -> list[tuple[pd.DataFrame, pd.DataFrame | RoleCodes, int]]:
+) -> list[tuple[pd.DataFrame, HeldRoles, int]]:
     """The kernel's (table, roles, unplaced) of each metric: one pass when they are
     distinct."""
     if len(set(metrics)) < len(metrics):
@@ -107,7 +106,7 @@ def _each(
     return kernel.apply_each(claims, metrics)
 
 
-def _ranked(table: pd.DataFrame, roles: pd.DataFrame | RoleCodes, n_unplaced: int) -> Ranking:
+def _ranked(table: pd.DataFrame, roles: HeldRoles, n_unplaced: int) -> Ranking:
     """The kernel's table sorted and ranked (see :func:`rank`)."""
     if not table.empty:
         table = table.sort_values(
@@ -128,11 +127,8 @@ def compare(
     ``regions`` as in :func:`comparison_grid`. Returns (long table, roles with ``metric``).
     """
     found, held = compared(claims, metrics)
-    roles = [
-        frame_of(roles).assign(metric=metric)
-        for metric, roles in held.items()
-        if len(frame_of(roles))
-    ]
+    frames = {metric: frame_of(roles) for metric, roles in held.items()}
+    roles = [frame.assign(metric=metric) for metric, frame in frames.items() if len(frame)]
     roles_df = (
         pd.concat(roles, ignore_index=True)
         if roles

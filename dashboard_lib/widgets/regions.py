@@ -32,16 +32,9 @@ def _label(region: Any, province: Any, tier_name: str) -> str:
 
 def region_labels(regions: pd.DataFrame) -> dict[str, str]:
     """region_key → :func:`region_label` for every region (3,000 of them, on every rerun of
-    a page with a region picker: columns are read once as lists, each tier named once)."""
-    tier_names: dict[Any, str] = {}
-
-    def tier_name(tier: Any) -> str:
-        if tier not in tier_names:
-            tier_names[tier] = labels.tier_name(tier)
-        return tier_names[tier]
-
+    a page with a region picker: columns are read once as lists, no row made a dict)."""
     return {
-        key: _label(region, province, tier_name(tier))
+        key: _label(region, province, labels.tier_name(tier))
         for key, region, province, tier in zip(
             regions["region_key"].tolist(),
             regions["region"].tolist(),
