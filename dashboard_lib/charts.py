@@ -203,6 +203,14 @@ def comparison_figure(
     first = long.drop_duplicates("region_key").set_index("region_key")
     names = unique_labels(first.loc[order, "region"], first.loc[order, "province"])
     ys = [_esc(n) for n in names]
+    # (region, metric) → value, approx, mixed periods: the grid has one row each (read as
+    # lists once; a frame filtered and reindexed per metric was half the figure's time).
+    columns = ("region_key", "metric", "value", "approx", "mixed_periods")
+    cells = {
+        (key, metric): rest
+        for key, metric, *rest in zip(*(long[c].tolist() for c in columns), strict=True)
+    }
+    absent = [None, None, None]
     traces: list[dict[str, Any]] = []
     layout: dict[str, Any] = {
         "title": {"text": _esc(title), "subtitle": {"text": _esc(subtitle)}},
@@ -218,8 +226,8 @@ def comparison_figure(
     }
     for i, (metric, domain) in enumerate(zip(metrics, _panel_domains(len(metrics)), strict=True)):
         axis = "x" if i == 0 else f"x{i + 1}"
-        part = long[long["metric"] == metric].set_index("region_key").reindex(order)
-        values = part["value"].tolist()
+        value_cells = [cells.get((key, metric), absent) for key in order]
+        values = [v for v, _, _ in value_cells]
         reported = [not is_missing(v) for v in values]
         unit = labels.METRIC_UNITS.get(metric, "")
         top_value = max((v for v, ok in zip(values, reported, strict=True) if ok), default=0.0)
@@ -233,12 +241,10 @@ def comparison_figure(
                 "xaxis": axis,
                 "yaxis": "y",
                 "orientation": "h",
-                "marker": {
-                    "color": [BAR_MIXED if m is True else BAR for m in part["mixed_periods"]]
-                },
+                "marker": {"color": [BAR_MIXED if m is True else BAR for _, _, m in value_cells]},
                 "text": [
                     _esc(format_value(v, unit, a)) if ok else ""
-                    for v, a, ok in zip(values, part["approx"].tolist(), reported, strict=True)
+                    for (v, a, _), ok in zip(value_cells, reported, strict=True)
                 ],
                 "textposition": "outside",
                 "cliponaxis": False,

@@ -8,6 +8,10 @@ charts and the exports say the same thing.
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
+
 from dashboard_lib import default_year
 from db import documents
 from db.filters import ALL
@@ -46,6 +50,26 @@ def tier_name(code: str | None, short: bool = True) -> str:
     if not code:
         return "全部层级" if code == ALL else ""
     return (TIER_SHORT if short else TIER_NAMES).get(code, code)
+
+
+def region_label(region: Any, province: Any, tier: Any) -> str:
+    """张掖市（甘肃省·地级）: region names repeat across provinces, so pickers show the
+    province and the tier."""
+    province = province if isinstance(province, str) else "省份不详"
+    return f"{region}（{province}·{tier_name(tier if isinstance(tier, str) else None)}）"
+
+
+def region_labels(regions: pd.DataFrame) -> list[str]:
+    """:func:`region_label` of each row of a regions frame (its columns read as lists)."""
+    return [
+        region_label(region, province, tier)
+        for region, province, tier in zip(
+            regions["region"].tolist(),
+            regions["province"].tolist(),
+            regions["tier"].tolist(),
+            strict=True,
+        )
+    ]
 
 
 def _word(table: dict[str, str], code: str | None) -> str:

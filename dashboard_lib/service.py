@@ -19,7 +19,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 import pandas as pd
 
-from dashboard_lib import default_year
+from dashboard_lib import default_year, labels
 from dashboard_lib.default_year import DefaultYear
 from dashboard_lib.trend import TrendData, trend_data, trend_grid
 from db import claims, documents, overview, ranking, trend
@@ -115,7 +115,9 @@ def options(src: Source) -> overview.Options:
 
 
 def regions(src: Source) -> pd.DataFrame:
-    return src.run(overview.regions_with_claims, RANKABLE_STATUSES)
+    """Every region with claims, and the ``label`` a picker shows for it."""
+    found = src.run(overview.regions_with_claims, RANKABLE_STATUSES)
+    return found.assign(label=labels.region_labels(found))
 
 
 def stored_year(

@@ -140,22 +140,28 @@ def ranking_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def comparison_table(long: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFrame:
-    """Regions as rows, metrics as columns, cells written out (未报告 ≠ 0)."""
-    cells = long.assign(
-        cell=[
-            _cell(v, labels.METRIC_UNITS.get(m, ""), a, mixed)
-            for v, m, a, mixed in zip(
-                long["value"], long["metric"], long["approx"], long["mixed_periods"], strict=True
-            )
-        ],
-        label=long["region"].astype(str) + "（" + long["province"].fillna("").astype(str) + "）",
-    )
-    wide = cells.pivot(index="label", columns="metric", values="cell")
-    order = list(dict.fromkeys(cells["label"]))
-    metric_list = [m for m in metrics if m in wide.columns]
-    wide = wide.reindex(index=order, columns=metric_list)
-    wide.columns = [labels.metric_name(m, short=True) for m in metric_list]
-    return wide.rename_axis("地区").reset_index()
+    """Regions as rows (in the comparison's order), metrics as columns (in ``metrics``'
+    order, those the comparison holds), cells written out (未报告 ≠ 0).
+
+    Built from the columns read as lists once: a copy of the frame pivoted and reindexed
+    took 3 ms of a comparison's rerun for its 40 cells."""
+    columns = ("region_key", "region", "province", "metric", "value", "approx", "mixed_periods")
+    rows: dict[str, tuple[str, dict[str, str]]] = {}
+    for key, region, province, metric, value, approx, mixed in zip(
+        *(long[c].tolist() for c in columns), strict=True
+    ):
+        if key not in rows:
+            rows[key] = (f"{region}（{province if isinstance(province, str) else ''}）", {})
+        unit = labels.METRIC_UNITS.get(metric, "")
+        rows[key][1][metric] = _cell(value, unit, approx, mixed)
+    held = set(long["metric"].tolist())
+    shown = [m for m in metrics if m in held]
+    table: dict[str, list[Any]] = {"地区": [label for label, _ in rows.values()]}
+    for metric in shown:
+        table[labels.metric_name(metric, short=True)] = [
+            cells.get(metric) for _, cells in rows.values()
+        ]
+    return pd.DataFrame(table)
 
 
 def _cell(value: Any, unit: str, approx: Any, mixed: Any) -> str:

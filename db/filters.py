@@ -89,7 +89,9 @@ class Filter:
     ``sql`` restricts the claims aliased ``c`` (bound as ``$<field>``) and is true when the
     filter is empty; ``column`` is the claim column it reads, for the lenient form a
     ranking applies to claims whose region is unknown (:func:`lenient`). ``words`` gives
-    the subtitle's words for the filter, or None when it says nothing there.
+    the subtitle's words for the filter, or None when it says nothing there. ``keyed_sql``,
+    where given, is the same restriction on a table that stores each claim's region key
+    (``rule_claims``), read with ``where(..., keyed=True)``.
     """
 
     field: str
@@ -98,6 +100,7 @@ class Filter:
     column: str | None
     pages: frozenset[str]
     words: Callable[[Filters], str | None]
+    keyed_sql: str | None = None
 
 
 def _category_words(f: Filters) -> str | None:
@@ -145,6 +148,13 @@ _YEAR_COLUMN = "CASE WHEN $year_scope IN ('single', 'span') THEN c.covers_end EL
 RANKING, COMPARE, CLAIMS, TREND = "ranking", "compare", "claims", "trend"
 
 
+def _keyed_region_sql(param: str) -> str:
+    """:func:`_region_sql` on a table holding the region key: a semi-join, which DuckDB
+    turns into a filter in the scan (20 ms against 24 for a comparison of eight regions
+    over two years at 10 M claims, where the codes and names compared one by one are not)."""
+    return f"(len(${param}) = 0 OR c.region_key IN (SELECT unnest(${param})))"
+
+
 def _region_sql(param: str) -> str:
     """Claims of the regions listed in ``$param`` (keys: a code, else province/name):
     the code is compared first, which the stored order of claims makes cheap."""
@@ -178,7 +188,7 @@ FILTERS: tuple[Filter, ...] = (
     ),
     Filter(
         "regions", "region", _region_sql("regions"), None, frozenset({COMPARE}),
-        lambda f: f"{len(f.regions)}个地区",
+        lambda f: f"{len(f.regions)}个地区", _keyed_region_sql("regions"),
     ),
     Filter(
         "metrics", "metrics", "(len($metrics) = 0 OR list_contains($metrics, c.metric))", None,
@@ -234,7 +244,9 @@ def caseless(text: str) -> bool:
     return text == text.lower() == text.upper() == text.casefold()
 
 
-def _fragment(row: Filter, filters: Filters) -> str:
+def _fragment(row: Filter, filters: Filters, keyed: bool = False) -> str:
+    if keyed and row.keyed_sql is not None:
+        return row.keyed_sql
     if row.field == "search":  # LIKE or ILIKE: a keyword chosen here, never user text
         return row.sql.format(search=_search_sql("LIKE" if caseless(filters.search) else "ILIKE"))
     return row.sql
@@ -266,9 +278,12 @@ def bind(filters: Filters, names: Iterable[str]) -> dict[str, Any]:
     return params
 
 
-def where(filters: Filters, names: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    """The AND of these filters' fragments and their parameters."""
-    sql = " AND ".join(_fragment(BY_FIELD[n], filters) for n in names) or "TRUE"
+def where(
+    filters: Filters, names: Sequence[str], *, keyed: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The AND of these filters' fragments and their parameters; ``keyed``: on a table
+    that stores each claim's ``region_key`` (their ``keyed_sql`` where they have one)."""
+    sql = " AND ".join(_fragment(BY_FIELD[n], filters, keyed) for n in names) or "TRUE"
     return sql, bind(filters, names)
 
 

@@ -140,8 +140,13 @@ def rule_inputs(con: Con, *, metric: str, statuses: Sequence[str]) -> pd.DataFra
     )
 
 
-def _region_where(f: Filters, metrics: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    clause, params = where(f.of(COMPARE), ("regions", "years", "scope", "since", "no_ocr"))
+def _region_where(
+    f: Filters, metrics: Sequence[str], *, keyed: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The WHERE of a comparison's claims; ``keyed`` for ``rule_claims``, which stores the
+    region key."""
+    names = ("regions", "years", "scope", "since", "no_ocr")
+    clause, params = where(f.of(COMPARE), names, keyed=keyed)
     return f" WHERE {clause} AND {TRUSTED} AND list_contains($ranked, c.metric)", {
         **params,
         "ranked": _strs(metrics),
@@ -168,7 +173,8 @@ def region_claims(
     """All claims of the chosen regions for these metrics (the 对比 page);
     ``rule_columns`` and ``stored_copy`` as in :func:`ranking_claims`."""
     if rule_columns:
-        return _rule_claims(con, *_region_where(f, metrics), stored_copy=stored_copy)
+        clause, params = _region_where(f, metrics, keyed=stored_copy)
+        return _rule_claims(con, clause, params, stored_copy=stored_copy)
     clause, params = _region_where(f, metrics)
     return sql.df(con, select(CLAIM_ROW) + CLAIMS_JOINED + clause + _ORDER, params)
 
@@ -185,7 +191,7 @@ def compared_claims(
     branches: list[str] = []
     params: dict[str, Any] = {}
     for i, (f, metrics) in enumerate(groups):
-        clause, bound = _region_where(f, metrics)
+        clause, bound = _region_where(f, metrics, keyed=stored_copy)
         prefix = f"g{i}_"
         branches.append(_renamed(clause, bound, prefix))
         params.update({prefix + name: value for name, value in bound.items()})

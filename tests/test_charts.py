@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard_lib import charts, export, tables
+from dashboard_lib import charts, export, labels, tables
 from db import claims, overview
 from db import ranking as reads
 from tests.conftest import flt, gold_claims
@@ -112,6 +112,25 @@ def test_comparison_figure_writes_not_reported(con: duckdb.DuckDBPyConnection) -
     assert texts == _unreported(keys) == ["未报告", "未报告"]  # 鹤壁: provincial, resettled
     bars = [t for trace in fig.data if trace.type == "bar" for t in trace.text]
     assert "0人" in bars  # 鹤壁市 reported zero children schooled: 入学0人
+
+
+def test_comparison_table_writes_each_cell_in_region_and_metric_order(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    keys = ["410600", "610700"]
+    rows = reads.region_claims(con, flt(regions=keys), metrics=RANKED_METRICS)
+    places = overview.regions_with_claims(con, RANKABLE_STATUSES)
+    long, _ = rule.compare(rows, places[places["region_key"].isin(keys)])
+    table = tables.comparison_table(long, list(reversed(RANKED_METRICS)))
+    shown = [labels.metric_name(m, short=True) for m in reversed(RANKED_METRICS)]
+    assert list(table.columns) == ["地区", *shown]
+    assert table["地区"].tolist() == ["鹤壁市（河南省）", "汉中市（陕西省）"]
+    cells = table.drop(columns="地区").to_numpy().ravel().tolist()
+    # Column by column, as _unreported lists them: 鹤壁 lacks two metrics, 汉中 none.
+    not_reported = [c for m in RANKED_METRICS for c in table[labels.metric_name(m, short=True)]]
+    assert [c for c in not_reported if c == "未报告"] == _unreported(keys)
+    assert "0人" in cells  # 鹤壁市 reported zero children schooled, which is not 未报告
+    assert all(isinstance(c, str) and c for c in cells)
 
 
 def test_comparison_axis_starts_at_zero_when_no_region_reported(

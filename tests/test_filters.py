@@ -98,6 +98,18 @@ def test_each_filter_row(ocr_con: duckdb.DuckDBPyConnection, row: filters.Filter
     kept = [c["claim_id"] for c in _claims(con, clause, bound)]
     assert kept == [c["claim_id"] for c in every if keeps(c)]
     assert 0 < len(kept) < len(every)
+    if row.keyed_sql is not None:
+        # On the stored copy of the claims, which holds each one's region key: the same
+        # claims of those it holds.
+        clause, bound = filters.where(chosen, [row.field], keyed=True)
+        stored = con.execute(
+            f"SELECT c.claim_id FROM rule_claims c WHERE {clause} ORDER BY c.claim_id", bound
+        ).fetchall()
+        held = {r[0] for r in con.execute("SELECT claim_id FROM rule_claims").fetchall()}
+        assert [r[0] for r in stored] == [k for k in kept if k in held] != []
+        clause, bound = filters.where(DEFAULTS, [row.field], keyed=True)
+        every_held = con.execute(f"SELECT count(*) FROM rule_claims c WHERE {clause}", bound)
+        assert every_held.fetchone() == (len(held),)
     # Empty, it restricts nothing.
     clause, bound = filters.where(DEFAULTS, [row.field])
     if row.field != "metric":  # the one filter that always holds a value

@@ -53,3 +53,19 @@ def test_each_distinct_value_is_labelled_once() -> None:
     column = pd.Series(["河南省", "甘肃省"] * 5_000)
     assert _labelled(column, label).tolist() == column.tolist()
     assert sorted(seen) == ["河南省", "甘肃省"]
+
+
+@pytest.mark.parametrize(
+    ("region", "province", "tier", "label"),
+    [
+        pytest.param("张掖市", "甘肃省", "prefecture", "张掖市（甘肃省·地级）", id="city"),
+        pytest.param("临泽县", "甘肃省", "county", "临泽县（甘肃省·县级）", id="county"),
+        pytest.param("甘肃省", "甘肃省", "province", "甘肃省（甘肃省·省级）", id="province"),
+        pytest.param("陇东市", None, None, "陇东市（省份不详·）", id="nothing known"),
+        pytest.param("陇东市", float("nan"), float("nan"), "陇东市（省份不详·）", id="nan"),
+    ],
+)
+def test_region_label(region: str, province: Any, tier: Any, label: str) -> None:
+    assert labels.region_label(region, province, tier) == label
+    frame = pd.DataFrame({"region": [region], "province": [province], "tier": [tier]})
+    assert labels.region_labels(frame) == [label]

@@ -22,27 +22,14 @@ HOME_HELP = "设置一次即可：排名中标出本地区并说明名次，对�
 
 def region_label(row: Mapping[Any, Any]) -> str:
     """张掖市（甘肃省·地级） — names repeat across provinces, so the province is shown."""
-    return _label(row["region"], row.get("province"), labels.tier_name(row.get("tier")))
-
-
-def _label(region: Any, province: Any, tier_name: str) -> str:
-    province = province if isinstance(province, str) else "省份不详"
-    return f"{region}（{province}·{tier_name}）"
+    return labels.region_label(row["region"], row.get("province"), row.get("tier"))
 
 
 def region_labels(regions: pd.DataFrame) -> dict[str, str]:
-    """region_key → :func:`region_label` for every region (3,000 of them, on every rerun of
-    a page with a region picker: columns are read once as lists, no row made a dict)."""
-    return {
-        key: _label(region, province, labels.tier_name(tier))
-        for key, region, province, tier in zip(
-            regions["region_key"].tolist(),
-            regions["region"].tolist(),
-            regions["province"].tolist(),
-            regions["tier"].tolist(),
-            strict=True,
-        )
-    }
+    """region_key → :func:`region_label` for every region: the ``label`` column the
+    dashboard's regions carry (made once per database, ``dashboard_lib.service.regions``),
+    since pickers of 3,000 regions ask on every rerun."""
+    return dict(zip(regions["region_key"].tolist(), regions["label"].tolist(), strict=True))
 
 
 def current_home() -> str:
