@@ -44,7 +44,7 @@ metrics = list(RANKED_METRICS)
 fig = charts.comparison_figure(long, metrics, meta.title, meta.subtitle)
 event = evidence.clickable_chart(fig, meta, key="compare.chart")
 st.caption("“未报告”表示所选年份没有该项数据，不等于 0。" + labels.RULE_COMPARE)
-downloads.chart_downloads(fig, meta, tables.comparison_csv_frame(long), key="compare")
+downloads.chart_downloads(fig, meta, partial(tables.comparison_csv_frame, long), key="compare")
 st.dataframe(tables.comparison_table(long, metrics), hide_index=True)
 
 evidence.picker(

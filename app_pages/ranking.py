@@ -50,7 +50,7 @@ st.caption(
 if opened_on:
     st.caption(opened_on)
 full_table = tables.ranking_table(table)
-downloads.chart_downloads(fig, meta, full_table.head(bars), key="ranking")
+downloads.chart_downloads(fig, meta, partial(full_table.head, bars), key="ranking")
 st.dataframe(full_table, hide_index=True)
 
 labels_ = charts.unique_labels(table["region"], table["province"])  # 城关区（甘肃省）

@@ -27,7 +27,7 @@ if not points["reported"].any():
 fig = trend_chart.trend_figure(points, meta.title, meta.subtitle, home=widgets.current_home())
 event = evidence.clickable_chart(fig, meta, key="trend.chart")
 st.caption("统计口径：" + captions.TREND_SCOPE + "。点击图中的点可查看构成该数值的原文。")
-downloads.chart_downloads(fig, meta, tables.trend_csv_frame(points), key="trend")
+downloads.chart_downloads(fig, meta, partial(tables.trend_csv_frame, points), key="trend")
 st.dataframe(tables.trend_table(points), hide_index=True)
 
 reported = points[points["reported"]]

@@ -314,7 +314,8 @@ def cases(db_file: Path) -> list[Case]:
         db = data.require_database()
         regions_ = data.regions(db)
         data.options(db)
-        widgets.region_labels(regions_)
+        for _ in range(2):  # 本地区 and the regions compared: two pickers of every region
+            widgets.region_labels(regions_)
         f = data.comparison_filters(db, Filters(regions=chosen, years=years, scope=scope))
         long = data.comparison(db, f)
         names = list(dict.fromkeys(long["region"].astype(str)))
@@ -322,7 +323,6 @@ def cases(db_file: Path) -> list[Case]:
         meta = captions.compare_meta(f, names, sources)
         fig = charts.comparison_figure(long, list(RANKED_METRICS), meta.title, meta.subtitle)
         charts.camera_config(meta, fig)
-        tables.comparison_csv_frame(long)  # handed to the CSV button, made into CSV on click
         tables.comparison_table(long, list(RANKED_METRICS))
         return long, meta
 
@@ -331,18 +331,18 @@ def cases(db_file: Path) -> list[Case]:
 
     def trend_page(chosen: tuple[str, ...]) -> Any:
         """What the 趋势 page computes per rerun: its single-year claims, the rule per
-        region and year, the figure, the table and the chart's CSV frame."""
+        region and year, the figure and the table (the chart's CSV is made on click)."""
         db = data.require_database()
         regions_ = data.regions(db)
         data.options(db)
-        widgets.region_labels(regions_)
+        for _ in range(2):  # 本地区 and the regions drawn: two pickers of every region
+            widgets.region_labels(regions_)
         f = Filters(metric="funds", trend_regions=chosen)
         result = data.trend(db, f)
         names = list(dict.fromkeys(result.points["region"].astype(str)))
         meta = captions.trend_meta(f, names, partial(data.trend_sources, db, f))
         fig = trend_chart.trend_figure(result.points, meta.title, meta.subtitle)
         charts.camera_config(meta, fig)
-        tables.trend_csv_frame(result.points)
         tables.trend_table(result.points)
         return result, f
 

@@ -1,7 +1,8 @@
 """Download buttons: a chart as PNG, SVG and CSV; the 明细 table as CSV and Excel.
 
-The images and the CSV are made only when clicked (``data=callable``, ``on_click="ignore"``): a
-page with four charts must not start Chromium four times on every rerun. Where the
+The images and the CSV (and the rows it holds) are made only when clicked
+(``data=callable``, ``on_click="ignore"``): a page with four charts must not start
+Chromium four times on every rerun. Where the
 server can't render (no Chromium, no CJK font) the page says what to install instead of
 offering a download that fails or draws boxes for every Chinese character. The 明细
 files are built on click too: the page shows one page of rows, the files hold them all.
@@ -10,6 +11,7 @@ files are built on click too: the page shows one page of rows, the files hold th
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -25,11 +27,12 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_MIME = "application/pdf"
 
 
-def chart_downloads(fig: go.Figure, meta: charts.ChartMeta, data: pd.DataFrame, key: str) -> None:
-    """PNG, SVG and CSV buttons under a chart; ``data`` is exactly what the chart shows
-    (the CSV says its 口径 in a column, as the images say it in their footer)."""
-    if meta.scope:
-        data = data.assign(统计口径=meta.scope)
+def chart_downloads(
+    fig: go.Figure, meta: charts.ChartMeta, rows: Callable[[], pd.DataFrame], key: str
+) -> None:
+    """PNG, SVG and CSV buttons under a chart; ``rows`` makes exactly what the chart shows,
+    when the CSV is asked for (the CSV says its 口径 in a column, as the images say it in
+    their footer)."""
     png, svg, csv = st.columns(3)
     problems = export.export_problems()
     if problems:
@@ -53,13 +56,21 @@ def chart_downloads(fig: go.Figure, meta: charts.ChartMeta, data: pd.DataFrame, 
             )
     csv.download_button(
         "下载图表数据 CSV",
-        data=lambda: tables.to_csv_bytes(data),
+        data=partial(chart_csv, rows, meta),
         file_name=f"{meta.file_stem}.csv",
         mime="text/csv",
         on_click="ignore",
         key=f"{key}.csv",
         icon=":material/table:",
     )
+
+
+def chart_csv(rows: Callable[[], pd.DataFrame], meta: charts.ChartMeta) -> bytes:
+    """The CSV of a chart: its rows, and its 口径 in a column where it has one."""
+    frame = rows()
+    if meta.scope:
+        frame = frame.assign(统计口径=meta.scope)
+    return tables.to_csv_bytes(frame)
 
 
 def claims_file(db: data.DbKey, filters: Filters) -> pd.DataFrame:

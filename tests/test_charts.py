@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard_lib import charts, export, labels, tables
+from dashboard_lib import charts, downloads, export, labels, tables
 from db import claims, overview
 from db import ranking as reads
 from tests.conftest import flt, gold_claims
@@ -251,6 +252,23 @@ def test_chart_csv_is_exactly_the_chart_data(ranking: pd.DataFrame) -> None:
     assert list(back["地区"]) == ["洛阳市", "许昌市", "濮阳市"]
     assert list(back["数值"]) == [40_000_000, 6_000_000, 3_000]
     assert list(back["期间与多数地区不同"].fillna("")) == ["是", "", "是"]
+
+
+def test_a_chart_csv_is_made_on_click_and_says_its_scope() -> None:
+    made: list[int] = []
+
+    def rows() -> pd.DataFrame:
+        made.append(1)
+        return pd.DataFrame({"地区": ["洛阳市"], "数值": [40_000_000]})
+
+    scoped = replace(META, scope="单一年度（2023年）")
+    back = pd.read_csv(io.BytesIO(downloads.chart_csv(rows, scoped)), encoding="utf-8-sig")
+    assert back.to_dict("records") == [
+        {"地区": "洛阳市", "数值": 40_000_000, "统计口径": "单一年度（2023年）"}
+    ]
+    unscoped = pd.read_csv(io.BytesIO(downloads.chart_csv(rows, replace(META, scope=""))))
+    assert list(unscoped.columns) == ["地区", "数值"]
+    assert made == [1, 1]  # the rows were made for each file asked for, not before
 
 
 def test_downloads_defuse_spreadsheet_formulas() -> None:
