@@ -508,11 +508,11 @@ def apply_together(
         held.append(_role_codes(c, role, span=span) if span[0] < span[1] else _empty((), n)[1])
     # A period is a year or None, held as objects: what joining the metrics' own tables
     # gives whenever an honour (which states no period) is among them.
-    held_as: dict[str, Any] = dict(found)
+    frame_columns: dict[str, Any] = dict(found)
     for end in ("period_start", "period_end"):
         if end in found:
-            held_as[end] = np.array(found[end], dtype=object)
-    return pd.DataFrame(held_as, columns=columns), held
+            frame_columns[end] = np.array(found[end], dtype=object)
+    return pd.DataFrame(frame_columns, columns=columns), held
 
 
 def _roles_of_each(c: _Claims, metrics: Sequence[str]) -> np.ndarray:
