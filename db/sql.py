@@ -43,9 +43,10 @@ def frame(table: pa.Table) -> pd.DataFrame:
     ``datetime64[us]`` (tests/test_query_frames.py compares the two on every query).
 
     Columns that need no pandas type (an integer or boolean one without NULL, a text one
-    with nothing in it) are taken from Arrow directly and the frame is built once: making
-    each a nullable column and replacing it one by one took 6 ms for the 42 columns of a
-    page of evidence cards, more than the query.
+    with nothing in it, a float, a date) are taken from Arrow directly and the frame is
+    built once: making each a nullable column and replacing it one by one took 6 ms for
+    the 42 columns of a page of evidence cards, more than the query; floats and dates
+    through pandas took 9 ms of a two-year ranking's 121,000 claims, 6 without.
     """
     rows = pd.RangeIndex(table.num_rows)
     direct: dict[str, Any] = {}
@@ -54,19 +55,19 @@ def frame(table: pa.Table) -> pd.DataFrame:
         kind = field.type
         if kind in _NULLABLE and column.null_count == 0:
             direct[name] = column.to_numpy()
+        elif pa.types.is_floating(kind):
+            direct[name] = column.to_numpy()  # a NULL is NaN, as in ``.df()``
+        elif pa.types.is_date(kind):
+            # Cast in Arrow: 0.2 ms for 95,000 dates, against 1.3 through pandas and back.
+            direct[name] = column.cast(pa.timestamp("us")).to_numpy()
         elif _is_text(kind) and column.null_count == len(column):
             direct[name] = pd.Series([None] * len(column), index=rows, dtype=object)
         else:
             converted.append(name)
     rest = table.select(converted).to_pandas(types_mapper=_NULLABLE.get, date_as_object=False)
-    columns: dict[str, Any] = {}
-    for name, field in zip(table.column_names, table.schema, strict=True):
-        if name in direct:
-            columns[name] = direct[name]
-        elif pa.types.is_date(field.type):
-            columns[name] = rest[name].astype("datetime64[us]").to_numpy()
-        else:
-            columns[name] = rest[name].array
+    columns = {
+        name: direct[name] if name in direct else rest[name].array for name in table.column_names
+    }
     return pd.DataFrame(columns, index=rows)
 
 
