@@ -53,6 +53,8 @@ _PARAM = re.compile(r"\$(\w+)")  # a bound parameter in a statement
 # Each claim with its article, and with its document (the rule needs no document).
 CLAIMS_JOINED = claims_from()
 CLAIMS_WITH_ARTICLE = claims_from(documents=False)
+# The rule's columns read from the stored copy of the claims (one table, no join).
+_STORED_READ = select(RANKED_STORED_ROW) + " FROM rule_claims c"
 
 
 def _placed(articles: str) -> str:
@@ -121,7 +123,7 @@ def ranking_claims(
     """
     if rule_columns and stored_copy:
         clause, params = _ranked_where(f.of(RANKING), statuses, articles="c")
-        return sql.df(con, select(RANKED_STORED_ROW) + " FROM rule_claims c" + clause, params)
+        return sql.df(con, _STORED_READ + clause, params)
     clause, params = _ranked_where(f.of(RANKING), statuses)
     if rule_columns:
         return sql.df(con, select(RANKED_ROW) + CLAIMS_WITH_ARTICLE + clause, params)
@@ -173,8 +175,7 @@ def region_claims(
     """All claims of the chosen regions for these metrics (the 对比 page);
     ``rule_columns`` and ``stored_copy`` as in :func:`ranking_claims`."""
     if rule_columns:
-        clause, params = _region_where(f, metrics, keyed=stored_copy)
-        return _rule_claims(con, clause, params, stored_copy=stored_copy)
+        return compared_claims(con, [(f, metrics)], stored_copy=stored_copy)
     clause, params = _region_where(f, metrics)
     return sql.df(con, select(CLAIM_ROW) + CLAIMS_JOINED + clause + _ORDER, params)
 
@@ -196,22 +197,11 @@ def compared_claims(
         branches.append(_renamed(clause, bound, prefix))
         params.update({prefix + name: value for name, value in bound.items()})
     if stored_copy:
-        read = select(RANKED_STORED_ROW) + " FROM rule_claims c"
-        return sql.df(con, " UNION ALL ".join(read + b for b in branches), params)
+        return sql.df(con, " UNION ALL ".join(_STORED_READ + b for b in branches), params)
     picked = " UNION ALL ".join(
         f"SELECT {_CLAIM_FIELDS_OF_RULE} FROM claims c{b}" for b in branches
     )
     return _picked_rule_claims(con, picked, params)
-
-
-def _rule_claims(
-    con: Con, clause: str, params: dict[str, Any], *, stored_copy: bool
-) -> pd.DataFrame:
-    """``RANKED_ROW`` of the claims matching ``clause`` (a WHERE on ``c``): from
-    ``rule_claims`` with ``stored_copy``, else picked from the claims first."""
-    if stored_copy:
-        return sql.df(con, select(RANKED_STORED_ROW) + " FROM rule_claims c" + clause, params)
-    return _picked_rule_claims(con, f"SELECT {_CLAIM_FIELDS_OF_RULE} FROM claims c{clause}", params)
 
 
 def _picked_rule_claims(con: Con, picked: str, params: dict[str, Any]) -> pd.DataFrame:

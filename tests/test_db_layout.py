@@ -59,6 +59,8 @@ def test_the_read_rows_name_each_column_once_and_the_rule_reads_a_part() -> None
     names = [columns.name(f) for f in columns.EVIDENCE_ROW]
     assert len(names) == len(set(names))
     assert {columns.name(f) for f in columns.RULE_ROW} == RULE_INPUTS
+    # rule_claims is inserted positionally from these fields, in its declared order.
+    assert tuple(columns.name(f) for f in columns.RULE_CLAIM_FIELDS) == columns.RULE_CLAIM_COLUMNS
     assert columns.name("c.claim_id") == "claim_id"
     assert columns.name(f"{columns.REGION_KEY} AS region_key") == "region_key"
 

@@ -144,17 +144,11 @@ def compared(
     one grid: the values (rows of ``TABLE_COLUMNS`` less the rank, for the region and
     metric pairs that have one; None when none has) and each metric's roles as the rule
     holds them (``outcome.region_rows`` reads one region's: a click on a cell)."""
-    # The values are placed on the grid by region and metric, so they need no ranks.
-    if len(set(metrics)) == len(metrics):
-        table, each = kernel.apply_together(claims, metrics)
-        return (None if table.empty else table), dict(zip(metrics, each, strict=True))
-    parts: list[pd.DataFrame] = []
-    held: dict[str, HeldRoles] = {}
-    for metric, (table, roles, _) in zip(metrics, _each(claims, metrics), strict=True):
-        if not table.empty:
-            parts.append(table)
-        held[metric] = roles
-    return (pd.concat(parts, ignore_index=True) if parts else None), held
+    # The values are placed on the grid by region and metric, so they need no ranks; a
+    # metric asked twice is one metric.
+    distinct = list(dict.fromkeys(metrics))
+    table, each = kernel.apply_together(claims, distinct)
+    return (None if table.empty else table), dict(zip(distinct, each, strict=True))
 
 
 def comparison_grid(

@@ -18,7 +18,7 @@ from dashboard_lib.widgets.paging import (
     pager,
 )
 from dashboard_lib.widgets.panel import current_filters, sync_url
-from dashboard_lib.widgets.regions import current_home, home_place, region_label, region_labels
+from dashboard_lib.widgets.regions import current_home, home_place, region_labels
 from dashboard_lib.widgets.scope import ScopeChoices
 from dashboard_lib.widgets.sidebars import (
     claims_filters,
@@ -45,7 +45,6 @@ __all__ = [
     "page_selector",
     "pager",
     "ranking_filters",
-    "region_label",
     "region_labels",
     "sync_url",
     "trend_filters",

@@ -7,26 +7,20 @@ chose no regions; a new 本地区 replaces the old one's regions, never the user
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard_lib import home, labels
+from dashboard_lib import home
 from dashboard_lib.widgets.panel import Panel, choose, current_filters
 from db.filters import MAX_REGIONS
 
 HOME_HELP = "设置一次即可：排名中标出本地区并说明名次，对比和趋势从本地区及同省同级地区开始。"
 
 
-def region_label(row: Mapping[Any, Any]) -> str:
-    """张掖市（甘肃省·地级） — names repeat across provinces, so the province is shown."""
-    return labels.region_label(row["region"], row.get("province"), row.get("tier"))
-
-
 def region_labels(regions: pd.DataFrame) -> dict[str, str]:
-    """region_key → :func:`region_label` for every region: the ``label`` column the
+    """region_key → ``labels.region_label`` for every region: the ``label`` column the
     dashboard's regions carry (made once per database, ``dashboard_lib.service.regions``),
     since pickers of 3,000 regions ask on every rerun."""
     return dict(zip(regions["region_key"].tolist(), regions["label"].tolist(), strict=True))
