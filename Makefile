@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DB     := data/shuangyong.duckdb
 PORT   ?= 8501
 
-.PHONY: setup system-deps run ingest test check format lint types pytest bench clean
+.PHONY: setup system-deps native run ingest test check format lint types pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,15 @@ $(STAMP): pyproject.toml
 system-deps:
 	@bash scripts/install-system-deps.sh
 
-setup: $(STAMP) system-deps
+# The extraction core compiled with mypyc beside its sources (etl/native.py says why, and
+# how a copy older than its sources is never run); rebuilt whenever an ETL source changes.
+NATIVE := etl/native.json
+$(NATIVE): $(STAMP) $(wildcard etl/*.py etl/gazetteer/*.py)
+	$(BIN)/python -m etl.native_build
+
+native: $(NATIVE)
+
+setup: $(STAMP) $(NATIVE) system-deps
 
 $(DB): $(STAMP) $(wildcard corpus/*.txt)
 	$(BIN)/python -m etl ingest --no-progress --db $(DB)
@@ -51,4 +59,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_queries.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info $(NATIVE)
+	find etl -name '*.so' -delete

@@ -15,6 +15,10 @@ The texts are the sample corpus and the dev set's documents (``tests/devset/corp
 decoded once outside the timing. Each round times the floor over every text, then the
 project over every text (CPU time of the process); the best round of each is reported.
 
+The project runs as ``make setup`` leaves it: the extraction core compiled with mypyc
+(``etl.native``). The same measurement then runs again in a fresh process with
+``ETL_PURE=1``, so the sources' own ratio is reported beside it.
+
 With ``--against TREE`` (a checkout of another commit, e.g. ``git worktree add /tmp/old
 48dcb5a``), the same measurement runs in fresh processes for this tree and that one in
 turn, several times, and the best project time of each tree gives the ratio old ÷ new
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
 import subprocess
@@ -41,6 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 QUANTITIES = ROOT / "etl" / "rules" / "quantities.yml"
 TEXT_FOLDERS = (Path("corpus"), Path("tests") / "devset" / "corpus")
 TARGET_RATIO = 0.5
+# Set in a worker's environment, the sources run instead of the compiled copy (etl.native).
+PURE_ENV = "ETL_PURE"
 # Chinese numeral characters the floor reads (万 and 亿 inside a numeral included).
 FLOOR_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 
@@ -107,6 +114,7 @@ def measure(tree: Path, rounds: int) -> dict[str, Any]:
         _timed(lambda: [process(doc, gazetteer) for doc in docs], project_s)
     return {
         "tree": str(tree),
+        "native": _native_state(),
         "files": len(files),
         "bytes": size,
         "claims": claims,
@@ -116,7 +124,17 @@ def measure(tree: Path, rounds: int) -> dict[str, Any]:
     }
 
 
-def _worker(tree: Path, rounds: int) -> dict[str, Any]:
+def _native_state() -> str:
+    """Which copy of the extraction core ran (a tree older than ``etl.native`` has only
+    its sources)."""
+    try:
+        from etl.native import state
+    except ImportError:
+        return "from its sources (no compiled core in that tree)"
+    return state().reason
+
+
+def _worker(tree: Path, rounds: int, pure: bool = False) -> dict[str, Any]:
     """``measure`` in a fresh process whose ``etl`` is ``tree``'s (this file loaded by path,
     since the other tree's ``bench`` package may not hold it)."""
     code = (
@@ -126,8 +144,11 @@ def _worker(tree: Path, rounds: int) -> dict[str, Any]:
         "mod=importlib.util.module_from_spec(spec);spec.loader.exec_module(mod);"
         f"print(json.dumps(mod.measure(Path({str(tree)!r}),{rounds})))"
     )
+    env = {k: v for k, v in os.environ.items() if k != PURE_ENV}
+    if pure:
+        env[PURE_ENV] = "1"
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=tree, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], cwd=tree, env=env, capture_output=True, text=True, check=True
     )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -147,7 +168,10 @@ def _mb_s(result: dict[str, Any], key: str) -> float:
 
 
 def report(
-    result: dict[str, Any], rounds: int, against: tuple[Path, list[dict], list[dict]] | None
+    result: dict[str, Any],
+    rounds: int,
+    against: tuple[Path, list[dict], list[dict]] | None,
+    pure: dict[str, Any] | None = None,
 ) -> str:
     floor, project = _mb_s(result, "floor_s"), _mb_s(result, "project_s")
     ratio = project / floor
@@ -168,8 +192,15 @@ def report(
         f"{project:.1f} |",
         "",
         f"Ratio project ÷ floor: **{ratio:.2f}** (target ≥ {TARGET_RATIO}: "
-        f"{'met' if ratio >= TARGET_RATIO else 'not met'}).",
+        f"{'met' if ratio >= TARGET_RATIO else 'not met'}). The project ran {result['native']}.",
     ]
+    if pure is not None:
+        lines += [
+            "",
+            f"The sources alone (`{PURE_ENV}=1`, a fresh process, best of {rounds} rounds): "
+            f"floor {pure['floor_s'] * 1000:.1f} ms, project {pure['project_s'] * 1000:.1f} ms, "
+            f"ratio **{pure['floor_s'] / pure['project_s']:.2f}**.",
+        ]
     if against is not None:
         other, mine, theirs = against
         new = min(r["project_s"] for r in mine)
@@ -221,6 +252,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     against = None
+    pure = None
     if args.against is not None:
         mine, theirs = paired(args.against.resolve(), args.rounds, args.pairs)
         result = min(mine, key=lambda r: r["project_s"])
@@ -228,7 +260,8 @@ def main() -> None:
     else:
         sys.path.insert(0, str(ROOT))
         result = measure(ROOT, args.rounds)
-    text = report(result, args.rounds, against)
+        pure = _worker(ROOT, args.rounds, pure=True)
+    text = report(result, args.rounds, against, pure)
     print(text)
     if not args.no_write:
         sys.path.insert(0, str(ROOT))

@@ -15,7 +15,6 @@ since a city's report names both. Without a margin the answer is ``ambiguous`` o
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -60,6 +59,13 @@ class Body:
         self.title = title or ""
         self.gazetteer = gazetteer
         self._source = body or ""
+        # Worked out on first use (plain attributes, not ``functools.cached_property``: a
+        # class compiled by mypyc, ``etl.native``, has no instance dict to cache in).
+        self._lines: list[str] | None = None
+        self._text: str | None = None
+        self._first_line: str | None = None
+        self._implied_unit: tuple[str | None] | None = None
+        self._readings: list[Reading] | None = None
 
     @classmethod
     def prepare(cls, title: str | None, body: str, gazetteer: Gazetteer) -> Body:
@@ -67,41 +73,50 @@ class Body:
         line on: a leading copy of the title is dropped)."""
         return cls(title, body, gazetteer)
 
-    @functools.cached_property
-    def _lines(self) -> list[str]:
-        lines = self._source.splitlines()
-        while lines and not lines[0].strip():
-            lines.pop(0)
-        if lines and self.title and lines[0].strip() == self.title.strip():
-            lines.pop(0)
-        return lines
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            lines = self._source.splitlines()
+            while lines and not lines[0].strip():
+                lines.pop(0)
+            if lines and self.title and lines[0].strip() == self.title.strip():
+                lines.pop(0)
+            self._lines = lines
+        return self._lines
 
-    @functools.cached_property
+    @property
     def text(self) -> str:
         """The body without the title line, white space between CJK characters removed."""
-        return CJK_GAP_RE.sub("", "\n".join(self._lines))
+        if self._text is None:
+            self._text = CJK_GAP_RE.sub("", "\n".join(self.lines()))
+        return self._text
 
-    @functools.cached_property
+    @property
     def first_line(self) -> str:
         """The first non-blank line after the title, stripped."""
-        return next((line.strip() for line in self._lines if line.strip()), "")
+        if self._first_line is None:
+            self._first_line = next((ln.strip() for ln in self.lines() if ln.strip()), "")
+        return self._first_line
 
-    @functools.cached_property
+    @property
     def implied_unit(self) -> str | None:
         """The kind of unit the title and body call their own (我区召开… → 区)."""
-        return self_reference(f"{self.title}\n{self.text}")
+        if self._implied_unit is None:
+            self._implied_unit = (self_reference(f"{self.title}\n{self.text}"),)
+        return self._implied_unit[0]
 
-    @functools.cached_property
+    @property
     def readings(self) -> list[Reading]:
         """Every name that stands as a word, with its role and weight."""
-        gaz = self.gazetteer
-        return read_roles(
-            self.text,
-            gaz.find_names(self.text),
-            gaz.tier_by_code,
-            gaz.rules.cues,
-            gaz.rules.weights,
-        )
+        if self._readings is None:
+            gaz = self.gazetteer
+            self._readings = read_roles(
+                self.text,
+                gaz.find_names(self.text),
+                gaz.tier_by_code,
+                gaz.rules.cues,
+                gaz.rules.weights,
+            )
+        return self._readings
 
     @property
     def mentions(self) -> list[Mention]:

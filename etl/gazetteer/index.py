@@ -70,6 +70,11 @@ class Gazetteer:
             self.rules.names.unit_suffixes,
             (*cues.institution_after, *cues.newspaper_after),
         )
+        # Built on first use (plain attributes, not ``functools.cached_property``, so the
+        # class stays compilable by mypyc: ``etl.native``).
+        self._descendants_table: dict[str, dict[str, str]] | None = None
+        self._stems_table: dict[str, tuple[str, ...]] | None = None
+        self._initials_table: dict[str, frozenset[str]] | None = None
 
     @classmethod
     def load(cls, aliases_path: Path | None = None) -> Gazetteer:
@@ -114,7 +119,7 @@ class Gazetteer:
         for region in self.regions.values():
             for surface, kind in derived_short_names(region, self.rules.names):
                 derived[surface].append((region, kind))
-        unused = self.aliases.not_short_names - derived.keys()
+        unused = self.aliases.not_short_names.difference(derived)
         if unused:
             raise GazetteerError(f"not_short_names lists words no rule derives: {sorted(unused)}")
         index: dict[str, tuple[tuple[str, ...], str]] = {}
@@ -207,10 +212,15 @@ class Gazetteer:
                 )
         return None
 
-    @functools.cached_property
+    @property
     def _descendants(self) -> dict[str, dict[str, str]]:
         """For each province and prefecture: the names of the units inside it (two levels),
         official and stem, generic stems (城东) left out."""
+        if self._descendants_table is None:
+            self._descendants_table = self._build_descendants()
+        return self._descendants_table
+
+    def _build_descendants(self) -> dict[str, dict[str, str]]:
         table: dict[str, dict[str, str]] = defaultdict(dict)
         for region in self.regions.values():
             for parent in {region.parent_code, region.prefecture_code, region.province_code} - {
@@ -232,19 +242,25 @@ class Gazetteer:
             c for c in codes if suffix in self.rules.names.tier_suffixes[self.regions[c].tier]
         )
 
-    @functools.cached_property
+    @property
     def _stems(self) -> dict[str, tuple[str, ...]]:
-        stems: dict[str, list[str]] = defaultdict(list)
-        for region in self.regions.values():
-            stem = short_stem(region.name, region.tier, self.rules.names)
-            if stem:
-                stems[stem].append(region.code)
-        return {stem: tuple(codes) for stem, codes in stems.items()}
+        if self._stems_table is None:
+            stems: dict[str, list[str]] = defaultdict(list)
+            for region in self.regions.values():
+                stem = short_stem(region.name, region.tier, self.rules.names)
+                if stem:
+                    stems[stem].append(region.code)
+            self._stems_table = {stem: tuple(codes) for stem, codes in stems.items()}
+        return self._stems_table
 
-    @functools.cached_property
+    @property
     def _descendant_initials(self) -> dict[str, frozenset[str]]:
         """For each parent, the first characters of the names inside it."""
-        return {code: frozenset(n[0] for n in names) for code, names in self._descendants.items()}
+        if self._initials_table is None:
+            self._initials_table = {
+                code: frozenset(n[0] for n in names) for code, names in self._descendants.items()
+            }
+        return self._initials_table
 
     def _descendant_names(self, codes: tuple[str, ...]) -> dict[str, str]:
         if len(codes) != 1 or self.regions[codes[0]].tier == COUNTY:

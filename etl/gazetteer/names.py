@@ -22,9 +22,10 @@ import numpy as np
 from etl.gazetteer.rules import GazetteerRules, NameRules
 from etl.gazetteer.table import COUNTY, Region
 from etl.gazetteer.words import stands_as_word
-from etl.rulebook import load_yaml
+from etl.rulebook import RULES_DIR, load_yaml
 
-ALIASES_PATH = Path(__file__).resolve().parent.parent / "rules" / "region_aliases.yml"
+# From the rule files' own folder: a compiled module's ``__file__`` is not its source's.
+ALIASES_PATH = RULES_DIR / "region_aliases.yml"
 
 # Shortest usable short name: one character (西, 城) names nothing.
 MIN_SHORT_LEN = 2
