@@ -11,11 +11,10 @@ category listed first.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
-
-import regex
 
 from etl.clauses import Span
 from etl.rulebook import rule_file
@@ -28,17 +27,23 @@ class FundCategories:
     spec: dict[str, Any]
     keyword_category: dict[str, str] = field(init=False, repr=False)
     rank: dict[str, int] = field(init=False, repr=False)
-    keywords: regex.Pattern[str] = field(init=False, repr=False)
+    # Every keyword at every position, overlapping ones included: a look-ahead that holds
+    # the alternation matches empty at each position where a keyword begins (the standard
+    # engine, led by the keywords' first characters: several times faster than ``regex``'s
+    # overlapped search, with the same matches).
+    keywords: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         keyword_category: dict[str, str] = {}
         for name, spec in self.spec.items():
             for word in spec["keywords"]:
                 keyword_category.setdefault(word, name)  # the category listed first wins
-        pattern = "|".join(regex.escape(w) for w in sorted(keyword_category, key=len, reverse=True))
+        words = sorted(keyword_category, key=len, reverse=True)
+        firsts = re.escape("".join(sorted({w[0] for w in words})))
+        pattern = f"(?=[{firsts}])(?=({'|'.join(re.escape(w) for w in words)}))"
         object.__setattr__(self, "keyword_category", keyword_category)
         object.__setattr__(self, "rank", {name: i for i, name in enumerate(self.spec)})
-        object.__setattr__(self, "keywords", regex.compile(pattern))
+        object.__setattr__(self, "keywords", re.compile(pattern))
 
     @classmethod
     def shipped(cls) -> FundCategories:
@@ -51,15 +56,15 @@ class FundCategories:
 
     def _nearest(self, text: str, start: int, end: int, before: bool) -> str | None:
         """Category of the keyword nearest the amount inside ``text[start:end]``."""
-        matches = list(self.keywords.finditer(text, start, end, overlapped=True))
-        if not matches:
+        words = [(m.start(), m.group(1)) for m in self.keywords.finditer(text, start, end)]
+        if not words:
             return None
         of, rank = self.keyword_category, self.rank
         if before:
-            best = max(matches, key=lambda m: (m.end(), len(m.group()), -rank[of[m.group()]]))
+            _, word = max(words, key=lambda w: (w[0] + len(w[1]), len(w[1]), -rank[of[w[1]]]))
         else:
-            best = min(matches, key=lambda m: (m.start(), -len(m.group()), rank[of[m.group()]]))
-        return of[best.group()]
+            _, word = min(words, key=lambda w: (w[0], -len(w[1]), rank[of[w[1]]]))
+        return of[word]
 
     def category(self, text: str, clause: Span, sentence: Span, start: int, end: int) -> str:
         """The category of the amount at ``text[start:end]``."""

@@ -9,6 +9,7 @@ a quote in the dashboard is the user's own document, character for character.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from typing import Any
 
@@ -24,6 +25,7 @@ from etl.models import (
     DateCue,
     DocumentInfo,
     DocumentResult,
+    Place,
     RegionResolution,
     Segmentation,
     SourceText,
@@ -109,43 +111,32 @@ def _claim(
     value = m.value if math.isfinite(m.value) and m.value >= 0 else 0.0
     q_start, q_end = doc.raw_span(seg.start + m.quote_start, seg.start + m.quote_end)
     v_start, v_end = doc.raw_span(seg.start + m.value_start, seg.start + m.value_end)
-    place = doc.place_of(seg.start + m.value_start)
-    return ClaimRecord(
-        article_seq=art.seq,
-        source=art.source,
-        line=art.line,
-        claim_line=doc.line_of(seg.start + m.value_start),
-        region=art.region,
-        region_code=art.region_code,
-        province=art.province,
-        tier=art.tier,
-        year=art.year,
-        metric=m.metric,
-        category=m.category,
-        value=value,
-        unit=m.unit,
-        approx=m.approx,
-        rate=m.rate,
-        is_part=m.is_part,
-        period_start=m.period_start,
-        period_end=m.period_end,
-        period_text=m.period_text,
-        value_text=doc.raw[v_start:v_end],
-        quote=doc.raw[q_start:q_end],
-        quote_start=q_start - article_raw_start,
-        quote_end=q_end - article_raw_start,
-        value_start=v_start - article_raw_start,
-        value_end=v_end - article_raw_start,
-        rule=m.rule,
-        suspect=reason is not None,
-        suspect_reason=reason,
-        page=place.page,
-        location=place.label() or None,
-        ocr=doc.ocr,
-        period_kind=m.period_kind,
-        covers_start=m.covers_start,
-        covers_end=m.covers_end,
-    )
+    claim_line = doc.line_of(seg.start + m.value_start)
+    if doc.places:
+        place = doc.place_of(seg.start + m.value_start)
+        page, location = place.page, place.label() or None
+    else:  # a text file: its place is the line
+        page, location = None, _line_location(claim_line)
+    # Built as the tuple it is, in the order of ``ClaimRecord``'s fields (a NamedTuple's own
+    # ``__new__`` is interpreted Python, and this runs for every claim).
+    return tuple.__new__(
+        ClaimRecord,
+        (
+            art.seq, art.source, art.line, claim_line, art.region, art.region_code,
+            art.province, art.tier, art.year, m.metric, m.category, value, m.unit, m.approx,
+            m.rate, m.is_part, m.period_start, m.period_end, m.period_text,
+            doc.raw[v_start:v_end], doc.raw[q_start:q_end], q_start - article_raw_start,
+            q_end - article_raw_start, v_start - article_raw_start, v_end - article_raw_start,
+            m.rule, reason is not None, reason, page, location, doc.ocr, m.period_kind,
+            m.covers_start, m.covers_end,
+        ),
+    )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_location(line: int) -> str | None:
+    """第5行: where a claim of a text file stands (``Place.label``, once per line)."""
+    return Place(line=line).label() or None
 
 
 def _with_published(segmentation: Segmentation, doc: SourceText) -> Segmentation:
