@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.models import DateCue
+from etl.openings import compile_with_opening
 from etl.rulebook import load_yaml, rule_file
 
 # Full-width digits → ASCII, so one set of patterns serves raw and clean text alike.
@@ -33,9 +34,11 @@ _FULLWIDTH_DIGIT = re.compile("[０-９]")
 _WHITESPACE = re.compile(r"\s+")
 _CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 
-# Every date form has a digit or a Chinese zero: a cheap test that rejects most lines.
-_DATE_HINT = re.compile(r"[\d〇○零]")
-_FOUR_DIGITS = re.compile(r"\d{4}")
+# Every date form has a digit or a Chinese zero: a cheap test that rejects most lines. Digits
+# as ranges (ASCII and full-width, the forms a date is written in): ``\d`` would have the
+# engine look every character up in Unicode's digit table.
+_DATE_HINT = re.compile(r"[0-9０-９〇○零]")
+_FOUR_DIGITS = re.compile(r"[0-9]{4}")  # in text ``ascii_digits`` has been through
 _EARLIEST = 1949
 
 
@@ -80,28 +83,33 @@ class DatingRules:
         """The dating rules of a ``segmenting.yml``'s parsed contents."""
         dating: dict[str, Any] = data["dating"]
         labels = words_pattern(data["page"]["meta_labels"])
+        # Led by their first characters where the engine has none of its own (``etl.openings``:
+        # ``(?<!\d)(?P<y>…)`` opens with a look-behind, and without a lead every position of
+        # an article is tried).
         return cls(
-            date_line=re.compile(data["date_line"]),
-            date_line_cn=re.compile(data["date_line_cn"]),
-            year=re.compile(dating["year"]),
-            year_cn=re.compile(dating["year_cn"]),
-            future_before=re.compile(dating["future_before"]),
-            past_before=re.compile(dating["past_before"]),
-            range_start=re.compile(dating["range_start"]),
-            past_clause=re.compile(dating["past_clause"]),
-            future_after=re.compile(dating["future_after"]),
-            book_title=re.compile(dating["book_title"]),
+            date_line=compile_with_opening(data["date_line"]),
+            date_line_cn=compile_with_opening(data["date_line_cn"]),
+            year=compile_with_opening(dating["year"]),
+            year_cn=compile_with_opening(dating["year_cn"]),
+            future_before=compile_with_opening(dating["future_before"]),
+            past_before=compile_with_opening(dating["past_before"]),
+            range_start=compile_with_opening(dating["range_start"]),
+            past_clause=compile_with_opening(dating["past_clause"]),
+            future_after=compile_with_opening(dating["future_after"]),
+            book_title=compile_with_opening(dating["book_title"]),
             window=int(dating["window"]),
-            future_clause=re.compile(dating["future_clause"]),
-            iso_date=re.compile(dating["iso_date"]),
-            year_list=re.compile(dating["year_list"]),
-            standalone=re.compile(dating["standalone_date"].replace("<labels>", f"(?:{labels})")),
-            journal_issue=re.compile(dating["journal_issue"]),
-            labelled_year=re.compile(dating["labelled_year"]),
-            not_page_date=re.compile("|".join(map(re.escape, dating["not_page_date"]))),
-            dateline=re.compile(dating["dateline"]),
+            future_clause=compile_with_opening(dating["future_clause"]),
+            iso_date=compile_with_opening(dating["iso_date"]),
+            year_list=compile_with_opening(dating["year_list"]),
+            standalone=compile_with_opening(
+                dating["standalone_date"].replace("<labels>", f"(?:{labels})")
+            ),
+            journal_issue=compile_with_opening(dating["journal_issue"]),
+            labelled_year=compile_with_opening(dating["labelled_year"]),
+            not_page_date=compile_with_opening("|".join(map(re.escape, dating["not_page_date"]))),
+            dateline=compile_with_opening(dating["dateline"]),
             dateline_reach=int(dating["dateline_reach"]),
-            dated=re.compile(dating["dated"]),
+            dated=compile_with_opening(dating["dated"]),
         )
 
     @classmethod

@@ -136,6 +136,8 @@ class QuantityGrammar:
     def __post_init__(self) -> None:
         inside, mult = _alternation(self.approx_inside), _alternation(self.multipliers)
         unit = _alternation(self.units)
+        # Arabic digits as [0-9]: reading made full-width ones ASCII, and ``\d`` has the
+        # engine look every character up in Unicode's digit table.
         # A numeral counts only when a marker, multiplier or unit follows it: the regex engine
         # then skips years, list numbers and the 一 of 一是 without a Python call for each.
         # Led by the characters a match can open with (``etl.openings``), the standard engine
@@ -144,7 +146,7 @@ class QuantityGrammar:
             rf"""
             (?P<before>{_alternation(self.approx_before)})?
             (?:
-                (?P<num>\d+(?:\.\d+)?|{_CN_NUMERAL})(?=(?:{inside}|{mult}|{unit}))
+                (?P<num>[0-9]+(?:\.[0-9]+)?|{_CN_NUMERAL})(?=(?:{inside}|{mult}|{unit}))
                 (?P<in1>{inside})?
                 (?P<mult>{mult})?
               |

@@ -32,6 +32,7 @@ from typing import Any
 
 from etl.dating import DatingRules, ascii_digits, parse_date
 from etl.models import ArticleSegment, Segmentation
+from etl.openings import LiteralLed
 from etl.page import (
     MAX_REMEMBERED_LINES,
     PageRules,
@@ -68,13 +69,14 @@ class SegmentingRules:
     enough_cjk: re.Pattern[str]
     bracketed_date: re.Pattern[str]
     date_gap: int
-    toc_marker: re.Pattern[str]
+    # Searched at their opening characters with ``str.find`` (``etl.openings.LiteralLed``).
+    toc_marker: LiteralLed
     # The marker as a whole line, to find TOCs with one scan of the text.
     toc_marker_line: re.Pattern[str]
     entry_number: re.Pattern[str]
     leader: re.Pattern[str]
     leader_page: re.Pattern[str]
-    leader_hint: re.Pattern[str]
+    leader_hint: LiteralLed
     page_tail: re.Pattern[str]
     page_line_max: int
     section: re.Pattern[str]
@@ -119,14 +121,14 @@ class SegmentingRules:
             enough_cjk=re.compile(f"{_CJK_RUN}{{{int(shape['min_cjk'])}}}"),
             bracketed_date=re.compile(data["bracketed_date"]),
             date_gap=int(data["date_line_gap"]),
-            toc_marker=re.compile(toc["marker"]),
+            toc_marker=LiteralLed(re.compile(toc["marker"])),
             toc_marker_line=re.compile(
                 r"^[^\S\n]*(?:" + toc["marker"] + r")[^\S\n]*$", re.MULTILINE
             ),
             entry_number=re.compile(toc["entry_number"]),
             leader=re.compile(toc["leader"]),
             leader_page=re.compile(toc["leader_page"]),
-            leader_hint=re.compile(toc["leader_hint"]),
+            leader_hint=LiteralLed(re.compile(toc["leader_hint"])),
             page_tail=re.compile(toc["page_tail"]),
             page_line_max=int(toc["page_line_max_chars"]),
             section=re.compile(toc["section"]),
@@ -276,7 +278,7 @@ def _bigrams(key: str) -> frozenset[str]:
 
 
 def _is_toc_marker(s: str, rules: SegmentingRules) -> bool:
-    return bool(s) and len(s) <= 12 and rules.toc_marker.fullmatch(s) is not None
+    return bool(s) and len(s) <= 12 and rules.toc_marker.pattern.fullmatch(s) is not None
 
 
 def _is_page_line(s: str, rules: SegmentingRules) -> bool:
@@ -388,12 +390,14 @@ def _toc_candidates(lines: _Lines, text: str, rules: SegmentingRules) -> list[in
     """
     starts = lines.start
     found = set(_marker_lines(lines, text, rules))
-    m = rules.leader_hint.search(text)
-    while m:
-        i = bisect_right(starts, m.start()) - 1
+    line_end = 0  # hints match within a line: each line is tested once
+    for hint in rules.leader_hint.finditer(text):
+        if hint.start() < line_end:
+            continue
+        i = bisect_right(starts, hint.start()) - 1
         if rules.leader_page.search(lines.text[i]):
             found.add(i)
-        m = rules.leader_hint.search(text, lines.end(i))  # each line is tested once
+        line_end = lines.end(i)
     return sorted(found)
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from etl.openings import compile_with_opening, opening_class
+from etl.openings import LiteralLed, compile_with_opening, literal_openings, opening_class
 
 
 @pytest.mark.parametrize(
@@ -71,3 +73,72 @@ def test_prefixed_pattern_finds_every_match(
     pattern: str, flags: int, text: str, matches: list[str]
 ) -> None:
     assert [m.group() for m in compile_with_opening(pattern, flags).finditer(text)] == matches
+
+
+@pytest.mark.parametrize(
+    ("pattern", "led"),
+    [
+        pytest.param(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年", True, id="look-behind-first"),
+        pytest.param("(?:近|这)?[0-9]+年来", True, id="optional-group-first"),
+        pytest.param("《[^》]*》", False, id="literal-prefix-of-its-own"),
+        pytest.param("截至|截止", False, id="branches-of-literals"),
+        pytest.param("[12][0-9]{3}年", False, id="class-first"),
+    ],
+)
+def test_lead_only_where_the_engine_has_none(pattern: str, led: bool) -> None:
+    """The engine's own skip to a literal prefix or first class beats a look-ahead: those
+    patterns are compiled as written, and only the others get the opening class."""
+    compiled = compile_with_opening(pattern)
+    assert (compiled.pattern != pattern) is led
+    assert compiled.pattern.startswith("(?=[") is led
+
+
+@pytest.mark.parametrize(
+    ("pattern", "openings"),
+    [
+        pytest.param("(?:目\\s*录|CONTENTS|contents)", "Cc目", id="literal-branches"),
+        pytest.param("…|\\.\\.\\.|···", ".·…", id="dots"),
+        pytest.param(
+            "(?<=[一-龥])[ \\t\\u3000\\n]+(?=[一-龥])", "\t\n \u3000", id="after-look-behind"
+        ),
+        pytest.param("[0-9]+", None, id="a-range-is-not-a-few-characters"),
+        pytest.param("\\s+", None, id="a-category-is-not-either"),
+        pytest.param("[一二三四五六七八九十]", None, id="more-than-eight-characters"),
+        pytest.param("a?", None, id="may-match-empty"),
+    ],
+)
+def test_literal_openings(pattern: str, openings: str | None) -> None:
+    assert literal_openings(pattern) == openings
+
+
+# Patterns whose matches overlap, touch, follow a look-behind or run to the end of the text.
+_LED_PATTERNS = [
+    "(?:目\\s*录|目\\s*次|CONTENTS)",
+    "…|⋯|\\.\\.\\.|···",
+    "(?<=[一-龥])[ \\t\\u3000\\n]+(?=[一-龥])",
+    "(?<![0-9])aa|ab|b",
+    "xy?",
+]
+
+
+@pytest.mark.parametrize("pattern", _LED_PATTERNS)
+@given(
+    text=st.text(alphabet="目录次 \t\u3000\n.…⋯·CONTENTS一二0ab xy", max_size=40),
+    pos=st.integers(0, 45),
+    span=st.integers(0, 45),
+)
+def test_literal_led_finds_what_finditer_finds(
+    pattern: str, text: str, pos: int, span: int
+) -> None:
+    """Found at its opening characters with ``str.find``, a pattern gives every match
+    ``finditer`` gives, in the same order, between the same bounds; ``sub`` agrees too."""
+    compiled = re.compile(pattern)
+    led = LiteralLed(compiled)
+    assert led.openings is not None
+    end = pos + span
+
+    def spans(found: list[re.Match[str]]) -> list[tuple[int, int]]:
+        return [m.span() for m in found]
+
+    assert spans(led.finditer(text, pos, end)) == spans(list(compiled.finditer(text, pos, end)))
+    assert led.sub("#", text) == compiled.sub("#", text)

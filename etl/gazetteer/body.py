@@ -25,7 +25,7 @@ from etl.gazetteer.index import Gazetteer
 from etl.gazetteer.names import ALIAS, KIND_WEIGHT, Mention
 from etl.gazetteer.table import PROVINCE, Region
 from etl.models import RegionResolution
-from etl.openings import compile_with_opening
+from etl.openings import LiteralLed
 
 # How a text refers to its own unit: 我市, 本县, 全区. 我/本 are surer than 全, because 全省 is
 # also used for comparisons (全省首家).
@@ -33,8 +33,8 @@ SELF_REFERENCE_RE = re.compile(r"([我本全])(省|市|县|区|州|盟|旗)")
 SELF_REFERENCE_WEIGHT = {"我": 2, "本": 2, "全": 1}
 
 # Whitespace between two CJK characters is PDF debris (许昌市召开持 续深化): removed before search.
-# (Led by its white space, ``etl.openings``, the engine tests one character per position.)
-CJK_GAP_RE = compile_with_opening(r"(?<=[\u4e00-\u9fff])[ \t\u3000\r\n]+(?=[\u4e00-\u9fff])")
+# (Searched at its white space, found with ``str.find``: ``etl.openings.LiteralLed``.)
+CJK_GAP_RE = LiteralLed(re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000\r\n]+(?=[\u4e00-\u9fff])"))
 
 # How a body-only answer was decided, by the strongest role behind it.
 BASIS_BY_ROLE = {

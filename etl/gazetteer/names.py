@@ -312,8 +312,9 @@ class OpeningPairs:
         """Offsets in ``text`` where two characters some name opens with stand, in order."""
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         codes = np.minimum(codes, self._limit)
-        pairs = self._first[codes[:-1]] * self._width + self._second[codes[1:]]
-        return list(np.flatnonzero(self._opens[pairs]).tolist())
+        # ``take``, not indexing by an array: the same lookup without fancy indexing's setup.
+        pairs = self._first.take(codes[:-1]) * self._width + self._second.take(codes[1:])
+        return list(np.flatnonzero(self._opens.take(pairs)).tolist())
 
 
 def _opening_pattern(surfaces: Collection[str]) -> re.Pattern[str] | None:
