@@ -16,12 +16,15 @@ its own search is faster than a look-ahead's.
 
 Where every match opens with one of a few characters, ``LiteralLed`` goes further: it finds
 each with ``str.find`` (``memchr`` underneath) and matches the pattern only there, the same
-matches in the same order, at a fraction of what the engine's character test costs.
+matches in the same order, at a fraction of what the engine's character test costs. And
+``required_chars`` tells characters one of which every match contains: a text holding none
+of them need not be searched at all.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
 from typing import Any
@@ -139,6 +142,54 @@ def compile_with_opening(pattern: str, flags: int = 0) -> re.Pattern[str]:
         return re.compile(f"(?={opening})(?:{pattern}{close}", flags)
     except re.error:  # global inline flags, which must open the pattern
         return re.compile(pattern, flags)
+
+
+def _mandatory_chars(sequence: Any) -> set[str]:
+    """Characters every match of the sequence contains (a subset: what can be told)."""
+    found: set[str] = set()
+    for op, arg in sequence:
+        if op is sre.LITERAL:
+            found.add(chr(arg))
+        elif op is sre.SUBPATTERN:
+            if arg[1] & re.IGNORECASE:
+                raise _Unknown
+            found |= _mandatory_chars(arg[3])
+        elif op in _REPEATS and arg[0] >= 1:
+            found |= _mandatory_chars(arg[2])
+        elif op is sre.BRANCH:
+            branches = [_mandatory_chars(branch) for branch in arg[1]]
+            found |= set.intersection(*branches) if branches else set()
+        # A class, an optional part or a look-around promises no character of the match.
+    return found
+
+
+def required_chars(pattern: str, flags: int = 0) -> str | None:
+    """A few characters at least one of which every match of ``pattern`` contains, or None
+    when that cannot be told (some alternative promises no character).
+
+    A text holding none of them holds no match, whatever it is: a search can be skipped on
+    the test of ``str.find``. The alternatives of a top-level alternation are covered one
+    by one, greedily by the character most of them contain (年 for nearly every period
+    phrase), so the set stays small.
+    """
+    if flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = _parser.parse(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        data = list(parsed)
+        alternatives = data[0][1][1] if len(data) == 1 and data[0][0] is sre.BRANCH else [data]
+        needs = [_mandatory_chars(alternative) for alternative in alternatives]
+    except (_Unknown, re.error):
+        return None
+    if not needs or not all(needs):
+        return None
+    chosen: set[str] = set()
+    while uncovered := [need for need in needs if not need & chosen]:
+        counts = Counter(ch for need in uncovered for ch in need)
+        chosen.add(min(counts, key=lambda ch: (-counts[ch], ch)))
+    return "".join(sorted(chosen))
 
 
 # Up to this many opening characters, a pattern is searched at each of them found with

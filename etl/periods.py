@@ -15,7 +15,7 @@ from typing import Any
 import regex
 
 from etl.numbers import parse_numeral
-from etl.openings import compile_with_opening
+from etl.openings import compile_with_opening, required_chars
 from etl.rulebook import rule_file
 
 
@@ -135,14 +135,18 @@ class PeriodGrammar:
     # the rule is then found by trying each in turn (``scan_rules`` empty).
     any_period: re.Pattern[str] | regex.Pattern[str] = field(init=False, repr=False)
     scan_rules: dict[int, _ScanRule] = field(init=False, repr=False)
+    # Characters one of which every period phrase holds (年, and 十 for 十三五 and 党的十八大以来):
+    # most sentences with a figure hold neither and are not scanned (None: not known).
+    required: str | None = field(init=False, repr=False)
     paragraph_rules: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         any_period: re.Pattern[str] | regex.Pattern[str]
         scan_rules: dict[int, _ScanRule] = {}
+        parts = [_own_names(r.pattern.pattern, i) for i, r in enumerate(self.rules)]
+        joint = "|".join(f"({part})" for part in parts)
         try:
-            parts = [_own_names(r.pattern.pattern, i) for i, r in enumerate(self.rules)]
-            any_period = compile_with_opening("|".join(f"({part})" for part in parts))
+            any_period = compile_with_opening(joint)
             group = 1
             for i, (rule, part) in enumerate(zip(self.rules, parts, strict=True)):
                 own = tuple((name, f"r{i}_{name}") for name in rule.pattern.groupindex)
@@ -153,6 +157,7 @@ class PeriodGrammar:
             scan_rules = {}
         object.__setattr__(self, "any_period", any_period)
         object.__setattr__(self, "scan_rules", scan_rules)
+        object.__setattr__(self, "required", required_chars(joint))
         names = frozenset(r.name for r in self.rules if r.name not in NOT_PARAGRAPH_RULES)
         object.__setattr__(self, "paragraph_rules", names)
 
@@ -179,6 +184,8 @@ class PeriodGrammar:
     def find(self, text: str, start: int, end: int, year: int | None) -> list[Period]:
         """Period phrases in ``text[start:end]``, in order, resolved against the article's year."""
         found: list[Period] = []
+        if self.required is not None and all(text.find(ch, start, end) < 0 for ch in self.required):
+            return found
         pos = start
         search, scan_rules = self.any_period.search, self.scan_rules
         while True:

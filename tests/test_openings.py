@@ -13,7 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from etl.openings import LiteralLed, compile_with_opening, literal_openings, opening_class
+from etl.openings import (
+    LiteralLed,
+    compile_with_opening,
+    literal_openings,
+    opening_class,
+    required_chars,
+)
 
 
 @pytest.mark.parametrize(
@@ -142,3 +148,41 @@ def test_literal_led_finds_what_finditer_finds(
 
     assert spans(led.finditer(text, pos, end)) == spans(list(compiled.finditer(text, pos, end)))
     assert led.sub("#", text) == compiled.sub("#", text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "required"),
+    [
+        pytest.param("每年|年均", "年", id="a-character-both-alternatives-hold"),
+        pytest.param(
+            "(?:近|这)?[0-9]+\\s*年(?:以来|来)", "年", id="optional-and-class-promise-none"
+        ),
+        pytest.param("去年|今年|十三五期间|党的十八大以来", "十年", id="greedy-cover"),
+        pytest.param("ab|cd", "ac", id="one-per-alternative"),
+        pytest.param("(?<=截至)x(?=y)", "x", id="look-arounds-promise-none"),
+        pytest.param("(?:ab)+|b*c", "ac", id="repeats-of-one-or-more-only"),
+        pytest.param("(?P<y>19|20)[0-9]{2}年", "年", id="named-group"),
+        pytest.param("[ab]c|[0-9]+", None, id="an-alternative-without-a-character"),
+        pytest.param("a?", None, id="may-match-empty"),
+        pytest.param("(?i)年", None, id="ignorecase"),
+    ],
+)
+def test_required_chars(pattern: str, required: str | None) -> None:
+    assert required_chars(pattern) == required
+
+
+_REQUIRED_PATTERNS = [
+    "每年|年均|去年以来|(?:近|这)?(?<![0-9])(?:[0-9]+|[一二三]+)\\s*年(?:以来|来)",
+    '(?:19|20)[0-9]{2}\\s*年(?!\\s*以来)|[“"]?十三五[”"]?(?:期间|以来)',
+    "ab+c|(?:x|xy)z",
+]
+
+
+@pytest.mark.parametrize("pattern", _REQUIRED_PATTERNS)
+@given(text=st.text(alphabet='每年均去以来近这一二三0129 十五期间“"abcxyz', max_size=30))
+def test_a_text_without_required_characters_holds_no_match(pattern: str, text: str) -> None:
+    """The promise ``required_chars`` makes: no match in a text holding none of them."""
+    required = required_chars(pattern)
+    assert required is not None
+    if not any(ch in text for ch in required):
+        assert re.search(pattern, text) is None
