@@ -192,6 +192,32 @@ def required_chars(pattern: str, flags: int = 0) -> str | None:
     return "".join(sorted(chosen))
 
 
+# The group of a ``compile_consumed_lead`` pattern that holds the pattern's own match.
+WHOLE_MATCH = "whole_match"
+
+
+def compile_consumed_lead(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
+    """``pattern`` behind its opening class as a character it consumes, so that the engine
+    skips to that class with its own search loop; None where no class is known.
+
+    A look-ahead lead (``compile_with_opening``) gives the engine no first character: it
+    still enters the pattern at every position, at some two hundred instructions each. A
+    class that opens the pattern is tested in the engine's search loop at a fraction of
+    that. The class consumes the character, so the pattern itself is matched from it inside
+    a look-behind one character wide, ``[…](?<=(?=(?P<whole_match>…))[\\s\\S])``: the match
+    found is one character long, and the pattern's match, groups and all, is group
+    ``WHOLE_MATCH``. A scan goes on from that group's end (``search``, not ``finditer``).
+    """
+    opening = opening_class(pattern, flags)
+    if opening is None:
+        return None
+    close = "\n" if flags & re.VERBOSE else ""  # a verbose pattern may end in a comment
+    try:
+        return re.compile(f"{opening}(?<=(?=(?P<{WHOLE_MATCH}>{pattern}{close}))[\\s\\S])", flags)
+    except re.error:  # global inline flags, or the pattern's own group of that name
+        return None
+
+
 # Up to this many opening characters, a pattern is searched at each of them found with
 # ``str.find`` (``LiteralLed``); beyond, the scans cost more than the class they replace.
 MAX_LITERAL_OPENINGS = 8

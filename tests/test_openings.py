@@ -14,7 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from etl.openings import (
+    WHOLE_MATCH,
     LiteralLed,
+    compile_consumed_lead,
     compile_with_opening,
     literal_openings,
     opening_class,
@@ -186,3 +188,35 @@ def test_a_text_without_required_characters_holds_no_match(pattern: str, text: s
     assert required is not None
     if not any(ch in text for ch in required):
         assert re.search(pattern, text) is None
+
+
+_CONSUMED_PATTERNS = [
+    ("(?P<b>约|近)?(?:(?P<n>(?<![0-9])[0-9]++|[一二十]+)(?=万|元|名)(?P<m>万)?)(?P<u>元|名)?", 0),
+    ("(?:近|这)?(?<![0-9])(?:[0-9]+|[一二]+)\\s*年(?:以来|来)?", 0),
+    ("(?P<n>[0-9]+)  # a number\n(?P<u>名|人)?  # its unit", re.VERBOSE),
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags"), _CONSUMED_PATTERNS)
+@given(
+    text=st.text(alphabet="约近这0129一二十万元名人年以来 ", max_size=30), pos=st.integers(0, 32)
+)
+def test_consumed_lead_finds_what_finditer_finds(
+    pattern: str, flags: int, text: str, pos: int
+) -> None:
+    """Scanned from the end of each ``WHOLE_MATCH``, a consumed-lead pattern gives every
+    match ``finditer`` gives, with the same groups."""
+    plain = re.compile(pattern, flags)
+    led = compile_consumed_lead(pattern, flags)
+    assert led is not None
+    found, at = [], pos
+    while (hit := led.search(text, at)) is not None:
+        at = hit.end(WHOLE_MATCH)
+        groups = {k: v for k, v in hit.groupdict().items() if k != WHOLE_MATCH}
+        found.append((hit.span(WHOLE_MATCH), groups))
+    assert found == [(m.span(), m.groupdict()) for m in plain.finditer(text, pos)]
+
+
+def test_consumed_lead_needs_an_opening_class() -> None:
+    assert compile_consumed_lead("a?b") is not None
+    assert compile_consumed_lead(".x") is None
