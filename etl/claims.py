@@ -169,24 +169,24 @@ def _claim(
     quote_start, quote_end = _quote_span(art.text, clause, quantity)
     if quantity.kind == "times":
         covers = honour(art.year)  # an honour count is cumulative: it covers no period
-        return ClaimMatch(
+        return tuple.__new__(ClaimMatch, (  # a NamedTuple's own __new__ is interpreted
             metric, quantity.value, "次", quantity.approx, rate, quote_start, quote_end,
             quantity.start, quantity.end, quantity.text, None, None, None, category, rule,
             False, quantity.overlong, covers.kind, covers.start, covers.end,
-        )  # fmt: skip
+        ))  # fmt: skip
     periods = art.periods(sentence)
     period = period_for(periods, clause.end, quantity.numeral_start) if periods else None
     if period is None:
         period = art.paragraph_period(quantity.start)
     covers = art.covered(quantity, clause, sentence, period)
-    # Positional, in the order of ``ClaimMatch``'s fields (is_part is decided later).
-    return ClaimMatch(
+    # The tuple it is, in the order of ``ClaimMatch``'s fields (is_part is decided later).
+    return tuple.__new__(ClaimMatch, (
         metric, quantity.value, quantity.unit or "元", quantity.approx, rate,
         quote_start, quote_end, quantity.start, quantity.end, quantity.text,
         period.start if period else None, period.end if period else None,
         period.text if period else None, category, rule, False, quantity.overlong,
         covers.kind, covers.start, covers.end,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 # --- funds -------------------------------------------------------------------------------

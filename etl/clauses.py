@@ -76,7 +76,7 @@ class ArticleText:
             i = bisect.bisect_right(starts, pos) - 1
             start = starts[max(i, 0)]
             end = starts[i + 1] if i + 1 < len(starts) else len(self.text)
-            found = Span(max(start, pos - CLAUSE_SCOPE_CHARS), min(end, pos + CLAUSE_SCOPE_CHARS))
+            found = _span(max(start, pos - CLAUSE_SCOPE_CHARS), min(end, pos + CLAUSE_SCOPE_CHARS))
             self._clauses[pos] = found
         return found
 
@@ -95,14 +95,20 @@ class ArticleText:
         if end > pos + SENTENCE_SCOPE_CHARS:
             j = bisect.bisect_right(starts, pos + SENTENCE_SCOPE_CHARS) - 1
             end = max(own.end, starts[j])
-        return Span(start, end)
+        return _span(start, end)
+
+
+def _span(start: int, end: int) -> Span:
+    """``Span(start, end)`` built as the tuple it is: a NamedTuple's own ``__new__`` is
+    interpreted Python, and rules ask for thousands of scopes."""
+    return tuple.__new__(Span, (start, end))
 
 
 def _enclosing(starts: list[int], pos: int, length: int) -> Span:
     i = bisect.bisect_right(starts, pos) - 1
     start = starts[max(i, 0)]
     end = starts[i + 1] if i + 1 < len(starts) else length
-    return Span(start, end)
+    return _span(start, end)
 
 
 def _soft_newline(line: str) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from etl.models import DateCue
 from etl.openings import compile_with_opening
@@ -275,9 +275,9 @@ def dateline_date(paragraph: str, rules: DatingRules | None = None) -> DateCue |
     return DateCue(found, found.year, "dateline")
 
 
-@dataclass(frozen=True)
-class Dated:
-    """When an article was written, and which evidence said so (``source``, or None)."""
+class Dated(NamedTuple):
+    """When an article was written, and which evidence said so (``source``, or None); a
+    tuple, built for every article (see ``etl.periods.Period``)."""
 
     date: date | None
     year: int | None

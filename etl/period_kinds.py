@@ -23,7 +23,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from etl.periods import Period, PeriodGrammar
 from etl.rulebook import rule_file
@@ -35,9 +35,12 @@ SPAN_KIND = "span"
 PART_YEAR_KIND = "part_year"
 
 
-@dataclass(frozen=True, slots=True)
-class Covered:
-    """A figure's period kind and the years it covers (None: not known)."""
+class Covered(NamedTuple):
+    """A figure's period kind and the years it covers (None: not known).
+
+    (A tuple: compiled with mypyc, a frozen dataclass is built through ``object.__setattr__``
+    for each field, at three times the cost, and one is built for every figure.)
+    """
 
     kind: str
     start: int | None
@@ -89,8 +92,7 @@ def _article_year(kind: str, year: int | None) -> Covered:
     return Covered(kind, year, year)
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
     """An enumerated heading line: where its line starts, its level, its period if any."""
 
     start: int

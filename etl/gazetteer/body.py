@@ -19,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from etl.gazetteer.cues import STRONG_ROLES, Reading, read_roles
 from etl.gazetteer.index import Gazetteer
@@ -233,9 +234,9 @@ def _lost_first_char(region: Region, first_line: str, gazetteer: Gazetteer) -> b
     return False
 
 
-@dataclass(frozen=True)
-class Scored:
-    """A division the body names, with its score and the readings behind it."""
+class Scored(NamedTuple):
+    """A division the body names, with its score and the readings behind it (a tuple, as
+    ``Reading``)."""
 
     score: float
     region: Region

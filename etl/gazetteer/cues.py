@@ -10,7 +10,7 @@ right around it (``etl/rules/gazetteer.yml``, section ``cues``) and a weight by 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from etl.gazetteer.names import KIND_WEIGHT, Mention
 from etl.gazetteer.rules import PROVINCE, CueRules
@@ -33,9 +33,12 @@ _CLAUSE_PUNCT = frozenset("，,。！？；\n")
 _SPACES = " \t\u3000"
 
 
-@dataclass(frozen=True)
-class Reading:
-    """A mention with the role the text gives it and the weight that role carries."""
+class Reading(NamedTuple):
+    """A mention with the role the text gives it and the weight that role carries.
+
+    (A tuple: compiled with mypyc, a frozen dataclass is built through ``object.__setattr__``
+    for each field, at three times the cost, and one is built for every name a body holds.)
+    """
 
     mention: Mention
     role: str

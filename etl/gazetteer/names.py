@@ -268,7 +268,8 @@ class NameFinder:
             for surface, codes, kind in names_at(text, start):
                 end = start + len(surface)
                 if text.startswith(surface, start) and stands(text, start, end):
-                    mentions.append(Mention(start, end, surface, codes, kind))
+                    # The tuple it is: a NamedTuple's own __new__ is interpreted Python.
+                    mentions.append(tuple.__new__(Mention, (start, end, surface, codes, kind)))
                     pos = end
                     break
         return mentions
