@@ -17,7 +17,7 @@ on them the scopes are the sentence and the clause themselves.
 from __future__ import annotations
 
 import bisect
-from typing import NamedTuple
+from typing import Final
 
 SENTENCE_END = frozenset("。！？；!?;")
 CLAUSE_END = frozenset("，,：:")
@@ -30,11 +30,28 @@ CLAUSE_SCOPE_CHARS = 1000
 SENTENCE_SCOPE_CHARS = 400
 
 
-class Span(NamedTuple):
-    """``[start, end)`` of the text (a tuple: rules build and compare thousands of them)."""
+class Span:
+    """``[start, end)`` of the text, compared and hashed by its bounds.
 
-    start: int
-    end: int
+    A plain class, not a tuple: compiled with the core (``etl.native``) it is built and read
+    as a C struct, and rules build and read tens of thousands of them (a NamedTuple is built
+    through interpreted Python there, and read through a descriptor).
+    """
+
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start: Final = start
+        self.end: Final = end
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Span) and self.start == other.start and self.end == other.end
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end))
+
+    def __repr__(self) -> str:
+        return f"Span({self.start}, {self.end})"
 
 
 class ArticleText:
@@ -76,7 +93,7 @@ class ArticleText:
             i = bisect.bisect_right(starts, pos) - 1
             start = starts[max(i, 0)]
             end = starts[i + 1] if i + 1 < len(starts) else len(self.text)
-            found = _span(max(start, pos - CLAUSE_SCOPE_CHARS), min(end, pos + CLAUSE_SCOPE_CHARS))
+            found = Span(max(start, pos - CLAUSE_SCOPE_CHARS), min(end, pos + CLAUSE_SCOPE_CHARS))
             self._clauses[pos] = found
         return found
 
@@ -95,20 +112,14 @@ class ArticleText:
         if end > pos + SENTENCE_SCOPE_CHARS:
             j = bisect.bisect_right(starts, pos + SENTENCE_SCOPE_CHARS) - 1
             end = max(own.end, starts[j])
-        return _span(start, end)
-
-
-def _span(start: int, end: int) -> Span:
-    """``Span(start, end)`` built as the tuple it is: a NamedTuple's own ``__new__`` is
-    interpreted Python, and rules ask for thousands of scopes."""
-    return tuple.__new__(Span, (start, end))
+        return Span(start, end)
 
 
 def _enclosing(starts: list[int], pos: int, length: int) -> Span:
     i = bisect.bisect_right(starts, pos) - 1
     start = starts[max(i, 0)]
     end = starts[i + 1] if i + 1 < len(starts) else length
-    return _span(start, end)
+    return Span(start, end)
 
 
 def _soft_newline(line: str) -> bool:
