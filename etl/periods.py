@@ -133,9 +133,9 @@ class PeriodGrammar:
     # One alternation over all rules, so a sentence is scanned once: the standard engine's
     # when the patterns allow (several times faster here), led by the characters a period
     # phrase can open with (``etl.openings``: five times faster again). Each rule's
-    # alternative is a group of its own and its group names are its own (``_own_names``),
-    # so the match says which rule it is (``scan_rules``: the number of the rule's group →
-    # the rule) and holds its years: no rule is matched again. Earlier rules win, as in
+    # alternative ends in an empty group of its own and its group names are its own
+    # (``_own_names``), so the match says which rule it is (``scan_rules``: the number of
+    # that empty group → the rule) and holds its years: no rule is matched again. Earlier rules win, as in
     # the alternation. Rules written for the ``regex`` module alone are scanned by it, and
     # the rule is then found by trying each in turn (``scan_rules`` empty).
     any_period: re.Pattern[str] | regex.Pattern[str] = field(init=False, repr=False)
@@ -149,14 +149,17 @@ class PeriodGrammar:
         any_period: re.Pattern[str] | regex.Pattern[str]
         scan_rules: dict[int, _ScanRule] = {}
         parts = [_own_names(r.pattern.pattern, i) for i, r in enumerate(self.rules)]
-        joint = "|".join(f"({part})" for part in parts)
+        # Each rule's alternative ends in an empty group of its own, the last group of the
+        # match to close (``lastindex``). Not a group around the alternative: one that
+        # opens with a literal or a class is then skipped by the engine at a glance.
+        joint = "|".join(f"(?:{part})()" for part in parts)
         try:
             any_period = compile_with_opening(joint)
-            group = 1
+            group = 0
             for i, (rule, part) in enumerate(zip(self.rules, parts, strict=True)):
                 own = tuple((name, f"r{i}_{name}") for name in rule.pattern.groupindex)
+                group += re.compile(part).groups + 1
                 scan_rules[group] = _ScanRule(rule, own)
-                group += 1 + re.compile(part).groups
         except re.error:  # a rule written for the ``regex`` module alone
             any_period = regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in self.rules))
             scan_rules = {}
