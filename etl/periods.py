@@ -135,9 +135,10 @@ class PeriodGrammar:
     # phrase can open with (``etl.openings``: five times faster again). Each rule's
     # alternative ends in an empty group of its own and its group names are its own
     # (``_own_names``), so the match says which rule it is (``scan_rules``: the number of
-    # that empty group → the rule) and holds its years: no rule is matched again. Earlier rules win, as in
-    # the alternation. Rules written for the ``regex`` module alone are scanned by it, and
-    # the rule is then found by trying each in turn (``scan_rules`` empty).
+    # that empty group → the rule) and holds its years: no rule is matched again. Earlier
+    # rules win, as in the alternation. Rules written for the ``regex`` module alone are
+    # scanned by it, and the rule is then found by trying each in turn (``scan_rules``
+    # empty).
     any_period: re.Pattern[str] | regex.Pattern[str] = field(init=False, repr=False)
     scan_rules: dict[int, _ScanRule] = field(init=False, repr=False)
     # Characters one of which every period phrase holds (年, and 十 for 十三五 and 党的十八大以来):
