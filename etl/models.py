@@ -24,6 +24,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any, NamedTuple
 
+from etl import offsets
+
 # What a document was read from (etl.formats): the kinds stored on the document row.
 KIND_TXT = "txt"
 OCR_KINDS = frozenset({"pdf-ocr", "image-ocr"})
@@ -93,10 +95,7 @@ class SourceText:
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw-text span covering the clean-text span ``[start, end)``."""
-        if end <= start:
-            pos = self.origin[start]
-            return pos, pos
-        return self.origin[start], self.origin[end - 1] + 1
+        return offsets.raw_span(self.origin, start, end)
 
     def raw_slice(self, start: int, end: int) -> str:
         """The text as written behind the clean span ``[start, end)``."""
@@ -105,11 +104,10 @@ class SourceText:
 
     def line_of(self, clean_index: int) -> int:
         """1-based line in the raw document of the clean character at ``clean_index``."""
-        raw_index = self.origin[min(clean_index, len(self.clean))]
-        return bisect.bisect_right(self._line_starts, raw_index)
+        return offsets.line_of(self.line_starts, self.origin, clean_index)
 
     @cached_property
-    def _line_starts(self) -> list[int]:
+    def line_starts(self) -> list[int]:
         """Offsets where each raw line starts (computed once, on the first line asked)."""
         return [0, *(m.end() for m in _NEWLINE.finditer(self.raw))]
 

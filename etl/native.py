@@ -65,6 +65,8 @@ COMPILED_MODULES = (
     "etl.period_kinds",
     "etl.categories",
     "etl.metric_rules",
+    "etl.offsets",
+    "etl.openings",
 )
 
 

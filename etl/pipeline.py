@@ -30,6 +30,7 @@ from etl.models import (
     Segmentation,
     SourceText,
 )
+from etl.offsets import line_of, raw_span
 from etl.segmenting import SegmentingRules, segment
 
 # year_source of a date read from a web page's metadata (valuation.registry labels it).
@@ -102,16 +103,19 @@ def _claim(
     m: ClaimMatch,
     plausibility: Plausibility,
     article_raw_start: int,
+    line_starts: list[int],
 ) -> ClaimRecord:
     """Map a claim found in the clean article text back to the article as written, marked
     可疑 when its value is beyond what its metric can plausibly be for the article's tier.
 
-    ``article_raw_start`` is where the article starts in the raw text (once per article)."""
+    ``article_raw_start`` is where the article starts in the raw text (once per article),
+    ``line_starts`` the raw lines' offsets (``SourceText.line_starts``, once per document)."""
     reason = plausibility.reason(m.metric, m.value, art.tier, m.overlong)
     value = m.value if math.isfinite(m.value) and m.value >= 0 else 0.0
-    q_start, q_end = doc.raw_span(seg.start + m.quote_start, seg.start + m.quote_end)
-    v_start, v_end = doc.raw_span(seg.start + m.value_start, seg.start + m.value_end)
-    claim_line = doc.line_of(seg.start + m.value_start)
+    origin = doc.origin  # mapped through ``etl.offsets`` (compiled), not SourceText's methods
+    q_start, q_end = raw_span(origin, seg.start + m.quote_start, seg.start + m.quote_end)
+    v_start, v_end = raw_span(origin, seg.start + m.value_start, seg.start + m.value_end)
+    claim_line = line_of(line_starts, origin, seg.start + m.value_start)
     if doc.places:
         place = doc.place_of(seg.start + m.value_start)
         page, location = place.page, place.label() or None
@@ -168,15 +172,16 @@ def process(
         kind=doc.kind, pages=doc.pages, ocr=doc.ocr,
     )  # fmt: skip
     result = DocumentResult(document=info, segmentation=segmentation)
+    line_starts = doc.line_starts
     for seq, seg in enumerate(segmentation.articles, start=1):
         art = _article(doc, seg, seq, segmentation, gaz, seg_rules.dating)
         result.articles.append(art)
         # Rules run on the whole article, title included: a title can state an honour.
         other_place = gaz.other_place_test(art.region_code) if art.region_code else None
         text = doc.clean[seg.start : seg.end]
-        raw_start = doc.raw_span(seg.start, seg.end)[0]
+        raw_start = raw_span(doc.origin, seg.start, seg.end)[0]
         result.claims.extend(
-            _claim(doc, seg, art, match, rules.plausibility, raw_start)
+            _claim(doc, seg, art, match, rules.plausibility, raw_start, line_starts)
             for match in extract_claims(text, art.year, other_place, rules)
         )
     return result
