@@ -27,10 +27,12 @@ class FundCategories:
     spec: dict[str, Any]
     keyword_category: dict[str, str] = field(init=False, repr=False)
     rank: dict[str, int] = field(init=False, repr=False)
-    # Every keyword at every position, overlapping ones included: a look-ahead that holds
-    # the alternation matches empty at each position where a keyword begins (the standard
-    # engine, led by the keywords' first characters: several times faster than ``regex``'s
-    # overlapped search, with the same matches).
+    # Every keyword at every position, overlapping ones included: a keyword's first
+    # character, consumed, then the alternation matched from it inside a one-wide
+    # look-behind (group 1). A match is one character long, so the next is looked for from
+    # the character after: each position where a keyword begins, as an overlapped search
+    # gives them. The consumed first character is a class the engine tests in its own loop
+    # (``etl.openings.compile_consumed_lead`` says why a look-ahead lead would not be).
     keywords: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -40,7 +42,7 @@ class FundCategories:
                 keyword_category.setdefault(word, name)  # the category listed first wins
         words = sorted(keyword_category, key=len, reverse=True)
         firsts = re.escape("".join(sorted({w[0] for w in words})))
-        pattern = f"(?=[{firsts}])(?=({'|'.join(re.escape(w) for w in words)}))"
+        pattern = f"[{firsts}](?<=(?=({'|'.join(re.escape(w) for w in words)}))[\\s\\S])"
         object.__setattr__(self, "keyword_category", keyword_category)
         object.__setattr__(self, "rank", {name: i for i, name in enumerate(self.spec)})
         object.__setattr__(self, "keywords", re.compile(pattern))

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from etl.models import DateCue
-from etl.openings import compile_with_opening
+from etl.openings import WHOLE_MATCH, compile_scanner, compile_with_opening, scan
 from etl.rulebook import load_yaml, rule_file
 
 # Full-width digits → ASCII, so one set of patterns serves raw and clean text alike.
@@ -58,6 +58,7 @@ class DatingRules:
 
     date_line: re.Pattern[str]
     date_line_cn: re.Pattern[str]
+    # Scanned for every article's years (``etl.openings.scan``: the match is WHOLE_MATCH).
     year: re.Pattern[str]
     year_cn: re.Pattern[str]
     future_before: re.Pattern[str]
@@ -89,8 +90,8 @@ class DatingRules:
         return cls(
             date_line=compile_with_opening(data["date_line"]),
             date_line_cn=compile_with_opening(data["date_line_cn"]),
-            year=compile_with_opening(dating["year"]),
-            year_cn=compile_with_opening(dating["year_cn"]),
+            year=compile_scanner(dating["year"]),
+            year_cn=compile_scanner(dating["year_cn"]),
             future_before=compile_with_opening(dating["future_before"]),
             past_before=compile_with_opening(dating["past_before"]),
             range_start=compile_with_opening(dating["range_start"]),
@@ -99,8 +100,8 @@ class DatingRules:
             book_title=compile_with_opening(dating["book_title"]),
             window=int(dating["window"]),
             future_clause=compile_with_opening(dating["future_clause"]),
-            iso_date=compile_with_opening(dating["iso_date"]),
-            year_list=compile_with_opening(dating["year_list"]),
+            iso_date=compile_scanner(dating["iso_date"]),
+            year_list=compile_scanner(dating["year_list"]),
             standalone=compile_with_opening(
                 dating["standalone_date"].replace("<labels>", f"(?:{labels})")
             ),
@@ -204,16 +205,18 @@ def _past_years(text: str, rules: DatingRules) -> Iterator[int]:
     text = rules.book_title.sub("《》", ascii_digits(text))
     this_year = date.today().year
     for pattern, convert in ((rules.year, int), (rules.year_cn, _cn_number)):
-        for m in pattern.finditer(text):
+        for m in scan(pattern, text):
             year = convert(m["y"])
-            if 1900 <= year <= this_year and not _is_target(text, m.start(), m.end(), rules):
+            start, end = m.span(WHOLE_MATCH)
+            if 1900 <= year <= this_year and not _is_target(text, start, end, rules):
                 yield year
-    for m in rules.iso_date.finditer(text):
+    for m in scan(rules.iso_date, text):
         if int(m["y"]) <= this_year:
             yield int(m["y"])
-    for m in rules.year_list.finditer(text):
-        for y in _FOUR_DIGITS.finditer(m[0]):
-            if int(y[0]) <= this_year and not _is_target(text, m.start(), m.end(), rules):
+    for m in scan(rules.year_list, text):
+        start, end = m.span(WHOLE_MATCH)
+        for y in _FOUR_DIGITS.finditer(m[WHOLE_MATCH]):
+            if int(y[0]) <= this_year and not _is_target(text, start, end, rules):
                 yield int(y[0])
 
 

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import cn2an
 import regex
 
-from etl.openings import WHOLE_MATCH, compile_consumed_lead
+from etl.openings import WHOLE_MATCH, compile_scanner
 from etl.rulebook import rule_file
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -143,7 +143,7 @@ class QuantityGrammar:
         # starts nowhere inside another and gives back none of its digits (what follows a
         # shorter run is a digit, never a unit), so a year costs one try, not ten.
         # Searched behind its opening characters as a class the engine skips to in its own
-        # loop (``etl.openings.compile_consumed_lead``): the number is group WHOLE_MATCH.
+        # loop (``etl.openings.compile_scanner``): the number is group WHOLE_MATCH.
         source = rf"""
             (?P<before>{_alternation(self.approx_before)})?
             (?:
@@ -158,9 +158,7 @@ class QuantityGrammar:
             (?P<unit>{unit})?
             (?P<after>{_alternation(self.approx_after)})?
             """
-        pattern = compile_consumed_lead(source, re.VERBOSE) or re.compile(
-            f"(?P<{WHOLE_MATCH}>{source}\n)", re.VERBOSE
-        )
+        pattern = compile_scanner(source, re.VERBOSE)
         specs = {
             u: (str(spec["kind"]), str(spec["base"]), Decimal(str(spec["factor"])))
             for u, spec in self.units.items()

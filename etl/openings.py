@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
 from typing import Any
@@ -216,6 +217,29 @@ def compile_consumed_lead(pattern: str, flags: int = 0) -> re.Pattern[str] | Non
         return re.compile(f"{opening}(?<=(?=(?P<{WHOLE_MATCH}>{pattern}{close}))[\\s\\S])", flags)
     except re.error:  # global inline flags, or the pattern's own group of that name
         return None
+
+
+def compile_scanner(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``pattern`` for ``scan``: behind its consumed opening class where one is known
+    (``compile_consumed_lead``), else as written; either way its match is group
+    ``WHOLE_MATCH``."""
+    led = compile_consumed_lead(pattern, flags)
+    if led is not None:
+        return led
+    close = "\n" if flags & re.VERBOSE else ""
+    return re.compile(f"(?P<{WHOLE_MATCH}>{pattern}{close})", flags)
+
+
+def scan(
+    scanner: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> Iterator[re.Match[str]]:
+    """The matches ``finditer`` gives of a ``compile_scanner`` pattern's own pattern, for a
+    pattern that never matches empty: each one's span is group ``WHOLE_MATCH``."""
+    end = len(text) if endpos is None else endpos
+    search = scanner.search
+    while (hit := search(text, pos, end)) is not None:
+        yield hit
+        pos = max(hit.end(WHOLE_MATCH), pos + 1)
 
 
 # Up to this many opening characters, a pattern is searched at each of them found with

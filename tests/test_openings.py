@@ -17,10 +17,12 @@ from etl.openings import (
     WHOLE_MATCH,
     LiteralLed,
     compile_consumed_lead,
+    compile_scanner,
     compile_with_opening,
     literal_openings,
     opening_class,
     required_chars,
+    scan,
 )
 
 
@@ -220,3 +222,17 @@ def test_consumed_lead_finds_what_finditer_finds(
 def test_consumed_lead_needs_an_opening_class() -> None:
     assert compile_consumed_lead("a?b") is not None
     assert compile_consumed_lead(".x") is None
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        pytest.param("(?<![0-9])(?P<y>(?:19|20)[0-9]{2})\\s*年", id="led-by-its-digits"),
+        pytest.param("(?P<y>.)年", id="no-opening-class-compiled-as-written"),
+    ],
+)
+@given(text=st.text(alphabet="1920年 0x", max_size=30), pos=st.integers(0, 32))
+def test_scan_gives_what_finditer_gives(pattern: str, text: str, pos: int) -> None:
+    scanner = compile_scanner(pattern)
+    found = [(m.span(WHOLE_MATCH), m["y"]) for m in scan(scanner, text, pos)]
+    assert found == [(m.span(), m["y"]) for m in re.compile(pattern).finditer(text, pos)]
