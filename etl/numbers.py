@@ -128,6 +128,9 @@ class QuantityGrammar:
     pattern: re.Pattern[str] = field(init=False, repr=False)  # a number: group WHOLE_MATCH
     vague: regex.Pattern[str] = field(init=False, repr=False)
     vague_initials: frozenset[str] = field(init=False, repr=False)
+    # The leading markers, longest first, and the characters they end with.
+    _markers: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _marker_ends: frozenset[str] = field(init=False, repr=False, compare=False)
     unit_specs: dict[str, tuple[str, str, Decimal]] = field(init=False, repr=False)
     # What a matched surface reads as (see ``_shape``), remembered: reports repeat their
     # figures' surfaces (一次, 九连冠, 1名) far more often than they write new ones.
@@ -144,8 +147,9 @@ class QuantityGrammar:
         # shorter run is a digit, never a unit), so a year costs one try, not ten.
         # Searched behind its opening characters as a class the engine skips to in its own
         # loop (``etl.openings.compile_scanner``): the number is group WHOLE_MATCH.
+        # A leading marker (约, 近, 超过) is read in Python (``_marker_before``): no numeral
+        # opens with one of its characters, so none is tried at each of theirs.
         source = rf"""
-            (?P<before>{_alternation(self.approx_before)})?
             (?:
                 (?P<num>(?<![0-9])[0-9]++(?:\.[0-9]++)?+|{_CN_NUMERAL})
                 (?=(?:{inside}|{mult}|{unit}))
@@ -166,6 +170,9 @@ class QuantityGrammar:
         object.__setattr__(self, "pattern", pattern)
         object.__setattr__(self, "vague", regex.compile(_alternation(self.vague_numerals)))
         object.__setattr__(self, "vague_initials", frozenset(w[0] for w in self.vague_numerals))
+        markers = tuple(sorted(filter(None, self.approx_before), key=len, reverse=True))
+        object.__setattr__(self, "_markers", markers)
+        object.__setattr__(self, "_marker_ends", frozenset(w[-1] for w in markers))
         object.__setattr__(self, "unit_specs", specs)
         object.__setattr__(self, "_shapes", {})
 
@@ -204,9 +211,8 @@ class QuantityGrammar:
             [*self.units, *self.multipliers, *self.approx_inside, *self.line_continuations]
         )
 
-    def _approx(self, groups: dict[str, str | Any]) -> str:
+    def _approx(self, before: str, groups: dict[str, str | Any]) -> str:
         """The approximation a match states: a leading marker wins (近7000余万元 is about)."""
-        before = groups["before"]
         if before and self.approx_before[before] != "exact":
             return self.approx_before[before]
         inside = groups["in1"] or groups["in2"]
@@ -215,10 +221,11 @@ class QuantityGrammar:
         after = groups["after"]
         return self.approx_after[after] if after else "exact"
 
-    def _shape(self, match: re.Match[str], at: int, stop: int) -> _Shape | None:
-        """What a match (the number at ``text[at:stop]``) reads as, as offsets from ``at``: a
-        function of its surface alone (its one look-behind, no digit before a run of digits,
-        holds wherever the surface was found whole; its look-aheads end inside it)."""
+    def _shape(self, match: re.Match[str], before: str, at: int, stop: int) -> _Shape | None:
+        """What a match led by the marker ``before`` (the number at ``text[at:stop]``, marker
+        included) reads as, as offsets from ``at``: a function of its surface alone (its one
+        look-behind, no digit before a run of digits, holds wherever the surface was found
+        whole; its look-aheads end inside it)."""
         groups = match.groupdict()
         numeral, unit = groups["num"], groups["unit"]
         mult = groups["mult"] or groups["lone"]
@@ -259,13 +266,20 @@ class QuantityGrammar:
                 if groups["mult"]
                 else match.end("lone")
             )
-        before = groups["before"]
         exact_lead = before and self.approx_before[before] == "exact"
         start = numeral_start if exact_lead else at
         return _Shape(
             start - at, end - at, numeral_start - at, float(value), base, kind,
-            self._approx(groups), overlong,
+            self._approx(before, groups), overlong,
         )  # fmt: skip
+
+    def _marker_before(self, text: str, at: int, free: int) -> str:
+        """The leading marker (约, 大约, 超过) written right before ``text[at]``, longest
+        first, within ``text[free:]`` (a number found before owns what precedes ``free``)."""
+        for word in self._markers:
+            if at - len(word) >= free and text.startswith(word, at - len(word)):
+                return word
+        return ""
 
     def find(self, text: str) -> Iterator[Quantity]:
         """Every quantity in ``text``, left to right, non-overlapping.
@@ -280,11 +294,18 @@ class QuantityGrammar:
         ordinals, vague_initials = self.ordinal_prefixes, self.vague_initials
         search, pos = self.pattern.search, 0
         while (match := search(text, pos)) is not None:
+            free = pos  # where the number found before ends
             at, pos = match.span(WHOLE_MATCH)
+            before = (
+                self._marker_before(text, at, free)
+                if text[at - 1 : at] in self._marker_ends
+                else ""
+            )
+            at -= len(before)
             surface = text[at:pos]
             shape = shapes.get(surface)
             if shape is None and surface not in shapes:
-                shape = shapes[surface] = self._shape(match, at, pos)
+                shape = shapes[surface] = self._shape(match, before, at, pos)
             if shape is None:
                 continue
             numeral_start = at + shape.numeral
