@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, DecimalException
 from functools import cache, lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import cn2an
 import regex
@@ -32,23 +32,61 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-class Quantity(NamedTuple):
-    """A number with its unit as written, and its value in base units (a tuple: an article
-    makes one for every number it holds, and a frozen dataclass costs four times as much)."""
+class Quantity:
+    """A number with its unit as written, and its value in base units.
 
-    start: int
-    end: int
-    text: str
-    value: float
-    unit: str  # base unit: 元, 人, 人次, 户, 次; '' when no unit was written (136万)
-    kind: str  # money | person | household | times | bare
-    approx: str  # exact | about | over
-    numeral_start: int  # where the numeral itself starts (after 约/近/超过)
-    ordinal: bool = False  # 第十一届, 第十次: a rank, not an amount
-    # Significant digits of a numeral too long to be a figure (``max_significant_digits``
-    # of quantities.yml): its value is refused (0.0 stands in) and the claim made of it
-    # is kept as 可疑, never ranked. None for every ordinary number.
-    overlong: int | None = None
+    A plain class, compared by its fields: compiled with the core (``etl.native``) it is
+    built and read as a C struct, and the claim rules read a quantity's fields dozens of
+    times for each of the thousands of numbers an article set holds (a NamedTuple is built
+    through interpreted Python there, and read through a descriptor).
+    """
+
+    __slots__ = (
+        "approx", "end", "kind", "numeral_start", "ordinal", "overlong", "start", "text",
+        "unit", "value",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        value: float,
+        unit: str,
+        kind: str,
+        approx: str,
+        numeral_start: int,
+        ordinal: bool = False,
+        overlong: int | None = None,
+    ) -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.text: Final = text
+        self.value: Final = value
+        self.unit: Final = unit  # base unit: 元, 人, 人次, 户, 次; '' when none was written (136万)
+        self.kind: Final = kind  # money | person | household | times | bare | item
+        self.approx: Final = approx  # exact | about | over
+        self.numeral_start: Final = numeral_start  # where the numeral starts (after 约/近/超过)
+        self.ordinal: Final = ordinal  # 第十一届, 第十次: a rank, not an amount
+        # Significant digits of a numeral too long to be a figure (``max_significant_digits``
+        # of quantities.yml): its value is refused (0.0 stands in) and the claim made of it
+        # is kept as 可疑, never ranked. None for every ordinary number.
+        self.overlong: Final = overlong
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.start, self.end, self.text, self.value, self.unit, self.kind, self.approx,
+            self.numeral_start, self.ordinal, self.overlong,
+        )  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Quantity) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"Quantity{self._fields()!r}"
 
 
 # The significant digits a numeral may have when no grammar says otherwise.
@@ -317,14 +355,9 @@ class QuantityGrammar:
                 continue
             start, end = at + shape.start, at + shape.end
             ordinal = numeral_start > 0 and text[numeral_start - 1] in ordinals
-            # Built as the tuple it is, in the order of its fields: a NamedTuple's own
-            # ``__new__`` is interpreted Python, the costliest part of finding a number.
-            yield tuple.__new__(
-                Quantity,
-                (
-                    start, end, text[start:end], shape.value, shape.unit, shape.kind,
-                    shape.approx, numeral_start, ordinal, shape.overlong,
-                ),
+            yield Quantity(
+                start, end, text[start:end], shape.value, shape.unit, shape.kind, shape.approx,
+                numeral_start, ordinal, shape.overlong,
             )  # fmt: skip
 
 
