@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Final
 
 import numpy as np
 
@@ -46,18 +46,34 @@ class GazetteerError(ValueError):
     """The alias rules do not fit the GB/T 2260 table (a bad edit of the YAML)."""
 
 
-class Mention(NamedTuple):
+class Mention:
     """A division name found in a text: ``text[start:end]`` may mean any of ``codes``.
 
-    (A tuple: a body's scan makes hundreds of them, and a frozen dataclass costs three
-    times as much to build.)
+    A plain class, compared by its fields: compiled with the core (``etl.native``) it is
+    built and read as a C struct, and a body's scan makes hundreds (a NamedTuple is built
+    through interpreted Python there, a frozen dataclass through ``object.__setattr__``).
     """
 
-    start: int
-    end: int
-    text: str
-    codes: tuple[str, ...]
-    kind: str
+    __slots__ = ("codes", "end", "kind", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str, codes: tuple[str, ...], kind: str) -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.text: Final = text
+        self.codes: Final = codes
+        self.kind: Final = kind
+
+    def _fields(self) -> tuple[int, int, str, tuple[str, ...], str]:
+        return (self.start, self.end, self.text, self.codes, self.kind)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mention) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"Mention{self._fields()!r}"
 
     @property
     def weight(self) -> float:
@@ -268,8 +284,7 @@ class NameFinder:
             for surface, codes, kind in names_at(text, start):
                 end = start + len(surface)
                 if text.startswith(surface, start) and stands(text, start, end):
-                    # The tuple it is: a NamedTuple's own __new__ is interpreted Python.
-                    mentions.append(tuple.__new__(Mention, (start, end, surface, codes, kind)))
+                    mentions.append(Mention(start, end, surface, codes, kind))
                     pos = end
                     break
         return mentions
