@@ -31,7 +31,6 @@ from etl.rulebook import load_yaml, rule_file
 # Full-width digits → ASCII, so one set of patterns serves raw and clean text alike.
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _FULLWIDTH_DIGIT = re.compile("[０-９]")
-_WHITESPACE = re.compile(r"\s+")
 _CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 
 # Every date form has a digit or a Chinese zero: a cheap test that rejects most lines. Digits
@@ -140,8 +139,11 @@ def ascii_digits(s: str) -> str:
 
 
 def _compact(s: str) -> str:
-    """Drop whitespace and normalise digits: PDF text puts stray spaces inside dates."""
-    return _WHITESPACE.sub("", ascii_digits(s))
+    """Drop whitespace and normalise digits: PDF text puts stray spaces inside dates.
+
+    (``str.split`` cuts at exactly the characters ``\\s`` matches, ``str.isspace``'s, at a
+    tenth of what a ``re.sub`` costs on a short line.)"""
+    return "".join(ascii_digits(s).split())
 
 
 def _cn_number(s: str) -> int:
