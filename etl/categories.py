@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from etl.clauses import Span
+from etl.openings import WHOLE_MATCH, compile_consumed_lead
 from etl.rulebook import rule_file
 
 
@@ -27,12 +28,11 @@ class FundCategories:
     spec: dict[str, Any]
     keyword_category: dict[str, str] = field(init=False, repr=False)
     rank: dict[str, int] = field(init=False, repr=False)
-    # Every keyword at every position, overlapping ones included: a keyword's first
-    # character, consumed, then the alternation matched from it inside a one-wide
-    # look-behind (group 1). A match is one character long, so the next is looked for from
-    # the character after: each position where a keyword begins, as an overlapped search
-    # gives them. The consumed first character is a class the engine tests in its own loop
-    # (``etl.openings.compile_consumed_lead`` says why a look-ahead lead would not be).
+    # Every keyword at every position, overlapping ones included: the alternation behind
+    # its consumed first character (``etl.openings.compile_consumed_lead``), the keyword
+    # group WHOLE_MATCH. A match is that one character, so ``finditer`` looks for the next
+    # from the character after: each position where a keyword begins, as an overlapped
+    # search gives them.
     keywords: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -41,11 +41,12 @@ class FundCategories:
             for word in spec["keywords"]:
                 keyword_category.setdefault(word, name)  # the category listed first wins
         words = sorted(keyword_category, key=len, reverse=True)
-        firsts = re.escape("".join(sorted({w[0] for w in words})))
-        pattern = f"[{firsts}](?<=(?=({'|'.join(re.escape(w) for w in words)}))[\\s\\S])"
+        keywords = compile_consumed_lead("|".join(re.escape(w) for w in words))
+        if keywords is None:
+            raise ValueError("fund_categories.yml: the categories list no keyword")
         object.__setattr__(self, "keyword_category", keyword_category)
         object.__setattr__(self, "rank", {name: i for i, name in enumerate(self.spec)})
-        object.__setattr__(self, "keywords", re.compile(pattern))
+        object.__setattr__(self, "keywords", keywords)
 
     @classmethod
     def shipped(cls) -> FundCategories:
@@ -58,7 +59,8 @@ class FundCategories:
 
     def _nearest(self, text: str, start: int, end: int, before: bool) -> str | None:
         """Category of the keyword nearest the amount inside ``text[start:end]``."""
-        words = [(m.start(), m.group(1)) for m in self.keywords.finditer(text, start, end)]
+        found = self.keywords.finditer(text, start, end)
+        words = [(m.start(), m.group(WHOLE_MATCH)) for m in found]
         if not words:
             return None
         of, rank = self.keyword_category, self.rank

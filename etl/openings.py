@@ -101,16 +101,26 @@ def _first(sequence: Any) -> tuple[set[_Item], bool]:
     return found, True
 
 
-def _opening_items(pattern: str, flags: int) -> set[_Item] | None:
-    """What every match of ``pattern`` opens with, or None if not known."""
+def _case_sensitive_parse(pattern: str, flags: int) -> Any:
+    """``pattern``'s parse (``re._parser``), or None when it does not parse or folds case
+    (by flag or inline): what the analyses below can read characters from."""
     if flags & re.IGNORECASE:
         return None
     try:
         parsed = _parser.parse(pattern, flags)
-        if parsed.state.flags & re.IGNORECASE:
-            return None
+    except re.error:
+        return None
+    return None if parsed.state.flags & re.IGNORECASE else parsed
+
+
+def _opening_items(pattern: str, flags: int) -> set[_Item] | None:
+    """What every match of ``pattern`` opens with, or None if not known."""
+    parsed = _case_sensitive_parse(pattern, flags)
+    if parsed is None:
+        return None
+    try:
         items, nullable = _first(parsed)
-    except (_Unknown, re.error):
+    except _Unknown:
         return None
     if nullable or not items:
         return None
@@ -179,16 +189,14 @@ def required_chars(pattern: str, flags: int = 0) -> str | None:
     by one, greedily by the character most of them contain (年 for nearly every period
     phrase), so the set stays small.
     """
-    if flags & re.IGNORECASE:
+    parsed = _case_sensitive_parse(pattern, flags)
+    if parsed is None:
         return None
+    data = list(parsed)
+    alternatives = data[0][1][1] if len(data) == 1 and data[0][0] is sre.BRANCH else [data]
     try:
-        parsed = _parser.parse(pattern, flags)
-        if parsed.state.flags & re.IGNORECASE:
-            return None
-        data = list(parsed)
-        alternatives = data[0][1][1] if len(data) == 1 and data[0][0] is sre.BRANCH else [data]
         needs = [_mandatory_chars(alternative) for alternative in alternatives]
-    except (_Unknown, re.error):
+    except _Unknown:
         return None
     if not needs or not all(needs):
         return None
