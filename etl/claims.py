@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
+from typing import Final
 
 from etl.clauses import ArticleText, Span
 from etl.metric_rules import PART_MARKER, ClaimRules, PersonRule
@@ -34,18 +35,18 @@ from etl.wordsets import WordSet
 PlaceTest = Callable[[str], bool]
 
 # A quote longer than this is cut to a window around its number, so evidence stays readable.
-MAX_QUOTE_CHARS = 120
-QUOTE_CONTEXT_CHARS = 50
+MAX_QUOTE_CHARS: Final = 120
+QUOTE_CONTEXT_CHARS: Final = 50
 # How far back a paragraph-scope subject may stand (characters).
-PARAGRAPH_LOOKBACK = 300
+PARAGRAPH_LOOKBACK: Final = 300
 # Other people named right after a count (4154名专职工作人员) are looked for this far.
-OTHER_PEOPLE_WINDOW = 16
+OTHER_PEOPLE_WINDOW: Final = 16
 # How far after 其中 an eligibility phrase may start (其中符合政府安排工作条件的312名).
-ELIGIBLE_PART_WINDOW = 6
-QUOTE_EDGE = "，,。；;：:、 \t\n\u3000"
+ELIGIBLE_PART_WINDOW: Final = 6
+QUOTE_EDGE: Final = "，,。；;：:、 \t\n\u3000"
 # The unit kinds a rule reads (etl/rules/quantities.yml): money and bare 万/亿 amounts for
 # funds, persons for the two people rules, times for honours.
-_RULED_KINDS = frozenset({"money", "bare", "person", "times"})
+_RULED_KINDS: Final = frozenset({"money", "bare", "person", "times"})
 
 
 class _Article:

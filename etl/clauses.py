@@ -19,15 +19,15 @@ from __future__ import annotations
 import bisect
 from typing import Final
 
-SENTENCE_END = frozenset("。！？；!?;")
-CLAUSE_END = frozenset("，,：:")
-_SENTENCE_MARKS = "".join(sorted(SENTENCE_END))
-_CLAUSE_MARKS = "".join(sorted(CLAUSE_END))
+SENTENCE_END: Final = frozenset("。！？；!?;")
+CLAUSE_END: Final = frozenset("，,：:")
+_SENTENCE_MARKS: Final = "".join(sorted(SENTENCE_END))
+_CLAUSE_MARKS: Final = "".join(sorted(CLAUSE_END))
 # A line shorter than this that ends without punctuation is a heading, not a wrap.
-WRAPPED_LINE_MIN_CHARS = 25
+WRAPPED_LINE_MIN_CHARS: Final = 25
 # How far from a number its clause and its sentence are read (characters, either side).
-CLAUSE_SCOPE_CHARS = 1000
-SENTENCE_SCOPE_CHARS = 400
+CLAUSE_SCOPE_CHARS: Final = 1000
+SENTENCE_SCOPE_CHARS: Final = 400
 
 
 class Span:

@@ -22,23 +22,23 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from etl.models import DateCue
 from etl.openings import WHOLE_MATCH, compile_scanner, compile_with_opening, scan
 from etl.rulebook import load_yaml, rule_file
 
 # Full-width digits → ASCII, so one set of patterns serves raw and clean text alike.
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_FULLWIDTH_DIGIT = re.compile("[０-９]")
-_CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+_FULLWIDTH_DIGITS: Final = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULLWIDTH_DIGIT: Final = re.compile("[０-９]")
+_CN_DIGITS: Final = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
 
 # Every date form has a digit or a Chinese zero: a cheap test that rejects most lines. Digits
 # as ranges (ASCII and full-width, the forms a date is written in): ``\d`` would have the
 # engine look every character up in Unicode's digit table.
-_DATE_HINT = re.compile(r"[0-9０-９〇○零]")
-_FOUR_DIGITS = re.compile(r"[0-9]{4}")  # in text ``ascii_digits`` has been through
-_EARLIEST = 1949
+_DATE_HINT: Final = re.compile(r"[0-9０-９〇○零]")
+_FOUR_DIGITS: Final = re.compile(r"[0-9]{4}")  # in text ``ascii_digits`` has been through
+_EARLIEST: Final = 1949
 
 
 def words_pattern(words: list[str]) -> str:

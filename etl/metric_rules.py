@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from etl.categories import FundCategories
 from etl.numbers import QuantityGrammar
@@ -21,10 +21,10 @@ from etl.rulebook import load_yaml, rule_file
 from etl.wordsets import WordSet
 
 # A number after 其中 in a sentence that already gave a total is a part of that total.
-PART_MARKER = "其中"
+PART_MARKER: Final = "其中"
 # Every key a metric entry may have. tests/test_claim_rules.py fails when the rule file uses
 # a key not listed here, or a listed key is not explained in the file's header comment.
-RULE_KEYS = frozenset(
+RULE_KEYS: Final = frozenset(
     {
         "label", "short", "unit", "kind", "has_categories", "examples",
         "bare_amount_words", "bare_amount_window", "rate_before", "rate_after", "rate_window",
@@ -41,10 +41,10 @@ RULE_KEYS = frozenset(
 
 
 # The tier key of `plausible_max` that applies to every tier without an entry of its own.
-ANY_TIER = "any"
+ANY_TIER: Final = "any"
 # Why a claim of a numeral too long to be a figure is 可疑 (its value is refused).
-OVERLONG_REASON = "数字过长（{digits}位），不是可信的数额"
-NOT_FINITE_REASON = "数值无法表示"
+OVERLONG_REASON: Final = "数字过长（{digits}位），不是可信的数额"
+NOT_FINITE_REASON: Final = "数值无法表示"
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ import regex
 from etl.openings import WHOLE_MATCH, compile_scanner
 from etl.rulebook import rule_file
 
-_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+_CN_DIGITS: Final = "零〇一二两三四五六七八九十百千"
 # A Chinese numeral may hold 万 and 亿 inside (一亿二千万, 一万一千): read as one number, not as
 # 一亿 beside 二千万. A trailing 万/亿 is part of it too (二千万元 is 二千万 of 元).
-_CN_NUMERAL = f"[{_CN_DIGITS}]+(?:[万亿][{_CN_DIGITS}]+)*[万亿]?"
+_CN_NUMERAL: Final = f"[{_CN_DIGITS}]+(?:[万亿][{_CN_DIGITS}]+)*[万亿]?"
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -90,7 +90,7 @@ class Quantity:
 
 
 # The significant digits a numeral may have when no grammar says otherwise.
-MAX_SIGNIFICANT_DIGITS = 15
+MAX_SIGNIFICANT_DIGITS: Final = 15
 
 
 def significant_digits(numeral: str) -> int:
@@ -143,7 +143,7 @@ class _Shape(NamedTuple):
 
 # Distinct surfaces remembered per grammar before the memory is emptied (a hostile text of
 # a million different numbers must not grow it without bound).
-MAX_REMEMBERED_SHAPES = 50_000
+MAX_REMEMBERED_SHAPES: Final = 50_000
 
 
 @dataclass(frozen=True)

@@ -34,11 +34,19 @@ from collections import Counter
 from collections.abc import Iterator
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, Final
 
-_CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
-_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
-_ZERO_WIDTH = {sre.ASSERT, sre.ASSERT_NOT, sre.AT}
+_CATEGORIES: Final = {
+    sre.CATEGORY_DIGIT: r"\d",
+    sre.CATEGORY_SPACE: r"\s",
+    sre.CATEGORY_WORD: r"\w",
+}
+_REPEATS: Final = {
+    sre.MAX_REPEAT,
+    sre.MIN_REPEAT,
+    getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT),
+}
+_ZERO_WIDTH: Final = {sre.ASSERT, sre.ASSERT_NOT, sre.AT}
 
 
 class _Unknown(Exception):
@@ -208,7 +216,7 @@ def required_chars(pattern: str, flags: int = 0) -> str | None:
 
 
 # The group of a ``compile_consumed_lead`` pattern that holds the pattern's own match.
-WHOLE_MATCH = "whole_match"
+WHOLE_MATCH: Final = "whole_match"
 
 
 def compile_consumed_lead(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
@@ -258,7 +266,7 @@ def scan(
 
 # Up to this many opening characters, a pattern is searched at each of them found with
 # ``str.find`` (``LiteralLed``); beyond, the scans cost more than the class they replace.
-MAX_LITERAL_OPENINGS = 8
+MAX_LITERAL_OPENINGS: Final = 8
 
 
 def literal_openings(pattern: str, flags: int = 0) -> str | None:

@@ -21,18 +21,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from etl.dating import DatingRules, ascii_digits, dateline_date, line_date, words_pattern
 from etl.models import DateCue
 from etl.rulebook import load_yaml, rule_file
 
-_ARROWS = re.compile(r"[>＞»›]")
-_SENTENCE = re.compile("[，。；！？,;!?]")
-_BRACKETED = re.compile(r"^[（(【\[].{0,60}[）)】\]]$")
-_FULL_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:年|[-./])\s*\d{1,2}\s*(?:月|[-./])\s*\d{1,2}")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_TOKENS = re.compile(r"[^\s|｜]+")
+_ARROWS: Final = re.compile(r"[>＞»›]")
+_SENTENCE: Final = re.compile("[，。；！？,;!?]")
+_BRACKETED: Final = re.compile(r"^[（(【\[].{0,60}[）)】\]]$")
+_FULL_DATE: Final = re.compile(r"(?:19|20)\d{2}\s*(?:年|[-./])\s*\d{1,2}\s*(?:月|[-./])\s*\d{1,2}")
+_CJK: Final = re.compile(r"[\u4e00-\u9fff]")
+_TOKENS: Final = re.compile(r"[^\s|｜]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +128,7 @@ def _shipped_page() -> PageRules:
 
 
 # Distinct lines whose kind is remembered before the memory is emptied.
-MAX_REMEMBERED_LINES = 100_000
+MAX_REMEMBERED_LINES: Final = 100_000
 
 # Line kinds. Chrome of any kind is never a headline; META and BYLINE lines may hold the
 # page's date (etl/dating.py reads them).

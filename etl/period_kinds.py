@@ -23,16 +23,16 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from etl.periods import Period, PeriodGrammar
 from etl.rulebook import rule_file
 from etl.wordsets import WordSet
 from valuation.registry import AS_OF_KIND, PERIOD_KINDS, UNSTATED_KIND
 
-YEAR_KIND = "year"
-SPAN_KIND = "span"
-PART_YEAR_KIND = "part_year"
+YEAR_KIND: Final = "year"
+SPAN_KIND: Final = "span"
+PART_YEAR_KIND: Final = "part_year"
 
 
 class Covered(NamedTuple):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import regex
 
@@ -43,7 +43,7 @@ class Period(NamedTuple):
     kind: str = "year"  # a code of etl/rules/period_kinds.yml (etl.period_kinds)
 
 
-_ALLOWED_NAMES = frozenset({"y1", "y2", "n", "year"})
+_ALLOWED_NAMES: Final = frozenset({"y1", "y2", "n", "year"})
 
 
 def _evaluate(expression: str | None, names: dict[str, int | None]) -> int | None:
@@ -100,14 +100,16 @@ def period_for(periods: list[Period], clause_end: int, value_start: int) -> Peri
 
 # Periods that can open a paragraph and govern all of it (近4年来，…。…。); a bare year or
 # 每年 at a paragraph's start usually dates one event, not the paragraph.
-NOT_PARAGRAPH_RULES = frozenset({"one_year", "every_year", "last_year", "as_of_year", "year_part"})
+NOT_PARAGRAPH_RULES: Final = frozenset(
+    {"one_year", "every_year", "last_year", "as_of_year", "year_part"}
+)
 # How far into a paragraph its governing period phrase may start (after 一是, 　　 …).
-PARAGRAPH_LEAD_CHARS = 8
+PARAGRAPH_LEAD_CHARS: Final = 8
 
 
 # A named group and a reference to one, renamed per rule for the joint scan.
-_GROUP_NAME = re.compile(r"\(\?P<(\w+)>")
-_GROUP_REFERENCE = re.compile(r"\(\?P=(\w+)\)")
+_GROUP_NAME: Final = re.compile(r"\(\?P<(\w+)>")
+_GROUP_REFERENCE: Final = re.compile(r"\(\?P=(\w+)\)")
 
 
 def _own_names(pattern: str, index: int) -> str:

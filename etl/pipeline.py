@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from typing import Any
+from typing import Any, Final
 
 from etl.claims import extract_claims
 from etl.dating import DatingRules, decide
@@ -34,7 +34,7 @@ from etl.offsets import line_of, raw_span
 from etl.segmenting import SegmentingRules, segment
 
 # year_source of a date read from a web page's metadata (valuation.registry labels it).
-PUBLISHED_SOURCE = "metadata"
+PUBLISHED_SOURCE: Final = "metadata"
 
 
 def _region_fields(found: RegionResolution) -> dict[str, Any]:

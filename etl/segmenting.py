@@ -28,7 +28,7 @@ from datetime import date
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from etl.dating import DatingRules, ascii_digits, parse_date
 from etl.models import ArticleSegment, Segmentation
@@ -42,12 +42,12 @@ from etl.page import (
 )
 from etl.rulebook import load_yaml, rule_file
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_CJK_RUN = "(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff])"
-_DATE_MAX_CHARS = 40
-_ANY_NUMBER = re.compile(r"(\d+)\s*[.．、](?!\d)")
-_NON_WORD = re.compile(r"[\W_]+")
-_TRAILING_DIGITS = re.compile(r"\d+$")
+_CJK: Final = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN: Final = "(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff])"
+_DATE_MAX_CHARS: Final = 40
+_ANY_NUMBER: Final = re.compile(r"(\d+)\s*[.．、](?!\d)")
+_NON_WORD: Final = re.compile(r"[\W_]+")
+_TRAILING_DIGITS: Final = re.compile(r"\d+$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from etl.gazetteer.cues import STRONG_ROLES, Reading, read_roles
 from etl.gazetteer.index import Gazetteer
@@ -30,24 +30,26 @@ from etl.openings import LiteralLed
 
 # How a text refers to its own unit: 我市, 本县, 全区. 我/本 are surer than 全, because 全省 is
 # also used for comparisons (全省首家).
-SELF_REFERENCE_RE = re.compile(r"([我本全])(省|市|县|区|州|盟|旗)")
-SELF_REFERENCE_WEIGHT = {"我": 2, "本": 2, "全": 1}
+SELF_REFERENCE_RE: Final = re.compile(r"([我本全])(省|市|县|区|州|盟|旗)")
+SELF_REFERENCE_WEIGHT: Final = {"我": 2, "本": 2, "全": 1}
 
 # Whitespace between two CJK characters is PDF debris (许昌市召开持 续深化): removed before search.
 # (Searched at its white space, found with ``str.find``: ``etl.openings.LiteralLed``.)
-CJK_GAP_RE = LiteralLed(re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000\r\n]+(?=[\u4e00-\u9fff])"))
+CJK_GAP_RE: Final = LiteralLed(
+    re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000\r\n]+(?=[\u4e00-\u9fff])")
+)
 
 # How a body-only answer was decided, by the strongest role behind it.
-BASIS_BY_ROLE = {
+BASIS_BY_ROLE: Final = {
     "institution": "unit_name",
     "newspaper": "newspaper",
     "subject": "body_subject",
 }
-HIGH = "high"
-MEDIUM = "medium"
+HIGH: Final = "high"
+MEDIUM: Final = "medium"
 # A body score this many times the minimum, with this margin, is a sure answer.
-SURE_SCORE_FACTOR = 2.0
-SURE_RATIO_FACTOR = 2.0
+SURE_SCORE_FACTOR: Final = 2.0
+SURE_RATIO_FACTOR: Final = 2.0
 
 
 class Body:

@@ -10,27 +10,27 @@ right around it (``etl/rules/gazetteer.yml``, section ``cues``) and a weight by 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from etl.gazetteer.names import KIND_WEIGHT, Mention
 from etl.gazetteer.rules import PROVINCE, CueRules
 
-SUBJECT = "subject"
-INSTITUTION = "institution"
-NEWSPAPER = "newspaper"
-PLAIN = "plain"
-LIST = "list"
-HONOUR = "honour"
-VENUE = "venue"
-STRONG_ROLES = frozenset({SUBJECT, INSTITUTION, NEWSPAPER})
+SUBJECT: Final = "subject"
+INSTITUTION: Final = "institution"
+NEWSPAPER: Final = "newspaper"
+PLAIN: Final = "plain"
+LIST: Final = "list"
+HONOUR: Final = "honour"
+VENUE: Final = "venue"
+STRONG_ROLES: Final = frozenset({SUBJECT, INSTITUTION, NEWSPAPER})
 
 # How far the words around a mention are read.
-_AFTER = 10
-_BEFORE = 6
+_AFTER: Final = 10
+_BEFORE: Final = 6
 # Characters that open a clause: what follows them may be its subject.
-_CLAUSE_START = frozenset("。！？；\n：:】]」』）)!?;")
-_CLAUSE_PUNCT = frozenset("，,。！？；\n")
-_SPACES = " \t\u3000"
+_CLAUSE_START: Final = frozenset("。！？；\n：:】]」』）)!?;")
+_CLAUSE_PUNCT: Final = frozenset("，,。！？；\n")
+_SPACES: Final = " \t\u3000"
 
 
 class Reading(NamedTuple):

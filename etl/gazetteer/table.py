@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final
 
-PROVINCE = "province"
-PREFECTURE = "prefecture"
-COUNTY = "county"
-TIERS = (PROVINCE, PREFECTURE, COUNTY)
-TIER_RANK = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
+PROVINCE: Final = "province"
+PREFECTURE: Final = "prefecture"
+COUNTY: Final = "county"
+TIERS: Final = (PROVINCE, PREFECTURE, COUNTY)
+TIER_RANK: Final = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
 
 
 @dataclass(frozen=True)

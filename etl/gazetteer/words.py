@@ -18,12 +18,13 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterator
+from typing import Final
 
 # Characters of context on each side: enough for the words that swallow a name (模范县,
 # 示范区, 大同小异) to be seen whole, short enough to stay cheap.
-WINDOW = 4
+WINDOW: Final = 4
 # Characters that end a window early: a word never runs across them.
-_STOPS = frozenset("，。、；：！？,.;:!?（）()《》“”\"'‘’【】[] \t\r\n\u3000")
+_STOPS: Final = frozenset("，。、；：！？,.;:!?（）()《》“”\"'‘’【】[] \t\r\n\u3000")
 
 
 @functools.lru_cache(maxsize=1)
